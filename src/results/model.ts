@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+/**
+ * The results model (`gateproof/results@1`). Every report is a pure function of one or more files
+ * of this shape, so this schema is the contract between the runners and the writers. Its JSON
+ * Schema (results.schema.json) is generated from it and shipped in the package.
+ */
+
+export const RESULTS_SCHEMA_ID = 'gateproof/results@1';
+
+export const LEVELS = ['core', 'extended', 'check'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const STATUSES = ['pass', 'fail', 'optional_fail', 'skip', 'setup_fail', 'harness_fail'] as const;
+export type Status = (typeof STATUSES)[number];
+
+const exchangeRequest = z.object({
+  method: z.string(),
+  url: z.string(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string().optional(),
+});
+
+const exchangeResponse = z.object({
+  status: z.number().int(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string().optional(),
+  durationMs: z.number().nonnegative(),
+});
+
+export const evidenceSchema = z.object({
+  request: exchangeRequest.optional(),
+  response: exchangeResponse.optional(),
+  /** What the probe saw for this exchange: upstream reach proven at the origin. */
+  origin: z.object({ reached: z.number().int(), note: z.string().optional() }).optional(),
+  /** A transport failure (reset, timeout, garbage) instead of a response. */
+  error: z.string().optional(),
+  /** Places where the response broke the OpenAPI contract. */
+  contractViolations: z.array(z.string()).optional(),
+  /** Free-form observation (browser console line, retry count). */
+  note: z.string().optional(),
+});
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+export const caseSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'suite.group.name'),
+  suite: z.string(),
+  title: z.string(),
+  level: z.enum(LEVELS),
+  status: z.enum(STATUSES),
+  durationMs: z.number().nonnegative(),
+  message: z.string().optional(),
+  feature: z.string().optional(),
+  evidence: z.array(evidenceSchema),
+  refs: z.array(z.string()),
+});
+export type CaseResult = z.infer<typeof caseSchema>;
+
+const threshold = z.object({ expr: z.string(), metric: z.string().optional(), ok: z.boolean(), value: z.number().optional() });
+
+export const scenarioSchema = z.object({
+  id: z.string(),
+  title: z.string().optional(),
+  executor: z.enum([
+    'constant-arrival-rate',
+    'ramping-arrival-rate',
+    'constant-vus',
+    'ramping-vus',
+    'per-vu-iterations',
+    'shared-iterations',
+  ]),
+  source: z.enum(['engine', 'k6']).default('engine'),
+  startedAt: z.string(),
+  durationS: z.number().nonnegative(),
+  totals: z.object({
+    requests: z.number().int().nonnegative(),
+    byStatus: z.record(z.string(), z.number().int().nonnegative()),
+    errors: z.number().int().nonnegative(),
+    dropped: z.number().int().nonnegative(),
+  }),
+  timeseries: z.array(
+    z.object({
+      t: z.number().nonnegative(),
+      sent: z.number().int().nonnegative(),
+      byStatus: z.record(z.string(), z.number().int().nonnegative()),
+      p50: z.number().nonnegative(),
+      p99: z.number().nonnegative(),
+    }),
+  ),
+  latency: z.object({
+    unit: z.literal('us'),
+    corrected: z.boolean(),
+    /** HDR histograms, compressed base64, by name (`all`, `uncorrected`, `status:2xx`, `tag:hit`). */
+    histograms: z.record(z.string(), z.string()),
+    /** Percentiles read off `all`, for readers without an HDR decoder. */
+    percentiles: z.record(z.string(), z.number()).optional(),
+  }),
+  findings: z.record(z.string(), z.unknown()),
+  thresholds: z.array(threshold),
+  verdict: z.enum(['pass', 'fail']).optional(),
+});
+export type ScenarioResult = z.infer<typeof scenarioSchema>;
+
+export const resultsSchema = z.object({
+  schema: z.literal(RESULTS_SCHEMA_ID),
+  run: z.object({
+    id: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    tool: z.object({ name: z.string(), version: z.string() }),
+    node: z.string(),
+    /** The command line that reproduces this run. */
+    command: z.string().optional(),
+    /** Set when the run was stopped before it finished: what was measured is kept. */
+    interrupted: z.boolean().optional(),
+    fault: z.string().optional(),
+  }),
+  target: z.object({
+    name: z.string(),
+    kind: z.string(),
+    vendor: z.string(),
+    version: z.string(),
+    mode: z.string(),
+    baseUrl: z.string(),
+    profile: z.enum(['aws', 'generic']),
+    features: z.object({ declared: z.array(z.string()), detected: z.array(z.string()) }),
+  }),
+  cases: z.array(caseSchema),
+  scenarios: z.array(scenarioSchema),
+  summary: z.object({
+    counts: z.record(z.enum(STATUSES), z.number().int().nonnegative()),
+    verdict: z.enum(['pass', 'fail']),
+  }),
+});
+export type Results = z.infer<typeof resultsSchema>;
+
+/** One line of events.ndjson: streamed as things finish, folded into results.json. */
+export const eventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run-start'), run: resultsSchema.shape.run, target: resultsSchema.shape.target }),
+  z.object({ type: z.literal('case'), case: caseSchema }),
+  z.object({ type: z.literal('scenario'), scenario: scenarioSchema }),
+  z.object({ type: z.literal('run-end'), finishedAt: z.string(), interrupted: z.boolean().optional() }),
+]);
+export type RunEvent = z.infer<typeof eventSchema>;

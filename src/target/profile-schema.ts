@@ -1,0 +1,148 @@
+import { z } from 'zod';
+
+/**
+ * The target profile: where a gateway is and what it promises. One schema for every kind of
+ * target, so the suites read the same shape whether gateproof started the gateway or a user
+ * deployed it. Secrets arrive through `${ENV}` substitution before this schema sees them.
+ */
+
+export const FEATURES = [
+  'apikey',
+  'quota',
+  'throttle',
+  'sigv4',
+  'sigv4-presigned',
+  'jwt',
+  'authorizer',
+  'cors',
+  'cors-browser',
+  'cache',
+] as const;
+export type Feature = (typeof FEATURES)[number];
+
+const path = z.string().startsWith('/', 'must start with "/"');
+const secret = z.string().min(1, 'must not be empty');
+
+const throttle = z.strictObject({
+  rateLimit: z.number().positive(),
+  burstLimit: z.number().int().nonnegative(),
+});
+export type Throttle = z.infer<typeof throttle>;
+
+const quota = z.strictObject({
+  limit: z.number().int().positive(),
+  period: z.enum(['DAY', 'WEEK', 'MONTH']),
+  offset: z.number().int().nonnegative().default(0),
+});
+export type Quota = z.infer<typeof quota>;
+
+const plan = z.strictObject({
+  throttle: throttle.optional(),
+  quota: quota.optional(),
+});
+
+export const profileSchema = z.strictObject({
+  name: z.string().min(1),
+  kind: z.enum(['reference', 'nginx', 'url']).default('url'),
+  vendor: z.string().default('unknown'),
+  version: z.string().default('unknown'),
+  /** REST (v1) or HTTP (v2) API semantics: they differ in error bodies and headers. */
+  mode: z.enum(['rest', 'http']).default('rest'),
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  /** Stage prefix appended to baseUrl; empty when the stage is in the host or absent. */
+  stage: z.string().default(''),
+  profile: z.enum(['aws', 'generic']).default('generic'),
+  features: z.array(z.enum(FEATURES)).default([]),
+  /** Per-request timeout: a gateway that hangs must not hang the run. */
+  timeoutMs: z.number().int().positive().default(10_000),
+  /** Routes that play each role, relative to the stage. */
+  routes: z
+    .strictObject({
+      open: path.default('/open'),
+      keyed: path.default('/keyed'),
+      quota: path.default('/quota'),
+      throttled: path.default('/throttled'),
+      iam: path.default('/iam'),
+      jwt: path.default('/jwt'),
+      authorizer: path.default('/authorizer'),
+      cached: path.default('/cached'),
+    })
+    .prefault({}),
+  /** Where gateproof reads the probe's counters directly (not through the gateway). */
+  probe: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }).optional(),
+  apiKeys: z
+    .strictObject({
+      valid: secret,
+      /** A second valid key on the same plan, for isolation checks. */
+      other: secret.optional(),
+      disabled: secret.optional(),
+      /** A key in a usage plan that does not include this stage. */
+      otherStage: secret.optional(),
+      /** Fresh keys on the tiny-quota plan, one per quota case: a used key stays used for the period. */
+      quota: z.array(secret).default([]),
+    })
+    .optional(),
+  plans: z
+    .strictObject({
+      default: plan.optional(),
+      tinyQuota: plan.optional(),
+    })
+    .prefault({}),
+  sigv4: z
+    .strictObject({
+      region: z.string().min(1),
+      service: z.string().default('execute-api'),
+      accessKeyId: secret,
+      secretAccessKey: secret,
+      sessionToken: secret.optional(),
+      /** A credential whose policy denies execute-api:Invoke on the IAM route. */
+      denied: z.strictObject({ accessKeyId: secret, secretAccessKey: secret }).optional(),
+    })
+    .optional(),
+  jwt: z
+    .strictObject({
+      /** `builtin`: gateproof's own OIDC issuer; otherwise the issuer URL the gateway trusts. */
+      issuer: z.union([z.literal('builtin'), z.url()]).default('builtin'),
+      audience: z.string().min(1),
+      scopes: z.array(z.string()).default([]),
+    })
+    .optional(),
+  authorizer: z
+    .strictObject({
+      /** Identity-source values that make the authorizer allow, deny, refuse or crash. */
+      tokens: z.strictObject({
+        allow: secret,
+        deny: secret,
+        unauthorized: secret,
+        crash: secret.optional(),
+      }),
+      resultTtlSeconds: z.number().int().min(0).max(3600).default(300),
+    })
+    .optional(),
+  cors: z
+    .strictObject({
+      allowOrigins: z.array(z.string()).min(1),
+      allowMethods: z.array(z.string()).default([]),
+      allowHeaders: z.array(z.string()).default([]),
+      exposeHeaders: z.array(z.string()).default([]),
+      maxAge: z.number().int().nonnegative().optional(),
+      allowCredentials: z.boolean().default(false),
+      /** An origin the gateway must refuse. */
+      disallowedOrigin: z.string().default('https://evil.example'),
+    })
+    .optional(),
+  cache: z
+    .strictObject({
+      ttlSeconds: z.number().int().min(0).max(3600).default(300),
+      /** Query parameters declared as cache keys on the cached route. */
+      keyParameters: z.array(z.string()).default([]),
+      requireAuthorizationForCacheControl: z.boolean().default(true),
+      unauthorizedStrategy: z
+        .enum(['FAIL_WITH_403', 'SUCCEED_WITH_RESPONSE_HEADER', 'SUCCEED_WITHOUT_RESPONSE_HEADER'])
+        .default('SUCCEED_WITH_RESPONSE_HEADER'),
+    })
+    .optional(),
+});
+
+export type Profile = z.infer<typeof profileSchema>;
+export type ProfileInput = z.input<typeof profileSchema>;
