@@ -19,3 +19,20 @@ export interface ProbeCounters {
   nonce?: string;
   count?: number;
 }
+/** Ask the probe to add a `pad` string of this many bytes, so caches see a response of a chosen size. */
+export const PAD_HEADER = 'x-gp-pad-bytes';
+/** The echo's version, also as a header, so a cache hit shows without parsing the body. */
+export const VERSION_HEADER = 'x-gp-version';
+
+/** What the probe answers to every request (schema `Echo` in the contract). */
+export interface Echo {
+  version: number;
+  route: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+  nonce?: string;
+  pad?: string;
+}

@@ -80,6 +80,8 @@ export const profileSchema = z.strictObject({
       otherStage: secret.optional(),
       /** Fresh keys on the tiny-quota plan, one per quota case: a used key stays used for the period. */
       quota: z.array(secret).default([]),
+      /** Two keys sharing one tiny-quota plan: a quota is per key, so one's use must not touch the other's. */
+      quotaPair: z.array(secret).length(2).optional(),
     })
     .optional(),
   plans: z

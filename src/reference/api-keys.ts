@@ -1,0 +1,91 @@
+import type { ApiKey } from './config.js';
+import type { FaultName } from './faults.js';
+import { gatewayResponse } from './gateway-responses.js';
+import type { RequestContext, Step } from './pipeline.js';
+import type { GatewayRuntime } from './runtime.js';
+
+const API_KEY_HEADER = 'x-api-key';
+
+/** The stage's API keys, found by value. */
+export class ApiKeys {
+  private readonly byValue = new Map<string, ApiKey>();
+  private readonly byLowerCaseValue = new Map<string, ApiKey>();
+
+  constructor(keys: readonly ApiKey[]) {
+    for (const key of keys) {
+      this.byValue.set(key.value, key);
+      this.byLowerCaseValue.set(key.value.toLowerCase(), key);
+    }
+  }
+
+  find(value: string): ApiKey | undefined {
+    return this.byValue.get(value);
+  }
+
+  /** Key values are case-sensitive; only the quota-charged-before-auth fault looks them up this way. */
+  findIgnoringCase(value: string): ApiKey | undefined {
+    return this.byLowerCaseValue.get(value.toLowerCase());
+  }
+}
+
+/**
+ * A method with `apiKeyRequired` admits a caller only with a key that exists, is enabled and is
+ * in a usage plan for this stage. Every refusal looks the same (403 Forbidden), so a caller
+ * learns nothing about which keys exist.
+ */
+export function apiKeyStep(gw: GatewayRuntime): Step {
+  const { fault } = gw;
+  const forbidden = () => gatewayResponse('INVALID_API_KEY');
+  return (ctx, next) => {
+    const route = ctx.route!;
+    const value = presentedKey(ctx, fault);
+    if (!route.apiKeyRequired) {
+      if (fault === 'quota-open-route-charged' && value) chargeOpenRoute(gw, value);
+      return next();
+    }
+    if (fault === 'apikey-empty-accepted' && value === '') return next();
+    if (fault === 'quota-charged-before-auth' && value) ctx.quotaChargedEarly = chargeBeforeAuth(gw, value);
+    const key = value ? gw.keys.find(value) : undefined;
+    if (!key || (!key.enabled && fault !== 'apikey-disabled-accepted')) return forbidden();
+    const plan = gw.plans.planFor(key, gw.stage, fault === 'apikey-any-stage');
+    if (!plan) return forbidden();
+    ctx.apiKey = key;
+    ctx.plan = plan;
+    return next();
+  };
+}
+
+/** The key the caller sent: the `x-api-key` header, whatever the case of its name (source HEADER). */
+function presentedKey(ctx: RequestContext, fault: FaultName | undefined): string | undefined {
+  let value =
+    fault === 'apikey-header-case-sensitive'
+      ? exactRawHeader(ctx.rawHeaders, API_KEY_HEADER)
+      : single(ctx.headers[API_KEY_HEADER]);
+  if (value === undefined && fault === 'apikey-query-accepted') {
+    value = ctx.query.get('x-api-key') ?? ctx.query.get('api_key') ?? undefined;
+  }
+  return value;
+}
+
+function exactRawHeader(rawHeaders: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i] === name) return rawHeaders[i + 1];
+  }
+  return undefined;
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function chargeOpenRoute(gw: GatewayRuntime, value: string): void {
+  const key = gw.keys.find(value);
+  const plan = key?.enabled ? gw.plans.planFor(key, gw.stage) : undefined;
+  if (key && plan?.quota) gw.plans.chargeQuota(key, plan, gw.clock.now());
+}
+
+function chargeBeforeAuth(gw: GatewayRuntime, value: string): boolean | undefined {
+  const key = gw.keys.findIgnoringCase(value);
+  const plan = key ? gw.plans.planFor(key, gw.stage) : undefined;
+  return key && plan?.quota ? gw.plans.chargeQuota(key, plan, gw.clock.now()) : undefined;
+}

@@ -1,0 +1,45 @@
+import { loadContract } from '../contract/load-contract.js';
+import { UsageError } from '../usage-error.js';
+import { ApiKeys } from './api-keys.js';
+import { type ApiModel, apiModel } from './api-model.js';
+import type { Clock } from './clock.js';
+import type { GatewayConfig } from './config.js';
+import type { FaultName } from './faults.js';
+import { HttpProxy } from './proxy.js';
+import { Router } from './router.js';
+import { UsagePlans } from './usage-plans.js';
+
+/** Everything the pipeline's steps share: one deployed stage of one API. */
+export interface GatewayRuntime {
+  readonly stage: string;
+  readonly stageVariables: Readonly<Record<string, string>>;
+  readonly model: ApiModel;
+  readonly router: Router;
+  readonly keys: ApiKeys;
+  readonly plans: UsagePlans;
+  readonly proxy: HttpProxy;
+  readonly clock: Clock;
+  readonly fault: FaultName | undefined;
+}
+
+export function createRuntime(
+  config: GatewayConfig,
+  clock: Clock,
+  fault: FaultName | undefined,
+): GatewayRuntime {
+  const model = apiModel(loadContract(config.contract));
+  if (model.apiKeySource !== 'HEADER') {
+    throw new UsageError('the reference gateway supports only x-amazon-apigateway-api-key-source HEADER');
+  }
+  return {
+    stage: config.stage.name,
+    stageVariables: config.stage.variables,
+    model,
+    router: new Router(config.stage.name, model.methods),
+    keys: new ApiKeys(config.apiKeys),
+    plans: new UsagePlans(config.usagePlans, clock.now(), fault),
+    proxy: new HttpProxy(model.methods, config.stage.variables, config.integrationTimeoutMs),
+    clock,
+    fault,
+  };
+}

@@ -1,0 +1,117 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Clock, systemClock } from './clock.js';
+import { type GatewayConfigInput, parseGatewayConfig } from './config.js';
+import type { FaultName } from './faults.js';
+import { parseFault } from './faults.js';
+import { gatewayResponse } from './gateway-responses.js';
+import { buildPipeline, compose, type Reply, type RequestContext } from './pipeline.js';
+import { createRuntime } from './runtime.js';
+
+/** API Gateway's payload limit. */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+export interface GatewayOptions {
+  host?: string;
+  port?: number;
+  /** Break one promise on purpose (see FAULTS). */
+  fault?: string;
+  clock?: Clock;
+}
+
+export interface ReferenceGateway {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves one stage of the API described by `config`, the way API Gateway would. */
+export async function startReferenceGateway(
+  config: GatewayConfigInput,
+  options: GatewayOptions = {},
+): Promise<ReferenceGateway> {
+  const fault = parseFault(options.fault);
+  const gw = createRuntime(parseGatewayConfig(config), options.clock ?? systemClock, fault);
+  const run = compose(buildPipeline(gw));
+  const server = createServer((req, res) => handle(req, res, run, fault));
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await gw.proxy.close();
+    throw err;
+  }
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await gw.proxy.close();
+    },
+  };
+}
+
+function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  run: (ctx: RequestContext) => Promise<Reply>,
+  fault: FaultName | undefined,
+): void {
+  const requestId = randomUUID();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (size > MAX_REQUEST_BYTES) {
+      write(res, gatewayResponse('REQUEST_TOO_LARGE'), requestId, fault);
+      return;
+    }
+    const url = req.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const rawQuery = queryStart === -1 ? '' : url.slice(queryStart + 1);
+    const ctx: RequestContext = {
+      requestId,
+      httpMethod: req.method ?? 'GET',
+      path: queryStart === -1 ? url : url.slice(0, queryStart),
+      rawQuery,
+      query: new URLSearchParams(rawQuery),
+      headers: req.headers,
+      rawHeaders: req.rawHeaders,
+      body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+      sourceIp: req.socket.remoteAddress ?? '',
+    };
+    run(ctx).then(
+      (reply) => write(res, reply, requestId, fault),
+      (err: Error) => {
+        process.stderr.write(`reference gateway: ${err.stack ?? err.message}\n`);
+        write(res, gatewayResponse('API_CONFIGURATION_ERROR'), requestId, fault);
+      },
+    );
+  });
+}
+
+/** Every REST response carries the request's ids, whether the integration or the gateway made it. */
+function write(res: ServerResponse, reply: Reply, requestId: string, fault: FaultName | undefined): void {
+  if (res.destroyed) return;
+  const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
+  const headers: Record<string, string | string[] | number> = {
+    ...reply.headers,
+    'content-length': body.length,
+  };
+  if (!(fault === 'request-id-missing' && reply.gatewayResponse)) headers['x-amzn-RequestId'] = requestId;
+  headers['x-amz-apigw-id'] = randomBytes(12).toString('base64');
+  res.writeHead(reply.status, headers);
+  res.end(body);
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type Probe, startProbe } from '../probe/server.js';
+import { type Profile, profileSchema } from '../target/profile-schema.js';
+import type { Clock } from './clock.js';
+import type { ApiKey, GatewayConfigInput, Quota, Throttle, UsagePlanConfig } from './config.js';
+import { parseFault } from './faults.js';
+import { startReferenceGateway } from './server.js';
+
+const STAGE = 'test';
+const QUOTA_KEYS = 10;
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+export interface ReferenceStackOptions {
+  /** Break one promise on purpose (see FAULTS). */
+  fault?: string;
+  clock?: Clock;
+  host?: string;
+  /** The default plan's throttle: generous, so conformance traffic never meets it. */
+  throttle?: Throttle;
+  /** The method-level throttle of GET /throttled in the default plan, which load scenarios measure. */
+  methodThrottle?: Throttle;
+  /** The tiny-quota plans' quota. */
+  quota?: Quota;
+  integrationTimeoutMs?: number;
+}
+
+export interface ReferenceStack {
+  profile: Profile;
+  gatewayUrl: string;
+  probeUrl: string;
+  probe: Probe;
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded default target: a probe and a reference gateway in front of it on free loopback
+ * ports, with fresh keys every start so no run sees another's quota.
+ */
+export async function startReferenceStack(options: ReferenceStackOptions = {}): Promise<ReferenceStack> {
+  parseFault(options.fault);
+  const throttle = options.throttle ?? { rateLimit: 1000, burstLimit: 500 };
+  const methodThrottle = options.methodThrottle ?? { rateLimit: 200, burstLimit: 100 };
+  const quota = options.quota ?? { limit: 5, period: 'DAY', offset: 0 };
+  const keys = {
+    valid: apiKeyValue(),
+    other: apiKeyValue(),
+    disabled: apiKeyValue(),
+    otherStage: apiKeyValue(),
+    quota: Array.from({ length: QUOTA_KEYS }, apiKeyValue),
+    quotaPair: [apiKeyValue(), apiKeyValue()],
+  };
+  const apiKeys: ApiKey[] = [
+    { id: 'valid', value: keys.valid, enabled: true },
+    { id: 'other', value: keys.other, enabled: true },
+    { id: 'disabled', value: keys.disabled, enabled: false },
+    { id: 'other-stage', value: keys.otherStage, enabled: true },
+    ...keys.quota.map((value, i) => ({ id: `quota-${i}`, value, enabled: true })),
+    ...keys.quotaPair.map((value, i) => ({ id: `quota-pair-${i}`, value, enabled: true })),
+  ];
+  const usagePlans: UsagePlanConfig[] = [
+    {
+      id: 'default',
+      apiStages: [{ stage: STAGE, throttle: { '/throttled/GET': methodThrottle } }],
+      throttle,
+      // The disabled key sits in a plan for this stage, so being disabled is its only flaw.
+      apiKeyIds: ['valid', 'other', 'disabled'],
+    },
+    { id: 'prod-only', apiStages: [{ stage: 'prod', throttle: {} }], throttle, apiKeyIds: ['other-stage'] },
+    ...keys.quota.map((_, i) => tinyQuotaPlan(`tiny-quota-${i}`, quota, [`quota-${i}`])),
+    tinyQuotaPlan('tiny-quota-pair', quota, ['quota-pair-0', 'quota-pair-1']),
+  ];
+
+  const host = options.host ?? '127.0.0.1';
+  const probe = await startProbe({ host });
+  let gateway: Awaited<ReturnType<typeof startReferenceGateway>>;
+  try {
+    const config: GatewayConfigInput = {
+      stage: { name: STAGE, variables: { probeUrl: probe.url } },
+      apiKeys,
+      usagePlans,
+      ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
+    };
+    gateway = await startReferenceGateway(config, { host, fault: options.fault, clock: options.clock });
+  } catch (err) {
+    await probe.close();
+    throw err;
+  }
+
+  const profile = profileSchema.parse({
+    name: 'reference',
+    kind: 'reference',
+    vendor: 'gateproof',
+    version: packageVersion(),
+    mode: 'rest',
+    baseUrl: gateway.url,
+    stage: STAGE,
+    profile: 'aws',
+    features: ['apikey', 'quota', 'throttle'],
+    probe: { url: probe.url },
+    apiKeys: keys,
+    plans: { default: { throttle }, tinyQuota: { quota } },
+  });
+  return {
+    profile,
+    gatewayUrl: gateway.url,
+    probeUrl: probe.url,
+    probe,
+    close: async () => {
+      await gateway.close();
+      await probe.close();
+    },
+  };
+}
+
+function tinyQuotaPlan(id: string, quota: Quota, apiKeyIds: string[]): UsagePlanConfig {
+  return { id, apiStages: [{ stage: STAGE, throttle: {} }], quota, apiKeyIds };
+}
+
+/**
+ * 40 base62 characters holding both cases, so a wrongly-cased copy of a key is always a
+ * different key (the header-case and rejected-free cases rely on it).
+ */
+function apiKeyValue(): string {
+  for (;;) {
+    let value = '';
+    while (value.length < 40) {
+      for (const byte of randomBytes(48)) {
+        // 248 = 4 × 62: rejecting the rest keeps every character equally likely.
+        if (byte < 248 && value.length < 40) value += BASE62[byte % 62];
+      }
+    }
+    if (/[a-z]/.test(value) && /[A-Z]/.test(value)) return value;
+  }
+}
+
+function packageVersion(): string {
+  const file = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}

@@ -1,0 +1,96 @@
+import type { ApiKey, Quota, Throttle, UsagePlanConfig } from './config.js';
+import type { FaultName } from './faults.js';
+import { gatewayResponse } from './gateway-responses.js';
+import type { Step } from './pipeline.js';
+import { QuotaCounter } from './quota.js';
+import type { GatewayRuntime } from './runtime.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface UsagePlan {
+  id: string;
+  throttle?: Throttle;
+  quota?: Quota;
+  /** Method-level throttles ("/pets/GET") by stage. */
+  stages: ReadonlyMap<string, Readonly<Record<string, Throttle>>>;
+}
+
+/** The usage plans of the API and what each key has used of them. */
+export class UsagePlans {
+  private readonly plansByKey = new Map<string, UsagePlan[]>();
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly quotas = new Map<string, QuotaCounter>();
+  private readonly createdAt: number;
+
+  constructor(
+    plans: readonly UsagePlanConfig[],
+    now: number,
+    private readonly fault: FaultName | undefined,
+  ) {
+    this.createdAt = now;
+    for (const config of plans) {
+      const plan: UsagePlan = {
+        id: config.id,
+        ...(config.throttle ? { throttle: config.throttle } : {}),
+        ...(config.quota ? { quota: config.quota } : {}),
+        stages: new Map(config.apiStages.map((apiStage) => [apiStage.stage, apiStage.throttle])),
+      };
+      for (const keyId of config.apiKeyIds) {
+        const list = this.plansByKey.get(keyId) ?? [];
+        list.push(plan);
+        this.plansByKey.set(keyId, list);
+      }
+    }
+  }
+
+  /** The plan that meters this key on this stage; `anyStage` forgets the stage (a fault). */
+  planFor(key: ApiKey, stage: string, anyStage = false): UsagePlan | undefined {
+    const plans = this.plansByKey.get(key.id);
+    return anyStage ? plans?.[0] : plans?.find((plan) => plan.stages.has(stage));
+  }
+
+  /**
+   * A method-level throttle replaces the plan's for that method, each a bucket of its own per key:
+   * AWS applies "per-client or per-method" limits, whichever is set.
+   */
+  takeToken(key: ApiKey, plan: UsagePlan, stage: string, methodKey: string, now: number): boolean {
+    const methodThrottle = plan.stages.get(stage)?.[methodKey];
+    const throttle = methodThrottle ?? plan.throttle;
+    if (!throttle) return true;
+    const id = methodThrottle ? `${plan.id}\0${key.id}\0${methodKey}` : `${plan.id}\0${key.id}`;
+    let bucket = this.buckets.get(id);
+    if (!bucket) {
+      bucket = new TokenBucket(throttle, now);
+      this.buckets.set(id, bucket);
+    }
+    return bucket.tryTake(now);
+  }
+
+  /** Charges one request to the key's quota in this plan; false when the quota is used up. */
+  chargeQuota(key: ApiKey, plan: UsagePlan, now: number): boolean {
+    if (!plan.quota) return true;
+    const id = this.fault === 'quota-shared-across-keys' ? plan.id : `${plan.id}\0${key.id}`;
+    let counter = this.quotas.get(id);
+    if (!counter) {
+      counter = new QuotaCounter(plan.quota, this.createdAt);
+      this.quotas.set(id, counter);
+    }
+    return counter.tryCharge(now, this.fault === 'quota-off-by-one' ? 1 : 0);
+  }
+}
+
+/**
+ * Throttle, then quota, for callers identified by a key; a method without `apiKeyRequired`
+ * bypasses both. A throttled request does not use quota.
+ */
+export function usagePlanStep(gw: GatewayRuntime): Step {
+  return (ctx, next) => {
+    const { apiKey, plan, route } = ctx;
+    if (!apiKey || !plan || !route) return next();
+    const now = gw.clock.now();
+    if (!gw.plans.takeToken(apiKey, plan, gw.stage, route.methodKey, now))
+      return gatewayResponse('THROTTLED');
+    const charged = ctx.quotaChargedEarly ?? gw.plans.chargeQuota(apiKey, plan, now);
+    if (!charged) return gatewayResponse(gw.fault === 'quota-throttle-body' ? 'THROTTLED' : 'QUOTA_EXCEEDED');
+    return next();
+  };
+}
