@@ -56,7 +56,12 @@ export const caseSchema = z.object({
 });
 export type CaseResult = z.infer<typeof caseSchema>;
 
-const threshold = z.object({ expr: z.string(), metric: z.string().optional(), ok: z.boolean(), value: z.number().optional() });
+const threshold = z.object({
+  expr: z.string(),
+  metric: z.string().optional(),
+  ok: z.boolean(),
+  value: z.number().optional(),
+});
 
 export const scenarioSchema = z.object({
   id: z.string(),
@@ -134,11 +139,18 @@ export const resultsSchema = z.object({
 });
 export type Results = z.infer<typeof resultsSchema>;
 
+/** When the event was written (ISO 8601): an interrupted run ends at its last event. */
+const eventTime = z.string().optional();
+
 /** One line of events.ndjson: streamed as things finish, folded into results.json. */
 export const eventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('run-start'), run: resultsSchema.shape.run, target: resultsSchema.shape.target }),
-  z.object({ type: z.literal('case'), case: caseSchema }),
-  z.object({ type: z.literal('scenario'), scenario: scenarioSchema }),
+  z.object({
+    type: z.literal('run-start'),
+    run: resultsSchema.shape.run,
+    target: resultsSchema.shape.target,
+  }),
+  z.object({ type: z.literal('case'), case: caseSchema, at: eventTime }),
+  z.object({ type: z.literal('scenario'), scenario: scenarioSchema, at: eventTime }),
   z.object({ type: z.literal('run-end'), finishedAt: z.string(), interrupted: z.boolean().optional() }),
 ]);
 export type RunEvent = z.infer<typeof eventSchema>;

@@ -1,0 +1,94 @@
+import type { ScenarioResult } from '../results/model.js';
+import { html, type SafeHtml } from './escape.js';
+
+/** Inline SVG line charts drawn here, from numbers only: the report needs no script and no network to show them. */
+
+interface Series {
+  label: string;
+  color: string;
+  points: ReadonlyArray<readonly [number, number]>;
+}
+
+const WIDTH = 640;
+const HEIGHT = 220;
+const PAD = { left: 56, right: 12, top: 12, bottom: 32 };
+const MAX_STATUS_SERIES = 6;
+
+/** 1, 2 or 5 times a power of ten, at least `value`: axis ends people can read. */
+function niceCeiling(value: number): number {
+  if (value <= 0) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  return (value / power <= 1 ? 1 : value / power <= 2 ? 2 : value / power <= 5 ? 5 : 10) * power;
+}
+
+const label = (n: number) => String(Number(n.toPrecision(3)));
+
+function lineChart(title: string, unit: string, series: readonly Series[]): SafeHtml {
+  const xs = series.flatMap((s) => s.points.map(([x]) => x));
+  const ys = series.flatMap((s) => s.points.map(([, y]) => y));
+  const xMax = Math.max(1, ...xs);
+  const yMax = niceCeiling(Math.max(0, ...ys));
+  const plotW = WIDTH - PAD.left - PAD.right;
+  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const px = (x: number) => (PAD.left + (x / xMax) * plotW).toFixed(1);
+  const py = (y: number) => (PAD.top + plotH - (y / yMax) * plotH).toFixed(1);
+  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * yMax);
+  const xTicks = [0, 0.2, 0.4, 0.6, 0.8, 1].map((f) => f * xMax);
+  return html`<figure class="chart">
+<figcaption>${title}</figcaption>
+<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${title}">
+<g class="grid">${yTicks.map((y) => html`<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${py(y)}" y2="${py(y)}"/><text x="${PAD.left - 6}" y="${py(y)}" text-anchor="end" dominant-baseline="middle">${label(y)}</text>`)}
+${xTicks.map((x) => html`<text x="${px(x)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle">${label(x)}s</text>`)}
+<text x="12" y="${PAD.top + plotH / 2}" transform="rotate(-90 12 ${PAD.top + plotH / 2})" text-anchor="middle">${unit}</text></g>
+${series.map((s) => html`<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${s.points.map(([x, y]) => `${px(x)},${py(y)}`).join(' ')}"><title>${s.label}</title></polyline>`)}
+</svg>
+<ul class="legend">${series.map((s) => html`<li><span class="swatch" style="background:${s.color}"></span>${s.label}</li>`)}</ul>
+</figure>`;
+}
+
+function statusColor(status: string): string {
+  if (status === '429') return '#e8870e';
+  if (status.startsWith('2')) return '#2e9d4f';
+  if (status.startsWith('3')) return '#3a7bd5';
+  if (status.startsWith('4')) return '#9b4dca';
+  if (status.startsWith('5')) return '#d93636';
+  return '#888888';
+}
+
+/** Requests sent and responses by status over time; the rarest statuses are folded into "other". */
+export function requestsChart(timeseries: ScenarioResult['timeseries']): SafeHtml {
+  const totals = new Map<string, number>();
+  for (const point of timeseries) {
+    for (const [status, n] of Object.entries(point.byStatus))
+      totals.set(status, (totals.get(status) ?? 0) + n);
+  }
+  const ranked = [...totals].sort((a, b) => b[1] - a[1]).map(([status]) => status);
+  const shown = ranked.length > MAX_STATUS_SERIES ? ranked.slice(0, MAX_STATUS_SERIES - 1) : ranked;
+  const other = ranked.filter((status) => !shown.includes(status));
+  const series: Series[] = [
+    { label: 'sent', color: '#555555', points: timeseries.map((p) => [p.t, p.sent] as const) },
+    ...shown.map((status) => ({
+      label: status,
+      color: statusColor(status),
+      points: timeseries.map((p) => [p.t, p.byStatus[status] ?? 0] as const),
+    })),
+  ];
+  if (other.length > 0) {
+    series.push({
+      label: `other (${other.join(', ')})`,
+      color: '#888888',
+      points: timeseries.map(
+        (p) => [p.t, other.reduce((sum, status) => sum + (p.byStatus[status] ?? 0), 0)] as const,
+      ),
+    });
+  }
+  return lineChart('Requests per second, by response status', 'req/s', series);
+}
+
+/** p50 and p99 per interval, recorded in microseconds, drawn in milliseconds. */
+export function latencyChart(timeseries: ScenarioResult['timeseries']): SafeHtml {
+  return lineChart('Latency over time', 'ms', [
+    { label: 'p50', color: '#3a7bd5', points: timeseries.map((p) => [p.t, p.p50 / 1000] as const) },
+    { label: 'p99', color: '#d93636', points: timeseries.map((p) => [p.t, p.p99 / 1000] as const) },
+  ]);
+}

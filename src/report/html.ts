@@ -1,0 +1,81 @@
+import { formatMs } from '../results/format.js';
+import { type Results, STATUSES } from '../results/model.js';
+import { caseTables } from './cases.js';
+import { html, jsonScript, type SafeHtml, trusted } from './escape.js';
+import { scenarioArticle } from './scenarios.js';
+import { STYLES } from './styles.js';
+
+/** Nothing may be fetched: no scripts or styles from elsewhere, no fonts, images only as data URLs. */
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+
+function targetFacts({ target, run }: Results): SafeHtml {
+  const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : 'none');
+  return html`<dl class="facts">
+<dt>name</dt><dd>${target.name}</dd>
+<dt>kind</dt><dd>${target.kind}</dd>
+<dt>vendor</dt><dd>${target.vendor}</dd>
+<dt>version</dt><dd>${target.version}</dd>
+<dt>mode</dt><dd>${target.mode}</dd>
+<dt>base URL</dt><dd><code>${target.baseUrl}</code></dd>
+<dt>profile</dt><dd>${target.profile}</dd>
+<dt>declared features</dt><dd>${list(target.features.declared)}</dd>
+<dt>detected features</dt><dd>${list(target.features.detected)}</dd>
+${run.fault ? html`<dt>fault injected</dt><dd>${run.fault}</dd>` : ''}
+</dl>`;
+}
+
+function counts({ summary }: Results): SafeHtml {
+  return html`<ul class="counts">${STATUSES.map(
+    (s) => html`<li class="status-${s}"><b>${summary.counts[s]}</b>${s}</li>`,
+  )}</ul>`;
+}
+
+function reproduce({ run }: Results): SafeHtml {
+  return html`${run.command ? html`<pre><code>${run.command}</code></pre>` : html`<p>The run did not record its command line.</p>`}
+<p class="meta">This page is rebuilt from the run's results.json by <code>gateproof report DIR</code>.</p>`;
+}
+
+/**
+ * The run's report as one self-contained HTML file: inline CSS, server-drawn SVG, no script to
+ * run and nothing to fetch. Every value that came from the target is escaped by the `html` tag.
+ */
+export function renderIndexHtml(results: Results): string {
+  const { run, target, summary } = results;
+  const verdict = summary.verdict;
+  const elapsed = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
+  const took = Number.isFinite(elapsed) ? `, took ${formatMs(Math.max(0, elapsed))}` : '';
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>gateproof ${verdict}: ${target.name}</title>
+<style>${trusted(STYLES)}</style>
+</head>
+<body>
+<header>
+<h1><span class="badge ${verdict}" id="verdict">${verdict.toUpperCase()}</span> ${target.name}</h1>
+<p class="meta">run ${run.id}, started ${run.startedAt}${took}, ${run.tool.name} ${run.tool.version} on Node ${run.node}</p>
+${run.interrupted ? html`<p class="warning">The run was interrupted: these results are partial.</p>` : ''}
+</header>
+<main>
+<section id="target"><h2>Target</h2>${targetFacts(results)}</section>
+<section id="counts"><h2>Counts</h2>${counts(results)}
+<p class="meta">Only <b>fail</b> (and a failed scenario) fails the run; optional_fail, skip, setup_fail and harness_fail are shown, never counted against the target.</p></section>
+<section id="cases"><h2>Cases by suite</h2>${caseTables(results.cases)}</section>
+${
+  results.scenarios.length > 0
+    ? html`<section id="scenarios"><h2>Scenarios</h2>${results.scenarios.map(scenarioArticle)}</section>`
+    : ''
+}
+<section id="reproduce"><h2>Reproduce</h2>${reproduce(results)}</section>
+</main>
+<footer>${results.schema}</footer>
+${jsonScript('gateproof-summary', { schema: results.schema, run: run.id, verdict, counts: summary.counts, interrupted: run.interrupted === true })}
+</body>
+</html>
+`;
+  return page.html;
+}

@@ -1,0 +1,67 @@
+import { scenarioVerdict } from '../results/collect.js';
+import { findingRows } from '../results/findings.js';
+import { formatUs } from '../results/format.js';
+import type { ScenarioResult } from '../results/model.js';
+import { latencyChart, requestsChart } from './charts.js';
+import { html, type SafeHtml } from './escape.js';
+
+function facts(s: ScenarioResult): SafeHtml {
+  const byStatus = Object.entries(s.totals.byStatus)
+    .map(([status, n]) => `${status}: ${n}`)
+    .join(', ');
+  return html`<dl class="facts">
+<dt>executor</dt><dd>${s.executor} (${s.source})</dd>
+<dt>started</dt><dd>${s.startedAt}</dd>
+<dt>duration</dt><dd>${s.durationS} s</dd>
+<dt>requests</dt><dd>${s.totals.requests}</dd>
+<dt>by status</dt><dd>${byStatus || 'no responses'}</dd>
+<dt>errors</dt><dd>${s.totals.errors}</dd>
+<dt>dropped</dt><dd>${s.totals.dropped}</dd>
+</dl>`;
+}
+
+function percentiles(s: ScenarioResult): SafeHtml | string {
+  const entries = Object.entries(s.latency.percentiles ?? {});
+  if (entries.length === 0) return '';
+  const how = s.latency.corrected ? 'corrected for coordinated omission' : 'uncorrected';
+  return html`<h4>Latency (${how})</h4>
+<table><thead><tr>${entries.map(([p]) => html`<th class="num">${p}</th>`)}</tr></thead>
+<tbody><tr>${entries.map(([, us]) => html`<td class="num">${formatUs(us)}</td>`)}</tr></tbody></table>`;
+}
+
+function thresholds(s: ScenarioResult): SafeHtml | string {
+  if (s.thresholds.length === 0) return '';
+  return html`<h4>Thresholds</h4>
+<table><thead><tr><th>result</th><th>threshold</th><th>metric</th><th class="num">value</th></tr></thead>
+<tbody>${s.thresholds.map(
+    (
+      t,
+    ) => html`<tr><td><span class="status status-${t.ok ? 'pass' : 'fail'}">${t.ok ? 'ok' : 'failed'}</span></td>
+<td><code>${t.expr}</code></td><td>${t.metric ?? ''}</td><td class="num">${t.value ?? ''}</td></tr>`,
+  )}</tbody></table>`;
+}
+
+function findings(s: ScenarioResult): SafeHtml | string {
+  const rows = findingRows(s.findings);
+  if (rows.length === 0) return '';
+  return html`<h4>Findings</h4>
+<table><thead><tr><th>finding</th><th>value</th></tr></thead>
+<tbody>${rows.map(([name, value]) => html`<tr><td><code>${name}</code></td><td>${value}</td></tr>`)}</tbody></table>`;
+}
+
+/** One load scenario: totals, latency percentiles, thresholds, findings, and its charts over time. */
+export function scenarioArticle(s: ScenarioResult): SafeHtml {
+  const verdict = scenarioVerdict(s);
+  return html`<article class="scenario" id="scenario-${s.id}">
+<h3><span class="badge ${verdict}">${verdict.toUpperCase()}</span> ${s.id}${s.title ? html` <small>${s.title}</small>` : ''}</h3>
+${facts(s)}
+${percentiles(s)}
+${thresholds(s)}
+${findings(s)}
+${
+  s.timeseries.length > 0
+    ? html`<div class="charts">${requestsChart(s.timeseries)}${latencyChart(s.timeseries)}</div>`
+    : html`<p class="meta">No time series was recorded.</p>`
+}
+</article>`;
+}

@@ -1,0 +1,34 @@
+import type { Evidence } from './model.js';
+
+function clip(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length - limit} more chars)`;
+}
+
+function headerLines(mark: string, headers: Record<string, string>): string[] {
+  return Object.entries(headers).map(([name, value]) => `${mark} ${name}: ${value}`);
+}
+
+/**
+ * One exchange as plain text, in the shape of `curl -v` (`>` sent, `<` received), then what the
+ * origin saw and what went wrong. Bodies longer than `bodyLimit` are cut.
+ */
+export function evidenceText(evidence: Evidence, bodyLimit = Number.POSITIVE_INFINITY): string {
+  const lines: string[] = [];
+  const { request, response, origin } = evidence;
+  if (request) {
+    lines.push(`> ${request.method} ${request.url}`, ...headerLines('>', request.headers));
+    if (request.body) lines.push('>', clip(request.body, bodyLimit));
+  }
+  if (response) {
+    lines.push(
+      `< ${response.status} (${Math.round(response.durationMs)} ms)`,
+      ...headerLines('<', response.headers),
+    );
+    if (response.body) lines.push('<', clip(response.body, bodyLimit));
+  }
+  if (origin) lines.push(`origin reached: ${origin.reached}${origin.note ? ` (${origin.note})` : ''}`);
+  if (evidence.error) lines.push(`error: ${evidence.error}`);
+  for (const violation of evidence.contractViolations ?? []) lines.push(`contract violation: ${violation}`);
+  if (evidence.note) lines.push(`note: ${evidence.note}`);
+  return lines.join('\n');
+}

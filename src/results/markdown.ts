@@ -1,0 +1,140 @@
+import { scenarioVerdict } from './collect.js';
+import { findingRows } from './findings.js';
+import { formatMs, formatUs } from './format.js';
+import { type CaseResult, type Results, type ScenarioResult, STATUSES, type Status } from './model.js';
+import { casesBySuite } from './suites.js';
+
+const MESSAGE_LIMIT = 300;
+
+/**
+ * Target data as inert Markdown text on one line: HTML is entity-escaped (GitHub renders raw HTML
+ * in step summaries) and the punctuation that makes links, emphasis, code or table cells is
+ * backslash-escaped.
+ */
+function md(value: string | number): string {
+  return String(value)
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
+    .replace(/[\\`*_[\]|~]/g, '\\$&');
+}
+
+/** A code span that holds any text: its fence is longer than the longest run of backticks inside. */
+function code(value: string): string {
+  const longest = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence} ${value.replace(/[\r\n]+/g, ' ')} ${fence}`;
+}
+
+function clip(text: string): string {
+  return text.length <= MESSAGE_LIMIT ? text : `${text.slice(0, MESSAGE_LIMIT)}…`;
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
+}
+
+function count(cases: readonly CaseResult[], status: Status): string {
+  return String(cases.filter((c) => c.status === status).length);
+}
+
+function header(results: Results): string[] {
+  const { target, run, summary } = results;
+  const verdict = summary.verdict === 'pass' ? '✅ gateproof: pass' : '❌ gateproof: fail';
+  const lines = [
+    `## ${verdict}`,
+    '',
+    `**${md(target.name)}** (${md(target.vendor)} ${md(target.version)}, ${md(target.kind)}, mode ${md(target.mode)}) at ${md(target.baseUrl)}, profile \`${target.profile}\`, run ${md(run.id)}${run.fault ? `, fault ${md(run.fault)}` : ''}`,
+  ];
+  if (run.interrupted) lines.push('', '> ⚠️ The run was interrupted: these results are partial.');
+  return lines;
+}
+
+function caseSections(results: Results): string[] {
+  const { cases, summary } = results;
+  if (cases.length === 0) return [];
+  const lines = ['', table(STATUSES, [STATUSES.map((s) => String(summary.counts[s]))]).join('\n')];
+  const suiteRows = [...casesBySuite(cases)].map(([suite, list]) => [
+    md(suite),
+    String(list.length),
+    ...STATUSES.map((s) => count(list, s)),
+  ]);
+  lines.push('', '### Suites', '', ...table(['suite', 'cases', ...STATUSES], suiteRows));
+  const notPassed = cases.filter((c) => c.status !== 'pass');
+  if (notPassed.length > 0) {
+    // Failures first: they decide the verdict. The rest never count against the target but are always shown.
+    const ordered = [...notPassed].sort((a, b) => Number(b.status === 'fail') - Number(a.status === 'fail'));
+    const rows = ordered.map((c) => [
+      c.status === 'fail' ? '**fail**' : md(c.status),
+      `${code(c.id)} ${md(c.title)}`,
+      md(clip(c.message ?? '')),
+    ]);
+    lines.push('', '### Cases that did not pass', '', ...table(['status', 'case', 'message'], rows));
+  }
+  return lines;
+}
+
+function scenarioSection(s: ScenarioResult): string[] {
+  const verdict = scenarioVerdict(s) === 'pass' ? '✅' : '❌';
+  const byStatus = Object.entries(s.totals.byStatus)
+    .map(([status, n]) => `${md(status)}: ${n}`)
+    .join(', ');
+  const lines = [
+    '',
+    `#### ${verdict} ${md(s.id)}${s.title ? `: ${md(s.title)}` : ''}`,
+    '',
+    `${md(s.executor)} (${md(s.source)}), ${md(s.durationS)} s: ${s.totals.requests} requests (${byStatus || 'no responses'}), ${s.totals.errors} errors, ${s.totals.dropped} dropped`,
+  ];
+  const percentiles = Object.entries(s.latency.percentiles ?? {});
+  if (percentiles.length > 0) {
+    const corrected = s.latency.corrected ? 'corrected for coordinated omission' : 'uncorrected';
+    lines.push(
+      '',
+      `latency (${corrected}): ${percentiles.map(([p, us]) => `${md(p)} ${formatUs(us)}`).join(', ')}`,
+    );
+  }
+  if (s.thresholds.length > 0) {
+    lines.push('');
+    for (const t of s.thresholds) {
+      lines.push(
+        `- ${t.ok ? '✅' : '❌'} ${code(t.expr)}${t.value === undefined ? '' : ` (value ${md(t.value)})`}`,
+      );
+    }
+  }
+  const findings = findingRows(s.findings);
+  if (findings.length > 0)
+    lines.push(
+      '',
+      ...table(
+        ['finding', 'value'],
+        findings.map(([k, v]) => [md(k), md(v)]),
+      ),
+    );
+  return lines;
+}
+
+/** A Markdown summary for a CI step: verdict, counts, per-suite table, what did not pass, scenarios, how to reproduce. */
+export function toMarkdown(results: Results): string {
+  const lines = [...header(results), ...caseSections(results)];
+  if (results.scenarios.length > 0)
+    lines.push('', '### Scenarios', ...results.scenarios.flatMap(scenarioSection));
+  const { run } = results;
+  const elapsed = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
+  lines.push('', '### Reproduce', '');
+  if (run.command) {
+    const longest = Math.max(2, ...(run.command.match(/`+/g) ?? []).map((r) => r.length));
+    const fence = '`'.repeat(longest + 1);
+    lines.push(`${fence}sh`, run.command, fence);
+  } else {
+    lines.push('The run did not record its command line.');
+  }
+  const took = Number.isFinite(elapsed) ? `, took ${formatMs(Math.max(0, elapsed))}` : '';
+  lines.push(
+    '',
+    `${md(run.tool.name)} ${md(run.tool.version)} on Node ${md(run.node)}, started ${md(run.startedAt)}${took}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,63 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderIndexHtml } from '../report/html.js';
+import { collectResults } from './collect.js';
+import { readEvents } from './events.js';
+import { toJUnit } from './junit.js';
+import { toMarkdown } from './markdown.js';
+import { type Results, resultsSchema } from './model.js';
+import { validateResults } from './validate.js';
+
+/** Written beside a temporary name and renamed, so a crash never leaves half a file behind. */
+function writeAtomic(file: string, content: string): string {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
+  return file;
+}
+
+/** The three reports, each a pure function of the results. Returns the files written. */
+export function writeReports(dir: string, results: Results): string[] {
+  mkdirSync(dir, { recursive: true });
+  return [
+    writeAtomic(join(dir, 'junit.xml'), toJUnit(results)),
+    writeAtomic(join(dir, 'summary.md'), toMarkdown(results)),
+    writeAtomic(join(dir, 'index.html'), renderIndexHtml(results)),
+  ];
+}
+
+/** Writes results.json, validated against the shipped schema first, then the reports. Returns the files written. */
+export function writeRunOutputs(dir: string, results: Results): string[] {
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  const problems = validateResults(JSON.parse(json));
+  if (problems.length > 0) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    throw new Error(`refusing to write an invalid results.json: ${problems[0]}${more}`);
+  }
+  mkdirSync(dir, { recursive: true });
+  return [writeAtomic(join(dir, 'results.json'), json), ...writeReports(dir, results)];
+}
+
+function readResults(file: string): Results {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: not JSON (${(error as Error).message})`);
+  }
+  const problems = validateResults(value);
+  if (problems.length > 0) throw new Error(`${file}: ${problems[0]}`);
+  return resultsSchema.parse(value);
+}
+
+/**
+ * Rebuilds a run's reports (`gateproof report DIR`) from DIR/results.json, or, when the run died
+ * before writing it, from DIR/events.ndjson (which also writes results.json). Returns the files written.
+ */
+export function rebuildReports(dir: string): string[] {
+  const resultsFile = join(dir, 'results.json');
+  if (existsSync(resultsFile)) return writeReports(dir, readResults(resultsFile));
+  const eventsFile = join(dir, 'events.ndjson');
+  if (existsSync(eventsFile)) return writeRunOutputs(dir, collectResults(readEvents(eventsFile)));
+  throw new Error(`${dir} holds neither results.json nor events.ndjson`);
+}
