@@ -1,0 +1,40 @@
+import { Command, CommanderError } from 'commander';
+import { TOOL_VERSION } from '../run/run-gateproof.js';
+import { UsageError } from '../usage-error.js';
+import { faultsCommand } from './faults.js';
+import { generateCommand } from './generate.js';
+import { reportCommand } from './report.js';
+import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
+
+const program = new Command('gateproof')
+  .description('Proves an API gateway does what its configuration promises, and measures it under load.')
+  .version(TOOL_VERSION)
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
+
+for (const command of [runCommand(), serveCommand(), faultsCommand(), reportCommand(), generateCommand()]) {
+  program.addCommand(command);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = exitCodeFor(err);
+}
+
+/** Bad input is one line and exit code 2; anything else is a gateproof bug, still one line. */
+function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version exit through here with code 0.
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`gateproof: ${err.message}\n`);
+    return 2;
+  }
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  process.stderr.write(`gateproof: internal error: ${message}\n`);
+  if (process.env.GATEPROOF_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+  return 2;
+}

@@ -1,0 +1,34 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Comma-separated list option: `--suites apikey,quota`. */
+export function list(value: string): string[] {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!items.length) throw new InvalidArgumentError('expected a comma-separated list');
+  return items;
+}
+
+export function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number');
+  return n;
+}
+
+/** The command line as typed, for "how to reproduce this run". */
+export function commandLine(): string {
+  return ['gateproof', ...process.argv.slice(2)].map((a) => (/^[\w./:=,@-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+
+/** Ctrl-C stops the run, but what was measured is still written. A second Ctrl-C exits at once. */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('gateproof: interrupted, writing what was measured (Ctrl-C again to quit)\n');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  process.once('SIGTERM', () => controller.abort());
+  return controller.signal;
+}

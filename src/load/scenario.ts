@@ -1,0 +1,65 @@
+/**
+ * A load scenario is plain data, so the same object runs on the built-in engine (one machine) and
+ * exports to a k6 script (many machines). Option names follow k6's executors on purpose: a reader
+ * who knows k6 reads a scenario without a glossary.
+ */
+
+export type Executor =
+  | {
+      executor: 'constant-arrival-rate';
+      rate: number;
+      /** k6 duration string: '1s', '500ms', '1m'. */
+      timeUnit?: string;
+      duration: string;
+      preAllocatedVUs: number;
+      maxVUs?: number;
+    }
+  | {
+      executor: 'ramping-arrival-rate';
+      startRate: number;
+      timeUnit?: string;
+      stages: { target: number; duration: string }[];
+      preAllocatedVUs: number;
+      maxVUs?: number;
+    }
+  | { executor: 'constant-vus'; vus: number; duration: string };
+
+/** Which of the target profile's routes and keys a request uses; resolved against a target at run time. */
+export interface RequestTemplate {
+  /** A role from the profile's `routes` (e.g. 'throttled', 'cached'). */
+  route: 'open' | 'keyed' | 'quota' | 'throttled' | 'iam' | 'jwt' | 'authorizer' | 'cached';
+  method?: 'GET' | 'POST' | 'HEAD';
+  /** Which profile API key to send: 'valid' | 'other' | none. */
+  apiKey?: 'valid' | 'other';
+  headers?: Record<string, string>;
+  /** Query parameters; a value may use a generator (see `keys`). */
+  query?: Record<string, string>;
+  /**
+   * Cache-key generator for the `id` query parameter: a Zipf distribution over `count` keys with
+   * exponent `s`, so a few keys are hot and most are cold, as real traffic is.
+   */
+  keys?: { param: string; distribution: 'zipf' | 'uniform'; count: number; s?: number };
+  /** Tag attached to the request's metrics (k6 tags; histograms split by them). */
+  tags?: Record<string, string>;
+  /** Share of the traffic this template gets when a scenario has several (weights). */
+  weight?: number;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  /** What the scenario measures: drives which findings are computed. */
+  kind: 'throttle' | 'cache' | 'latency';
+  /** A start-up step before the timed part: idle time, warm-up requests. */
+  idleBefore?: string;
+  load: Executor;
+  requests: RequestTemplate[];
+  /** k6 threshold syntax, keyed by metric: { 'http_req_duration': ['p(99)<250'] }. */
+  thresholds?: Record<string, string[]>;
+  /** Statuses counted as expected (k6's expectedStatuses); 429 is expected in throttle runs. */
+  expectedStatuses?: { min: number; max: number; extra?: number[] };
+  /** Hard bounds the engine enforces whatever the executor says. */
+  maxRequests?: number;
+  /** Options for special scenarios (isolation, invalidation, stampede). */
+  options?: Record<string, unknown>;
+}

@@ -1,0 +1,83 @@
+import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
+import type { CaseResult, Evidence } from '../results/model.js';
+import { EventWriter } from '../results/events.js';
+import { CASE_ANNOTATION, type CaseMeta, EVIDENCE_ATTACHMENT } from './case-meta.js';
+import { caseStatus } from './case-status.js';
+import { ENV } from './run-env.js';
+
+/**
+ * Streams one `case` event per finished test into events.ndjson, so a run that dies mid-way
+ * keeps every case already decided. Tests written without gateCase() still count: their id is
+ * derived from the file and title.
+ */
+export default class GateproofReporter implements Reporter {
+  readonly #events: EventWriter;
+
+  constructor() {
+    const file = process.env[ENV.eventsFile];
+    if (!file) throw new Error(`${ENV.eventsFile} is not set: run suites through \`gateproof run\``);
+    this.#events = new EventWriter(file);
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    // A retried test reports each attempt; only the last one is the case's result.
+    if (result.status !== 'passed' && result.status !== 'skipped' && result.retry < test.retries) return;
+    const meta = caseMeta(test);
+    const message = result.errors.map((e) => firstLine(e.message ?? e.value ?? '')).find(Boolean);
+    const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
+    const status = caseStatus(result.status, meta.level, message);
+    const entry: CaseResult = {
+      id: meta.id,
+      suite: meta.id.split('.')[0] ?? 'custom',
+      title: meta.title,
+      level: meta.level,
+      status,
+      durationMs: result.duration,
+      ...(status === 'skip' && skipReason ? { message: skipReason } : {}),
+      ...(status !== 'pass' && status !== 'skip' && message ? { message } : {}),
+      ...(meta.features[0] ? { feature: meta.features.join(',') } : {}),
+      evidence: evidenceOf(result),
+      refs: meta.refs,
+    };
+    this.#events.write({ type: 'case', case: entry });
+  }
+}
+
+function caseMeta(test: TestCase): CaseMeta {
+  const annotation = test.annotations.find((a) => a.type === CASE_ANNOTATION);
+  if (annotation?.description) return JSON.parse(annotation.description) as CaseMeta;
+  const file = test.location.file.split(/[\\/]/).pop()?.replace(/\.spec\.[cm]?[jt]s$/, '') ?? 'custom';
+  return {
+    id: `${slug(file)}.custom.${slug(test.title)}`,
+    title: test.title,
+    level: 'core',
+    features: [],
+    refs: [],
+  };
+}
+
+function evidenceOf(result: TestResult): Evidence[] {
+  const attachment = result.attachments.find((a) => a.name === EVIDENCE_ATTACHMENT);
+  if (!attachment?.body) return [];
+  return JSON.parse(attachment.body.toString('utf8')) as Evidence[];
+}
+
+function firstLine(text: string): string {
+  // Playwright messages carry ANSI colours and multi-line diffs; a case message is one line.
+  const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
+  return (plain.split('\n').find((l) => l.trim()) ?? '').trim().slice(0, 500);
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'case'
+  );
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { collectResults } from '../results/collect.js';
+import { EventWriter, readEvents } from '../results/events.js';
+import type { Results } from '../results/model.js';
+import { writeRunOutputs } from '../results/write-run.js';
+import { openTarget } from '../target/open-target.js';
+import { writeResolvedTarget } from '../target/resolved-target.js';
+import { secretsOf } from '../target/secrets.js';
+import { runSuites, selectSuites } from './run-suites.js';
+
+export interface RunOptions {
+  target?: string;
+  suites?: string[];
+  profile?: 'aws' | 'generic';
+  out?: string;
+  fault?: string;
+  /** The command line as typed, recorded so the report can say how to reproduce the run. */
+  command: string;
+  signal: AbortSignal;
+}
+
+export const TOOL_VERSION = (
+  JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * One run: open the target, stream events as cases finish, fold them into results.json and the
+ * reports. Whatever happens after the first event (a crash, Ctrl-C), what was measured is
+ * written, and the run is marked interrupted.
+ */
+export async function runGateproof(options: RunOptions): Promise<{ results: Results; outDir: string }> {
+  const suites = selectSuites(options.suites);
+  const runId = newRunId();
+  const outDir = resolve(options.out ?? join('reports', runId));
+  mkdirSync(outDir, { recursive: true });
+  const eventsFile = join(outDir, 'events.ndjson');
+  rmSync(eventsFile, { force: true });
+
+  const target = await openTarget(options.target, {
+    ...(options.fault ? { fault: options.fault } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
+  const privateDir = mkdtempSync(join(tmpdir(), 'gateproof-'));
+  const events = new EventWriter(eventsFile, secretsOf(target.profile));
+  try {
+    const { profile } = target;
+    events.write({
+      type: 'run-start',
+      run: {
+        id: runId,
+        startedAt: new Date().toISOString(),
+        finishedAt: new Date().toISOString(),
+        tool: { name: 'gateproof', version: TOOL_VERSION },
+        node: process.version,
+        command: options.command,
+        ...(options.fault ? { fault: options.fault } : {}),
+      },
+      target: {
+        name: profile.name,
+        kind: profile.kind,
+        vendor: profile.vendor,
+        version: profile.version,
+        mode: profile.mode,
+        baseUrl: profile.baseUrl,
+        profile: profile.profile,
+        features: { declared: profile.features, detected: [] },
+      },
+    });
+    const targetFile = join(privateDir, 'target.json');
+    writeResolvedTarget(targetFile, profile);
+    if (suites.length && !options.signal.aborted) {
+      await runSuites({ suites, targetFile, eventsFile, outDir, signal: options.signal });
+    }
+    events.write({
+      type: 'run-end',
+      finishedAt: new Date().toISOString(),
+      ...(options.signal.aborted ? { interrupted: true } : {}),
+    });
+  } finally {
+    events.close();
+    rmSync(privateDir, { recursive: true, force: true });
+    await target.close();
+  }
+  const results = collectResults(readEvents(eventsFile));
+  writeRunOutputs(outDir, results);
+  return { results, outDir };
+}

@@ -1,0 +1,45 @@
+import { startReferenceStack } from '../reference/stack.js';
+import { UsageError } from '../usage-error.js';
+import { loadProfile } from './load-profile.js';
+import type { Profile } from './profile-schema.js';
+import { checkReachable } from './reachability.js';
+
+/** A target ready to be tested: its resolved profile, and how to stop it when gateproof started it. */
+export interface OpenTarget {
+  profile: Profile;
+  close(): Promise<void>;
+}
+
+export interface OpenTargetOptions {
+  fault?: string;
+  profile?: 'aws' | 'generic';
+}
+
+/**
+ * `reference` (or nothing) starts the embedded reference gateway and probe on loopback; a file
+ * names a profile. Either way the target must answer HTTP before any case runs, so an
+ * unreachable gateway is one line and exit code 2 rather than a table of failed cases.
+ */
+export async function openTarget(spec: string | undefined, options: OpenTargetOptions = {}): Promise<OpenTarget> {
+  let target: OpenTarget;
+  if (spec === undefined || spec === 'reference') {
+    const stack = await startReferenceStack(options.fault ? { fault: options.fault } : {});
+    target = { profile: stack.profile, close: () => stack.close() };
+  } else {
+    const profile = loadProfile(spec);
+    if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
+    if (profile.kind === 'reference') {
+      throw new UsageError(`${spec}: kind reference is started with --target reference, not from a profile`);
+    }
+    if (profile.kind === 'nginx') throw new UsageError(`${spec}: kind nginx needs the nginx target (not built yet)`);
+    target = { profile, close: async () => {} };
+  }
+  if (options.profile) target.profile = { ...target.profile, profile: options.profile };
+  try {
+    await checkReachable(target.profile);
+  } catch (err) {
+    await target.close();
+    throw err;
+  }
+  return target;
+}

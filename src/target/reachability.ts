@@ -1,0 +1,27 @@
+import { request } from 'undici';
+import { describeTransportError } from '../contract/typed-client.js';
+import { UsageError } from '../usage-error.js';
+import type { Profile } from './profile-schema.js';
+
+const REACH_TIMEOUT_MS = 5_000;
+
+/**
+ * One request to the gateway and one to the probe: any HTTP answer will do. A refused or reset
+ * connection, a hang, or bytes that are not HTTP mean the run cannot say anything true.
+ */
+export async function checkReachable(profile: Profile): Promise<void> {
+  const stage = profile.stage ? `/${profile.stage}` : '';
+  await answers('gateway', `${profile.baseUrl.replace(/\/+$/, '')}${stage}${profile.routes.open}`);
+  if (profile.probe) await answers('probe', `${profile.probe.url.replace(/\/+$/, '')}/__probe/counters`);
+}
+
+async function answers(what: string, url: string): Promise<void> {
+  const signal = AbortSignal.timeout(REACH_TIMEOUT_MS);
+  try {
+    const res = await request(url, { signal, headersTimeout: REACH_TIMEOUT_MS, bodyTimeout: REACH_TIMEOUT_MS });
+    await res.body.dump();
+  } catch (err) {
+    const reason = signal.aborted ? `no answer within ${REACH_TIMEOUT_MS / 1000} s` : describeTransportError(err);
+    throw new UsageError(`${what} unreachable at ${new URL(url).origin}: ${reason}`);
+  }
+}

@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { test as base, expect, type TestInfo } from '@playwright/test';
+import { loadContract } from '../src/contract/load-contract.js';
+import type { paths } from '../src/contract/generated/probe-api.js';
+import { ResponseValidator } from '../src/contract/response-validator.js';
+import { TypedClient } from '../src/contract/typed-client.js';
+import { ProbeClient } from '../src/probe/probe-client.js';
+import type { Evidence } from '../src/results/model.js';
+import { createRedactor, redactEvidence } from '../src/results/redact.js';
+import { CASE_ANNOTATION, type CaseMeta, EVIDENCE_ATTACHMENT, SetupFailure } from '../src/run/case-meta.js';
+import { ENV } from '../src/run/run-env.js';
+import type { Feature, Profile } from '../src/target/profile-schema.js';
+import { readResolvedTarget } from '../src/target/resolved-target.js';
+import { secretsOf } from '../src/target/secrets.js';
+
+/**
+ * The fixtures gateproof's suites are written with, and the extension point for users: import
+ * `test`, `expect` and `gateCase` from here to write a gateway check in a few lines.
+ */
+
+export type ApiKeys = NonNullable<Profile['apiKeys']>;
+
+export interface WorkerFixtures {
+  /** The resolved target profile: where the gateway is and what it promises. */
+  target: Profile;
+  /** Hands out keys from a list that must be fresh for each case (a used quota key stays used). */
+  freshKeys: { take(list: 'quota'): string };
+}
+
+export interface CaseFixtures {
+  /** What was sent and received in this case, redacted; attached to the result. */
+  evidence: Evidence[];
+  /** Typed client for the probe API through the gateway; every exchange becomes evidence. */
+  client: TypedClient<paths>;
+  /** The target's API keys; reading one the profile lacks is a setup failure, not a gateway failure. */
+  keys: ApiKeys;
+  /** Counters at the origin. */
+  probe: ProbeClient;
+  /** A value unique to this case, sent as the probe's nonce so its counters are the case's own. */
+  nonce: string;
+  /** True under the `aws` profile: exact bodies and headers; `generic` checks status and safety only. */
+  strict: boolean;
+}
+
+const contract = loadContract();
+const validator = new ResponseValidator(contract);
+
+export const test = base.extend<CaseFixtures, WorkerFixtures>({
+  target: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture needs from the pattern.
+    async ({}, use) => {
+      await use(readResolvedTarget(process.env, ENV));
+    },
+    { scope: 'worker' },
+  ],
+  freshKeys: [
+    async ({ target }, use) => {
+      const used = { quota: 0 };
+      await use({
+        take(list) {
+          const keys = target.apiKeys?.[list] ?? [];
+          const key = keys[used[list]++];
+          if (!key) throw new SetupFailure(`the profile has too few fresh apiKeys.${list} (${keys.length})`);
+          return key;
+        },
+      });
+    },
+    { scope: 'worker' },
+  ],
+  evidence: async ({ target }, use, testInfo) => {
+    const evidence: Evidence[] = [];
+    await use(evidence);
+    const redactor = createRedactor(secretsOf(target));
+    await testInfo.attach(EVIDENCE_ATTACHMENT, {
+      body: JSON.stringify(evidence.map((e) => redactEvidence(e, redactor))),
+      contentType: 'application/json',
+    });
+  },
+  client: async ({ target, evidence }, use) => {
+    await use(
+      new TypedClient<paths>({
+        baseUrl: target.baseUrl,
+        stage: target.stage,
+        routes: Object.fromEntries(Object.entries(target.routes).map(([role, path]) => [`/${role}`, path])),
+        timeoutMs: target.timeoutMs,
+        validator,
+        record: (e) => evidence.push(e),
+      }),
+    );
+  },
+  keys: async ({ target }, use) => {
+    await use(requireAll(target.apiKeys, 'apiKeys'));
+  },
+  probe: async ({ target }, use) => {
+    if (!target.probe) {
+      await use(
+        new Proxy({} as ProbeClient, {
+          get() {
+            throw new SetupFailure('the profile has no probe.url: upstream reach cannot be proven');
+          },
+        }),
+      );
+      return;
+    }
+    await use(new ProbeClient(target.probe.url, target.timeoutMs));
+  },
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture needs from the pattern.
+  nonce: async ({}, use, testInfo) => {
+    await use(`${testInfo.testId.slice(0, 8)}-${randomBytes(6).toString('hex')}`);
+  },
+  strict: async ({ target }, use) => {
+    await use(target.profile === 'aws');
+  },
+});
+
+export { expect };
+
+export type CaseInput = Omit<CaseMeta, 'features' | 'refs'> & { features?: Feature[]; refs?: string[] };
+export type CaseBody = (fixtures: CaseFixtures & WorkerFixtures, testInfo: TestInfo) => Promise<void>;
+
+/**
+ * Declares a conformance case: its id, level, features and refs travel with it to the report,
+ * and it is skipped (and reported so) when the target does not claim its features.
+ */
+export function gateCase(meta: CaseInput, body: CaseBody): void {
+  const full: CaseMeta = { ...meta, features: meta.features ?? [], refs: meta.refs ?? [] };
+  test(
+    meta.title,
+    { annotation: { type: CASE_ANNOTATION, description: JSON.stringify(full) } },
+    async ({ target, freshKeys, evidence, client, keys, probe, nonce, strict }, testInfo) => {
+      const missing = full.features.filter((f) => !target.features.includes(f));
+      test.skip(missing.length > 0, `feature not claimed by the target: ${missing.join(', ')}`);
+      await body({ target, freshKeys, evidence, client, keys, probe, nonce, strict }, testInfo);
+    },
+  );
+}
+
+/** Reading a key the profile lacks is a setup failure of that one case. */
+function requireAll<T extends object>(value: T | undefined, name: string): T {
+  return new Proxy((value ?? {}) as T, {
+    get(obj, prop) {
+      const v = (obj as Record<PropertyKey, unknown>)[prop];
+      if (v === undefined && typeof prop === 'string' && prop !== 'then') {
+        throw new SetupFailure(`the profile has no ${name}.${prop}`);
+      }
+      return v;
+    },
+  });
+}
