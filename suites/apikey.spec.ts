@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { expect, gateCase, test } from './fixtures.js';
 import { expectNotReached, expectReached, expectRejected, REJECT } from './expectations.js';
 import type { ApiKeys } from './fixtures.js';
+import { expect, gateCase, test } from './fixtures.js';
 
 /**
  * API keys (REST, key source HEADER): a keyed method admits a request only with an enabled key in
@@ -20,7 +20,11 @@ interface Refusal {
 
 const refusals: Refusal[] = [
   { name: 'missing', title: 'a keyed method refuses a request without an API key' },
-  { name: 'empty', title: 'a keyed method refuses an empty x-api-key header', headers: () => ({ 'x-api-key': '' }) },
+  {
+    name: 'empty',
+    title: 'a keyed method refuses an empty x-api-key header',
+    headers: () => ({ 'x-api-key': '' }),
+  },
   {
     name: 'unknown',
     title: 'a keyed method refuses a key that does not exist',
@@ -33,7 +37,7 @@ const refusals: Refusal[] = [
   },
   {
     name: 'other-stage',
-    title: "a keyed method refuses a key whose usage plan does not include this stage",
+    title: 'a keyed method refuses a key whose usage plan does not include this stage',
     headers: (k) => ({ 'x-api-key': k.otherStage! }),
   },
   {
@@ -67,7 +71,8 @@ test.describe('apikey', () => {
   gateCase(
     {
       id: 'apikey.accept.valid',
-      title: 'a keyed method admits an enabled key in a plan for this stage, and the request reaches the integration',
+      title:
+        'a keyed method admits an enabled key in a plan for this stage, and the request reaches the integration',
       level: 'core',
       features: ['apikey'],
       refs: [REF],
@@ -122,7 +127,10 @@ test.describe('apikey', () => {
       test.skip(!strict, 'an API Gateway header: asserted at --profile aws only');
       const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
       const refused = await client.get('/keyed', { query: { gpn: nonce } });
-      const admitted = await client.get('/keyed', { query: { gpn: nonce }, headers: { 'x-api-key': keys.valid } });
+      const admitted = await client.get('/keyed', {
+        query: { gpn: nonce },
+        headers: { 'x-api-key': keys.valid },
+      });
       expect(refused.headers['x-amzn-requestid'], 'on the 403').toMatch(uuid);
       expect(admitted.headers['x-amzn-requestid'], 'on the 200').toMatch(uuid);
       expect(refused.headers['x-amzn-requestid']).not.toBe(admitted.headers['x-amzn-requestid']);
@@ -139,7 +147,10 @@ test.describe('apikey', () => {
     },
     async ({ client, nonce, strict }) => {
       test.skip(!strict, 'API Gateway body and header: asserted at --profile aws only');
-      const res = await client.get('/keyed', { query: { gpn: nonce }, headers: { 'x-api-key': 'not-a-key-of-this-api-0000' } });
+      const res = await client.get('/keyed', {
+        query: { gpn: nonce },
+        headers: { 'x-api-key': 'not-a-key-of-this-api-0000' },
+      });
       expectRejected(res, REJECT.forbidden, true);
       expect(res.headers['content-type']).toContain('application/json');
     },

@@ -27,7 +27,11 @@ export const REJECT = {
   },
   missingToken: {
     statuses: [401, 403, 404],
-    aws: { status: 403, message: 'Missing Authentication Token', errorType: 'MissingAuthenticationTokenException' },
+    aws: {
+      status: 403,
+      message: 'Missing Authentication Token',
+      errorType: 'MissingAuthenticationTokenException',
+    },
   },
   quotaExceeded: {
     statuses: [429, 403],
@@ -52,7 +56,8 @@ export function expectRejected(res: Exchange, rejection: Rejection, strict: bool
   }
   expect(res.status, 'status').toBe(rejection.aws.status);
   expect(errorMessage(res), 'body message').toBe(rejection.aws.message);
-  if (rejection.aws.errorType) expect(res.headers['x-amzn-errortype'], 'x-amzn-ErrorType').toBe(rejection.aws.errorType);
+  if (rejection.aws.errorType)
+    expect(res.headers['x-amzn-errortype'], 'x-amzn-ErrorType').toBe(rejection.aws.errorType);
 }
 
 export async function expectNotReached(probe: ProbeClient, nonce: string): Promise<void> {

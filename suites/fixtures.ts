@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { test as base, expect, type TestInfo } from '@playwright/test';
-import { loadContract } from '../src/contract/load-contract.js';
 import type { paths } from '../src/contract/generated/probe-api.js';
+import { loadContract } from '../src/contract/load-contract.js';
 import { ResponseValidator } from '../src/contract/response-validator.js';
 import { TypedClient } from '../src/contract/typed-client.js';
 import { ProbeClient } from '../src/probe/probe-client.js';

@@ -1,10 +1,9 @@
-import type { Exchange } from '../src/contract/typed-client.js';
+import type { paths } from '../src/contract/generated/probe-api.js';
+import type { Exchange, TypedClient } from '../src/contract/typed-client.js';
 import { SetupFailure } from '../src/run/case-meta.js';
 import type { Profile } from '../src/target/profile-schema.js';
 import { errorMessage, expectNotReached, expectReached, expectRejected, REJECT } from './expectations.js';
 import { expect, gateCase, test } from './fixtures.js';
-import type { TypedClient } from '../src/contract/typed-client.js';
-import type { paths } from '../src/contract/generated/probe-api.js';
 
 /**
  * Usage-plan quotas: a key on a plan with quota `limit` gets exactly `limit` requests in the
@@ -18,13 +17,19 @@ const REF = 'aws-semantics.md#usage-plans-throttle-and-quota';
 function quotaOf(target: Profile): number {
   const quota = target.plans.tinyQuota?.quota;
   if (!quota) throw new SetupFailure('the profile declares no plans.tinyQuota.quota');
-  if (quota.limit - quota.offset > 50) throw new SetupFailure('plans.tinyQuota.quota is too large to exhaust (> 50)');
+  if (quota.limit - quota.offset > 50)
+    throw new SetupFailure('plans.tinyQuota.quota is too large to exhaust (> 50)');
   return quota.limit - quota.offset;
 }
 
 type Client = TypedClient<paths>;
 
-async function sendSequentially(client: Client, key: string, nonce: string, count: number): Promise<Exchange[]> {
+async function sendSequentially(
+  client: Client,
+  key: string,
+  nonce: string,
+  count: number,
+): Promise<Exchange[]> {
   const out: Exchange[] = [];
   for (let i = 0; i < count; i++) {
     out.push(await client.get('/quota', { query: { gpn: nonce }, headers: { 'x-api-key': key } }));
@@ -74,7 +79,8 @@ test.describe('quota', () => {
   quotaCase(
     {
       id: 'quota.exhaust.stays-exhausted',
-      title: 'once the quota is used up, every further request in the period is refused before the integration',
+      title:
+        'once the quota is used up, every further request in the period is refused before the integration',
     },
     async ({ client, freshKeys, target, probe, nonce, strict }) => {
       const limit = quotaOf(target);
@@ -125,7 +131,8 @@ test.describe('quota', () => {
   quotaCase(
     {
       id: 'quota.accounting.open-route-free',
-      title: 'a method that does not require a key bypasses the plan: presenting the key there consumes no quota',
+      title:
+        'a method that does not require a key bypasses the plan: presenting the key there consumes no quota',
     },
     async ({ client, freshKeys, target, nonce }) => {
       const limit = quotaOf(target);
@@ -154,7 +161,8 @@ test.describe('quota', () => {
       );
       const admitted = burst.filter((r) => r.status === 200).length;
       expect(admitted, `admitted of ${2 * limit} concurrent requests`).toBe(limit);
-      for (const res of burst.filter((r) => r.status !== 200)) expectRejected(res, REJECT.quotaExceeded, strict);
+      for (const res of burst.filter((r) => r.status !== 200))
+        expectRejected(res, REJECT.quotaExceeded, strict);
       await expectReached(probe, nonce, limit);
     },
   );

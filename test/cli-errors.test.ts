@@ -70,8 +70,14 @@ test('a gateway that answers garbage exits 2', async () => {
 });
 
 test('an unknown fault, suite or option is bad usage', async () => {
-  assertOneLineUsageError(await gateproof(['run', '--fault', 'no-such-fault', '--out', join(dir, 'o6')]), /unknown fault "no-such-fault"; known faults: /);
-  assertOneLineUsageError(await gateproof(['run', '--suites', 'nope', '--out', join(dir, 'o7')]), /unknown suite nope; known suites: /);
+  assertOneLineUsageError(
+    await gateproof(['run', '--fault', 'no-such-fault', '--out', join(dir, 'o6')]),
+    /unknown fault "no-such-fault"; known faults: /,
+  );
+  assertOneLineUsageError(
+    await gateproof(['run', '--suites', 'nope', '--out', join(dir, 'o7')]),
+    /unknown suite nope; known suites: /,
+  );
   assertOneLineUsageError(await gateproof(['run', '--bogus']), /unknown option '--bogus'/);
 });
 

@@ -21,20 +21,27 @@ test('substitutes ${ENV} in values and applies defaults', () => {
 });
 
 test('a missing environment variable names the variable and the line', () => {
-  assert.throws(() => parseProfile(minimal, 't.yaml', {}), (err: Error) => {
-    assert.ok(err instanceof UsageError);
-    assert.equal(err.message, 't.yaml:4: environment variable KEY is not set');
-    return true;
-  });
+  assert.throws(
+    () => parseProfile(minimal, 't.yaml', {}),
+    (err: Error) => {
+      assert.ok(err instanceof UsageError);
+      assert.equal(err.message, 't.yaml:4: environment variable KEY is not set');
+      return true;
+    },
+  );
 });
 
 test('a bad field is named with its line, in one line', () => {
-  const text = 'name: t\nbaseUrl: http://127.0.0.1:1\nplans:\n  tinyQuota:\n    quota: { limit: -1, period: DAY }\n';
-  assert.throws(() => parseProfile(text, 'p.yaml', {}), (err: Error) => {
-    assert.match(err.message, /^p\.yaml:5: plans\.tinyQuota\.quota\.limit: /);
-    assert.doesNotMatch(err.message, /\n/);
-    return true;
-  });
+  const text =
+    'name: t\nbaseUrl: http://127.0.0.1:1\nplans:\n  tinyQuota:\n    quota: { limit: -1, period: DAY }\n';
+  assert.throws(
+    () => parseProfile(text, 'p.yaml', {}),
+    (err: Error) => {
+      assert.match(err.message, /^p\.yaml:5: plans\.tinyQuota\.quota\.limit: /);
+      assert.doesNotMatch(err.message, /\n/);
+      return true;
+    },
+  );
 });
 
 test('a missing required field points at its parent', () => {
@@ -42,7 +49,10 @@ test('a missing required field points at its parent', () => {
 });
 
 test('unknown fields are refused rather than ignored', () => {
-  assert.throws(() => parseProfile('name: t\nbaseUrl: http://x\nbaseURL: http://y\n', 'p.yaml', {}), /p\.yaml:\d+: .*baseURL/);
+  assert.throws(
+    () => parseProfile('name: t\nbaseUrl: http://x\nbaseURL: http://y\n', 'p.yaml', {}),
+    /p\.yaml:\d+: .*baseURL/,
+  );
 });
 
 test('broken YAML is one line with its line number', () => {
@@ -55,7 +65,10 @@ test('a value holding YAML syntax cannot change the structure', () => {
 });
 
 test('every example profile in targets/ is valid', () => {
-  const env = new Proxy({}, { get: (_t, name) => `value-of-${String(name)}-0123456789` }) as NodeJS.ProcessEnv;
+  const env = new Proxy(
+    {},
+    { get: (_t, name) => `value-of-${String(name)}-0123456789` },
+  ) as NodeJS.ProcessEnv;
   for (const file of readdirSync(join(REPO, 'targets')).filter((f) => f.endsWith('.yaml'))) {
     const text = readFileSync(join(REPO, 'targets', file), 'utf8');
     const env2 = { ...env, GATEPROOF_PROBE_URL: 'http://127.0.0.1:9' };

@@ -11,7 +11,16 @@ import { gateproof } from './helpers/cli.js';
 for (const profile of ['aws', 'generic'] as const) {
   test(`gateproof run --profile ${profile} against the reference gateway passes with every case`, async () => {
     const out = mkdtempSync(join(tmpdir(), `gp-run-${profile}-`));
-    const result = await gateproof(['run', '--suites', 'apikey,quota', '--no-load', '--profile', profile, '--out', out]);
+    const result = await gateproof([
+      'run',
+      '--suites',
+      'apikey,quota',
+      '--no-load',
+      '--profile',
+      profile,
+      '--out',
+      out,
+    ]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     for (const file of ['results.json', 'index.html', 'junit.xml', 'summary.md', 'events.ndjson']) {
       assert.ok(existsSync(join(out, file)), file);
@@ -22,7 +31,10 @@ for (const profile of ['aws', 'generic'] as const) {
     assert.ok(bySuite('apikey').length >= 9 && bySuite('quota').length >= 6, `${results.cases.length} cases`);
     const expected = profile === 'aws' ? ['pass'] : ['pass', 'skip'];
     const odd = results.cases.filter((c) => !expected.includes(c.status));
-    assert.deepEqual(odd.map((c) => `${c.id}: ${c.status} ${c.message ?? ''}`), []);
+    assert.deepEqual(
+      odd.map((c) => `${c.id}: ${c.status} ${c.message ?? ''}`),
+      [],
+    );
     if (profile === 'aws') assert.ok(results.cases.length >= 15);
     assert.equal(results.summary.verdict, 'pass');
   });

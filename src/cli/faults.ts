@@ -8,7 +8,9 @@ export function faultsCommand(): Command {
     .action((opts: { verbose?: boolean }) => {
       for (const fault of FAULTS) {
         process.stdout.write(
-          opts.verbose ? `${fault.name}\t${fault.description}\tbreaks: ${fault.breaks.join(', ')}\n` : `${fault.name}\n`,
+          opts.verbose
+            ? `${fault.name}\t${fault.description}\tbreaks: ${fault.breaks.join(', ')}\n`
+            : `${fault.name}\n`,
         );
       }
     });

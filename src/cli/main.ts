@@ -11,7 +11,7 @@ const program = new Command('gateproof')
   .description('Proves an API gateway does what its configuration promises, and measures it under load.')
   .version(TOOL_VERSION)
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
+  .configureOutput({ outputError: (text, write) => write(`${text.split('\n')[0]}\n`) });
 
 for (const command of [runCommand(), serveCommand(), faultsCommand(), reportCommand(), generateCommand()]) {
   program.addCommand(command);

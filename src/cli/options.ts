@@ -18,7 +18,9 @@ export function port(value: string): number {
 
 /** The command line as typed, for "how to reproduce this run". */
 export function commandLine(): string {
-  return ['gateproof', ...process.argv.slice(2)].map((a) => (/^[\w./:=,@-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+  return ['gateproof', ...process.argv.slice(2)]
+    .map((a) => (/^[\w./:=,@-]+$/.test(a) ? a : JSON.stringify(a)))
+    .join(' ');
 }
 
 /** Ctrl-C stops the run, but what was measured is still written. A second Ctrl-C exits at once. */

@@ -5,29 +5,51 @@ import { commandLine, interruptSignal, list } from './options.js';
 export function runCommand(): Command {
   return new Command('run')
     .description('run the conformance suites (and load scenarios) against a target and write the reports')
-    .option('--target <reference|FILE.yaml>', 'the embedded reference gateway, or a target profile', 'reference')
+    .option(
+      '--target <reference|FILE.yaml>',
+      'the embedded reference gateway, or a target profile',
+      'reference',
+    )
     .option('--suites <list>', 'comma-separated suites to run (default: all)', list)
     .option('--scenarios <list>', 'comma-separated load scenarios to run', list)
     .option('--no-load', 'run no load scenarios')
-    .addOption(new Option('--profile <profile>', 'strictness: aws (exact bodies) or generic').choices(['aws', 'generic']))
+    .addOption(
+      new Option('--profile <profile>', 'strictness: aws (exact bodies) or generic').choices([
+        'aws',
+        'generic',
+      ]),
+    )
     .option('--out <dir>', 'where to write the run (default: reports/<run-id>)')
-    .option('--fault <name>', 'break one promise of the reference gateway on purpose (see `gateproof faults`)')
-    .action(async (opts: { target: string; suites?: string[]; profile?: 'aws' | 'generic'; out?: string; fault?: string }) => {
-      const { results, outDir } = await runGateproof({
-        target: opts.target,
-        ...(opts.suites ? { suites: opts.suites } : {}),
-        ...(opts.profile ? { profile: opts.profile } : {}),
-        ...(opts.out ? { out: opts.out } : {}),
-        ...(opts.fault ? { fault: opts.fault } : {}),
-        command: commandLine(),
-        signal: interruptSignal(),
-      });
-      const { counts, verdict } = results.summary;
-      const tally = Object.entries(counts)
-        .filter(([, n]) => n > 0)
-        .map(([status, n]) => `${n} ${status}`)
-        .join(', ');
-      process.stdout.write(`gateproof: ${verdict.toUpperCase()} (${tally || 'no cases'}) → ${outDir}/index.html\n`);
-      process.exitCode = verdict === 'pass' ? 0 : 1;
-    });
+    .option(
+      '--fault <name>',
+      'break one promise of the reference gateway on purpose (see `gateproof faults`)',
+    )
+    .action(
+      async (opts: {
+        target: string;
+        suites?: string[];
+        profile?: 'aws' | 'generic';
+        out?: string;
+        fault?: string;
+      }) => {
+        const { results, outDir } = await runGateproof({
+          target: opts.target,
+          ...(opts.suites ? { suites: opts.suites } : {}),
+          ...(opts.profile ? { profile: opts.profile } : {}),
+          ...(opts.out ? { out: opts.out } : {}),
+          ...(opts.fault ? { fault: opts.fault } : {}),
+          command: commandLine(),
+          signal: interruptSignal(),
+        });
+        const { counts, verdict } = results.summary;
+        const tally = Object.entries(counts)
+          .filter(([, n]) => n > 0)
+          .map(([status, n]) => `${n} ${status}`)
+          .join(', ');
+        process.stdout.write(
+          `gateproof: ${verdict.toUpperCase()} (${tally || 'no cases'}) → ${outDir}/index.html\n`,
+        );
+        process.exitCode = verdict === 'pass' ? 0 : 1;
+      },
+    );
 }

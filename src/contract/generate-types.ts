@@ -1,5 +1,5 @@
-import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
 import type { OpenAPI3 } from 'openapi-typescript';
+import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
 import { UsageError } from '../usage-error.js';
 import { loadContract } from './load-contract.js';
 
@@ -13,6 +13,8 @@ export async function generateTypes(specFile: string): Promise<string> {
     const ast = await openapiTS(doc as unknown as OpenAPI3, { silent: true, alphabetize: true });
     return COMMENT_HEADER + astToString(ast);
   } catch (err) {
-    throw new UsageError(`${specFile}: openapi-typescript could not read it: ${(err as Error).message.split('\n')[0]}`);
+    throw new UsageError(
+      `${specFile}: openapi-typescript could not read it: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
 }

@@ -4,7 +4,16 @@ import { parse } from 'yaml';
 import { UsageError } from '../usage-error.js';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
-export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+export const HTTP_METHODS: readonly HttpMethod[] = [
+  'get',
+  'put',
+  'post',
+  'delete',
+  'options',
+  'head',
+  'patch',
+  'trace',
+];
 
 /** An OpenAPI document as parsed: only the parts gateproof reads are typed. */
 export interface OpenApiDocument {
@@ -16,14 +25,18 @@ export interface OpenApiDocument {
 }
 
 /** The contract of the API every built-in target serves. */
-export const PROBE_CONTRACT_FILE = fileURLToPath(new URL('../../../src/contract/probe-api.yaml', import.meta.url));
+export const PROBE_CONTRACT_FILE = fileURLToPath(
+  new URL('../../../src/contract/probe-api.yaml', import.meta.url),
+);
 
 export function loadContract(file: string = PROBE_CONTRACT_FILE): OpenApiDocument {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read OpenAPI contract ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    throw new UsageError(
+      `cannot read OpenAPI contract ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+    );
   }
   return parseContract(text, file);
 }
@@ -38,7 +51,9 @@ export function parseContract(text: string, file: string): OpenApiDocument {
   if (!doc || typeof doc !== 'object') throw new UsageError(`${file}: not an OpenAPI document`);
   const version = (doc as { openapi?: unknown }).openapi;
   if (typeof version !== 'string' || !/^3\.[01]\.\d+$/.test(version)) {
-    throw new UsageError(`${file}: openapi: expected 3.0.x or 3.1.x, found ${JSON.stringify(version ?? null)}`);
+    throw new UsageError(
+      `${file}: openapi: expected 3.0.x or 3.1.x, found ${JSON.stringify(version ?? null)}`,
+    );
   }
   const paths = (doc as { paths?: unknown }).paths;
   if (!paths || typeof paths !== 'object') throw new UsageError(`${file}: paths: missing`);

@@ -15,14 +15,25 @@ export class ResponseValidator {
   }
 
   /** Contract violations of one response, as lines; empty when it conforms. */
-  check(path: string, method: HttpMethod, status: number, contentType: string | undefined, body: string): string[] {
+  check(
+    path: string,
+    method: HttpMethod,
+    status: number,
+    contentType: string | undefined,
+    body: string,
+  ): string[] {
     const operation = this.doc.paths[path]?.[method] as { responses?: Record<string, unknown> } | undefined;
     if (!operation?.responses) return [];
     const where = `${method.toUpperCase()} ${path} → ${status}`;
-    const statusKey = [String(status), `${String(status)[0]}XX`, 'default'].find((k) => k in operation.responses!);
+    const statusKey = [String(status), `${String(status)[0]}XX`, 'default'].find(
+      (k) => k in operation.responses!,
+    );
     if (!statusKey) return [`${where}: status not declared in the contract`];
-    const response = resolveRef<{ content?: Record<string, unknown> }>(this.doc, operation.responses[statusKey]);
-    if (!response.content || !response.content['application/json']) return [];
+    const response = resolveRef<{ content?: Record<string, unknown> }>(
+      this.doc,
+      operation.responses[statusKey],
+    );
+    if (!response.content?.['application/json']) return [];
     if (!contentType?.includes('json')) {
       return [`${where}: content-type ${JSON.stringify(contentType ?? '')}, contract says application/json`];
     }
@@ -34,7 +45,9 @@ export class ResponseValidator {
     }
     const validate = this.#validator(path, method, statusKey, operation.responses[statusKey]);
     if (!validate || validate(parsed)) return [];
-    return (validate.errors ?? []).map((e) => `${where}: body${e.instancePath || ''} ${e.message ?? 'is invalid'}`);
+    return (validate.errors ?? []).map(
+      (e) => `${where}: body${e.instancePath || ''} ${e.message ?? 'is invalid'}`,
+    );
   }
 
   #validator(path: string, method: string, statusKey: string, response: unknown): ValidateFunction | null {

@@ -178,7 +178,7 @@ export function describeTransportError(err: unknown): string {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e.code ?? e.cause?.code;
   const message = (e.message ?? String(err)).split('\n')[0];
-  return code ? `${code}: ${message}` : message ?? 'unknown error';
+  return code ? `${code}: ${message}` : (message ?? 'unknown error');
 }
 
 function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {

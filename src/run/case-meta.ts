@@ -1,5 +1,5 @@
-import type { Feature } from '../target/profile-schema.js';
 import type { Level } from '../results/model.js';
+import type { Feature } from '../target/profile-schema.js';
 
 /** What a conformance case declares about itself; carried to the reporter as a test annotation. */
 export interface CaseMeta {

@@ -1,6 +1,7 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
-import type { CaseResult, Evidence } from '../results/model.js';
 import { EventWriter } from '../results/events.js';
+import type { CaseResult, Evidence } from '../results/model.js';
 import { CASE_ANNOTATION, type CaseMeta, EVIDENCE_ATTACHMENT } from './case-meta.js';
 import { caseStatus } from './case-status.js';
 import { ENV } from './run-env.js';
@@ -50,7 +51,11 @@ export default class GateproofReporter implements Reporter {
 function caseMeta(test: TestCase): CaseMeta {
   const annotation = test.annotations.find((a) => a.type === CASE_ANNOTATION);
   if (annotation?.description) return JSON.parse(annotation.description) as CaseMeta;
-  const file = test.location.file.split(/[\\/]/).pop()?.replace(/\.spec\.[cm]?[jt]s$/, '') ?? 'custom';
+  const file =
+    test.location.file
+      .split(/[\\/]/)
+      .pop()
+      ?.replace(/\.spec\.[cm]?[jt]s$/, '') ?? 'custom';
   return {
     id: `${slug(file)}.custom.${slug(test.title)}`,
     title: test.title,
@@ -68,7 +73,7 @@ function evidenceOf(result: TestResult): Evidence[] {
 
 function firstLine(text: string): string {
   // Playwright messages carry ANSI colours and multi-line diffs; a case message is one line.
-  const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
+  const plain = stripVTControlCharacters(text);
   return (plain.split('\n').find((l) => l.trim()) ?? '').trim().slice(0, 500);
 }
 

@@ -20,7 +20,8 @@ export function selectSuites(requested: string[] | undefined): string[] {
   const known = availableSuites();
   if (!requested) return known;
   const unknown = requested.filter((s) => !known.includes(s));
-  if (unknown.length) throw new UsageError(`unknown suite ${unknown.join(', ')}; known suites: ${known.join(', ')}`);
+  if (unknown.length)
+    throw new UsageError(`unknown suite ${unknown.join(', ')}; known suites: ${known.join(', ')}`);
   return requested;
 }
 

@@ -26,7 +26,9 @@ export function parseProfile(text: string, file: string, env: NodeJS.ProcessEnv 
   const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lines.linePos(offset).line);
   const yamlError = doc.errors[0];
   if (yamlError) {
-    throw new UsageError(`${file}:${lineOf(yamlError.pos[0])}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
+    throw new UsageError(
+      `${file}:${lineOf(yamlError.pos[0])}: invalid YAML: ${yamlError.message.split('\n')[0]}`,
+    );
   }
   // Substitute secrets in the parsed tree, not in the text, so a value holding YAML syntax
   // cannot change the document's structure.

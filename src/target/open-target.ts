@@ -20,7 +20,10 @@ export interface OpenTargetOptions {
  * names a profile. Either way the target must answer HTTP before any case runs, so an
  * unreachable gateway is one line and exit code 2 rather than a table of failed cases.
  */
-export async function openTarget(spec: string | undefined, options: OpenTargetOptions = {}): Promise<OpenTarget> {
+export async function openTarget(
+  spec: string | undefined,
+  options: OpenTargetOptions = {},
+): Promise<OpenTarget> {
   let target: OpenTarget;
   if (spec === undefined || spec === 'reference') {
     const stack = await startReferenceStack(options.fault ? { fault: options.fault } : {});
@@ -31,7 +34,8 @@ export async function openTarget(spec: string | undefined, options: OpenTargetOp
     if (profile.kind === 'reference') {
       throw new UsageError(`${spec}: kind reference is started with --target reference, not from a profile`);
     }
-    if (profile.kind === 'nginx') throw new UsageError(`${spec}: kind nginx needs the nginx target (not built yet)`);
+    if (profile.kind === 'nginx')
+      throw new UsageError(`${spec}: kind nginx needs the nginx target (not built yet)`);
     target = { profile, close: async () => {} };
   }
   if (options.profile) target.profile = { ...target.profile, profile: options.profile };

@@ -18,10 +18,16 @@ export async function checkReachable(profile: Profile): Promise<void> {
 async function answers(what: string, url: string): Promise<void> {
   const signal = AbortSignal.timeout(REACH_TIMEOUT_MS);
   try {
-    const res = await request(url, { signal, headersTimeout: REACH_TIMEOUT_MS, bodyTimeout: REACH_TIMEOUT_MS });
+    const res = await request(url, {
+      signal,
+      headersTimeout: REACH_TIMEOUT_MS,
+      bodyTimeout: REACH_TIMEOUT_MS,
+    });
     await res.body.dump();
   } catch (err) {
-    const reason = signal.aborted ? `no answer within ${REACH_TIMEOUT_MS / 1000} s` : describeTransportError(err);
+    const reason = signal.aborted
+      ? `no answer within ${REACH_TIMEOUT_MS / 1000} s`
+      : describeTransportError(err);
     throw new UsageError(`${what} unreachable at ${new URL(url).origin}: ${reason}`);
   }
 }

@@ -12,14 +12,19 @@ export function writeResolvedTarget(file: string, profile: Profile): void {
   chmodSync(file, 0o600);
 }
 
-export function readResolvedTarget(env: NodeJS.ProcessEnv, names: { targetFile: string; profileFile: string }): Profile {
+export function readResolvedTarget(
+  env: NodeJS.ProcessEnv,
+  names: { targetFile: string; profileFile: string },
+): Profile {
   const resolved = env[names.targetFile];
   if (resolved) return profileSchema.parse(JSON.parse(readFileSync(resolved, 'utf8')));
   const profileFile = env[names.profileFile];
   if (profileFile) {
     const profile = loadProfile(profileFile, env);
     if (profile.kind !== 'url') {
-      throw new UsageError(`${profileFile}: kind ${profile.kind} is started by \`gateproof run\`, not by playwright`);
+      throw new UsageError(
+        `${profileFile}: kind ${profile.kind} is started by \`gateproof run\`, not by playwright`,
+      );
     }
     return profile;
   }

@@ -5,10 +5,21 @@ export function secretsOf(profile: Profile): string[] {
   const out: (string | undefined)[] = [];
   const keys = profile.apiKeys;
   if (keys) {
-    out.push(keys.valid, keys.other, keys.disabled, keys.otherStage, ...keys.quota, ...(keys.quotaPair ?? []));
+    out.push(
+      keys.valid,
+      keys.other,
+      keys.disabled,
+      keys.otherStage,
+      ...keys.quota,
+      ...(keys.quotaPair ?? []),
+    );
   }
   if (profile.sigv4) {
-    out.push(profile.sigv4.secretAccessKey, profile.sigv4.sessionToken, profile.sigv4.denied?.secretAccessKey);
+    out.push(
+      profile.sigv4.secretAccessKey,
+      profile.sigv4.sessionToken,
+      profile.sigv4.denied?.secretAccessKey,
+    );
   }
   if (profile.authorizer) out.push(...Object.values(profile.authorizer.tokens));
   return out.filter((s): s is string => typeof s === 'string' && s.length > 0);
