@@ -1,0 +1,205 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type CryptoKey,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTPayload,
+  SignJWT,
+} from 'jose';
+
+/**
+ * gateproof's own OpenID Connect issuer: a discovery document and a JWKS on loopback, and the
+ * keys to mint tokens a gateway is configured to trust. It holds one key per signing algorithm
+ * so a gateway's algorithm policy can be probed, and rotates its RS256 key on demand.
+ */
+
+export const ISSUER_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
+export type IssuerAlgorithm = (typeof ISSUER_ALGORITHMS)[number];
+
+export const DISCOVERY_PATH = '/.well-known/openid-configuration';
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+export interface IssuerKey {
+  kid: string;
+  alg: IssuerAlgorithm;
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  /** The public key as published in the JWKS (with kid, alg and use). */
+  jwk: JWK;
+}
+
+export interface IssuerOptions {
+  host?: string;
+  port?: number;
+  /** The default `aud` of minted tokens. */
+  audience?: string;
+  /** The default `scope` of minted tokens. */
+  scope?: string;
+  /** Milliseconds since the epoch; minted `iat` and `exp` follow it. */
+  now?: () => number;
+}
+
+export interface MintOptions {
+  /** Signing algorithm; its current key signs. Default RS256. */
+  alg?: IssuerAlgorithm;
+  /** Extra or replaced protected-header parameters (a foreign `kid`, a `jku`...). */
+  header?: Record<string, unknown>;
+}
+
+/** How the JWKS endpoint misbehaves, for a gateway's fetch timeout and size limit. */
+export interface JwksBehaviour {
+  /** Wait this long before answering. */
+  delayMs?: number;
+  /** Pad the JSON document to at least this many bytes (it stays a valid JWKS). */
+  padToBytes?: number;
+}
+
+export interface Issuer {
+  /** The `iss` of minted tokens; discovery is at `issuerUrl + DISCOVERY_PATH`. */
+  readonly issuerUrl: string;
+  readonly jwksUrl: string;
+  readonly audience: string;
+  /** Every published key, oldest first. */
+  readonly keys: readonly IssuerKey[];
+  /** The key that currently signs for `alg`. */
+  signingKey(alg?: IssuerAlgorithm): IssuerKey;
+  /**
+   * A signed token: default claims iss, aud, sub, iat, exp (+5 min) and scope, then `claims` over
+   * them; a claim set to `undefined` is removed.
+   */
+  mint(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>;
+  /** Publishes a new RS256 key and makes it the default signer; the old one stays published. */
+  rotate(): Promise<IssuerKey>;
+  jwks(): JSONWebKeySet;
+  setJwksBehaviour(behaviour: JwksBehaviour): void;
+  /** How many times the JWKS was requested: proves a gateway's caching and refetch limits. */
+  readonly jwksRequests: number;
+  close(): Promise<void>;
+}
+
+const TOKEN_LIFETIME_S = 300;
+
+async function createKey(alg: IssuerAlgorithm): Promise<IssuerKey> {
+  const pair = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
+  const exported = await exportJWK(pair.publicKey);
+  const kid = await calculateJwkThumbprint(exported);
+  return { kid, alg, ...pair, jwk: { ...exported, kid, alg, use: 'sig' } };
+}
+
+export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> {
+  const now = options.now ?? Date.now;
+  const keys = await Promise.all(ISSUER_ALGORITHMS.map(createKey));
+  const signers = new Map<IssuerAlgorithm, IssuerKey>(keys.map((key) => [key.alg, key]));
+  let behaviour: JwksBehaviour = {};
+  let jwksRequests = 0;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const jwks = (): JSONWebKeySet => ({ keys: keys.map((key) => key.jwk) });
+
+  const jwksBody = (): string => {
+    const base = JSON.stringify(jwks());
+    const missing = (behaviour.padToBytes ?? 0) - base.length;
+    if (missing <= 0) return base;
+    const empty = JSON.stringify({ ...jwks(), 'x-gateproof-padding': '' });
+    return JSON.stringify({
+      ...jwks(),
+      'x-gateproof-padding': 'x'.repeat(Math.max(0, missing - (empty.length - base.length))),
+    });
+  };
+
+  const send = (res: ServerResponse, status: number, body: string): void => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'max-age=300' });
+    res.end(body);
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://issuer').pathname;
+    if (req.method !== 'GET') return send(res, 405, '{"error":"method not allowed"}');
+    if (path === DISCOVERY_PATH) return send(res, 200, JSON.stringify(discovery()));
+    if (path !== JWKS_PATH) return send(res, 404, '{"error":"not found"}');
+    jwksRequests += 1;
+    const body = jwksBody();
+    if (!behaviour.delayMs) return send(res, 200, body);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      send(res, 200, body);
+    }, behaviour.delayMs);
+    timers.add(timer);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const issuerUrl = `http://${host}:${address.port}`;
+  const jwksUrl = `${issuerUrl}${JWKS_PATH}`;
+  const audience = options.audience ?? 'gateproof';
+
+  function discovery(): Record<string, unknown> {
+    return {
+      issuer: issuerUrl,
+      jwks_uri: jwksUrl,
+      response_types_supported: ['token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: [...ISSUER_ALGORITHMS],
+    };
+  }
+
+  const signingKey = (alg: IssuerAlgorithm = 'RS256'): IssuerKey => {
+    const key = signers.get(alg);
+    if (!key) throw new Error(`the issuer has no ${alg} key`);
+    return key;
+  };
+
+  return {
+    issuerUrl,
+    jwksUrl,
+    audience,
+    get keys() {
+      return keys;
+    },
+    signingKey,
+    async mint(claims = {}, mintOptions = {}) {
+      const key = signingKey(mintOptions.alg);
+      const iat = Math.floor(now() / 1000);
+      const payload: Record<string, unknown> = {
+        iss: issuerUrl,
+        aud: audience,
+        sub: 'gateproof-user',
+        iat,
+        exp: iat + TOKEN_LIFETIME_S,
+        scope: options.scope ?? 'gateproof/read',
+        ...claims,
+      };
+      for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
+      return new SignJWT(payload as JWTPayload)
+        .setProtectedHeader({ alg: key.alg, typ: 'JWT', kid: key.kid, ...mintOptions.header })
+        .sign(key.privateKey);
+    },
+    async rotate() {
+      const key = await createKey('RS256');
+      keys.push(key);
+      signers.set('RS256', key);
+      return key;
+    },
+    jwks,
+    setJwksBehaviour(next) {
+      behaviour = { ...next };
+    },
+    get jwksRequests() {
+      return jwksRequests;
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
