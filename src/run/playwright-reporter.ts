@@ -28,7 +28,7 @@ export default class GateproofReporter implements Reporter {
     // A retried test reports each attempt; only the last one is the case's result.
     if (result.status !== 'passed' && result.status !== 'skipped' && result.retry < test.retries) return;
     const meta = caseMeta(test);
-    const message = result.errors.map((e) => firstLine(e.message ?? e.value ?? '')).find(Boolean);
+    const message = result.errors.map((e) => caseMessage(e.message ?? e.value ?? '')).find(Boolean);
     const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
     const status = caseStatus(result.status, meta.level, message);
     const entry: CaseResult = {
@@ -71,10 +71,18 @@ function evidenceOf(result: TestResult): Evidence[] {
   return JSON.parse(attachment.body.toString('utf8')) as Evidence[];
 }
 
-function firstLine(text: string): string {
-  // Playwright messages carry ANSI colours and multi-line diffs; a case message is one line.
-  const plain = stripVTControlCharacters(text);
-  return (plain.split('\n').find((l) => l.trim()) ?? '').trim().slice(0, 500);
+/**
+ * A case message is one line: the assertion's own message plus Playwright's Expected/Received
+ * lines, without colours or diffs.
+ */
+function caseMessage(text: string): string {
+  const lines = stripVTControlCharacters(text)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const head = (lines[0] ?? '').replace(/^Error: /, '');
+  const detail = lines.filter((l) => /^(Expected|Received)\b/.test(l)).slice(0, 2);
+  return [head, ...detail].join('; ').slice(0, 500);
 }
 
 function slug(text: string): string {
