@@ -1,0 +1,273 @@
+import {
+  base64url,
+  type CryptoKey,
+  compactVerify,
+  exportSPKI,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
+import { type AuthorizerRejection, rejection } from './authorizer-outcome.js';
+import { JwksCache, type JwksCacheOptions, JwksUnavailableError } from './jwks-cache.js';
+
+/**
+ * API Gateway's JWT authorizer (HTTP API), and the answers of the REST Cognito user-pool
+ * authorizer as a variant. Order of work: size, shape, header, algorithm, kid in the issuer's
+ * JWKS, signature, then iss, aud (else client_id), exp, nbf, iat and the route's scopes. Keys
+ * come only from the configured issuer: `jwk`, `jku`, `x5u` and `x5c` headers are never used.
+ */
+
+/** "RSA algorithms only", as API Gateway's HTTP API puts it. */
+export const RSA_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
+
+/** AWS caps all request headers near 10 KB; anything longer is refused before it is parsed. */
+export const MAX_TOKEN_LENGTH = 10_240;
+
+/** Promises this authorizer can be told to break, and the cases that must catch each. */
+export const JWT_FAULTS = [
+  {
+    name: 'jwt-accept-alg-none',
+    description: 'a token with alg "none", in any letter case, is accepted without a signature',
+    breaks: [
+      'jwt.attack.alg-none',
+      'jwt.attack.alg-none-capitalized',
+      'jwt.attack.alg-none-uppercase',
+      'jwt.attack.alg-none-mixed-case',
+    ],
+  },
+  { name: 'jwt-ignore-exp', description: 'the exp claim is not checked', breaks: ['jwt.attack.expired'] },
+  {
+    name: 'jwt-ignore-aud',
+    description: 'the aud and client_id claims are not checked',
+    breaks: ['jwt.attack.wrong-aud'],
+  },
+  {
+    name: 'jwt-hs-rs-confusion',
+    description:
+      "an HS256 token is verified with the kid's RSA public key (PEM or modulus) as the HMAC secret",
+    breaks: ['jwt.attack.hs256-key-confusion-pem', 'jwt.attack.hs256-key-confusion-jwk-n'],
+  },
+  {
+    name: 'jwt-trust-embedded-jwk',
+    description: "the key in a token's jwk header is trusted",
+    breaks: ['jwt.attack.embedded-jwk'],
+  },
+] as const;
+export type JwtFaultName = (typeof JWT_FAULTS)[number]['name'];
+
+export interface JwtAuthorizerConfig {
+  /** Must equal the token's `iss`; discovery is read from it when `jwksUrl` is absent. */
+  issuer: string;
+  /** The token's `aud` (else `client_id`) must be one of these. */
+  audience: readonly string[];
+  jwksUrl?: string;
+  /** Allowed `alg` values; RSA only by default. */
+  algorithms?: readonly string[];
+  /** `http`: the HTTP API JWT authorizer (default). `cognito`: the REST Cognito authorizer's answers. */
+  variant?: 'http' | 'cognito';
+  maxTokenLength?: number;
+  /** Milliseconds since the epoch, for the claims and the JWKS cache. */
+  now?: () => number;
+  jwks?: Omit<JwksCacheOptions, 'jwksUrl' | 'now'>;
+  fault?: JwtFaultName;
+}
+
+export interface JwtAllow {
+  ok: true;
+  claims: JWTPayload;
+  /** `$context.authorizer.claims.<name>`, every value a string. */
+  context: Record<string, string>;
+}
+
+export type JwtOutcome = JwtAllow | AuthorizerRejection;
+
+export interface JwtAuthorizer {
+  /**
+   * Decides on the identity source (the `Authorization` header: the token alone or `Bearer <token>`)
+   * for a route requiring `scopes` (any one of them; none means no scope check). Never throws.
+   */
+  authorize(
+    authorization: string | readonly string[] | undefined,
+    scopes?: readonly string[],
+  ): Promise<JwtOutcome>;
+  readonly jwks: JwksCache;
+}
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** A failed check: `expired` selects the Cognito variant's own message. */
+class Refusal {
+  constructor(
+    readonly description: string,
+    readonly kind: 'invalid' | 'expired' | 'scope' = 'invalid',
+  ) {}
+}
+
+export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer {
+  const now = config.now ?? Date.now;
+  const algorithms = new Set(config.algorithms ?? RSA_ALGORITHMS);
+  const maxLength = config.maxTokenLength ?? MAX_TOKEN_LENGTH;
+  const jwks = new JwksCache(config.issuer, { ...config.jwks, jwksUrl: config.jwksUrl, now });
+
+  async function verify(
+    authorization: string | readonly string[] | undefined,
+    scopes: readonly string[],
+  ): Promise<JwtAllow> {
+    if (authorization === undefined || authorization === '')
+      throw new Refusal('no token in the identity source');
+    if (typeof authorization !== 'string') throw new Refusal('more than one Authorization header');
+    if (authorization.length > maxLength) throw new Refusal('the token is too large');
+    const token = authorization.replace(/^bearer +/i, '');
+    if (!COMPACT_JWS.test(token)) throw new Refusal('the token is not a compact JWS of three parts');
+    const [encodedHeader = '', encodedPayload = ''] = token.split('.');
+    const header = decodeJson(encodedHeader, 'header');
+    const alg = header.alg;
+    if (typeof alg !== 'string') throw new Refusal('the token header has no alg');
+
+    const payload =
+      config.fault === 'jwt-accept-alg-none' && alg.toLowerCase() === 'none'
+        ? encodedPayload
+        : await verifiedPayload(token, header, alg);
+    const claims = decodeJson(payload, 'payload');
+    checkClaims(claims, scopes);
+    return { ok: true, claims, context: claimsContext(claims) };
+  }
+
+  /** The payload segment, once the signature is proven by a key of the issuer's JWKS. */
+  async function verifiedPayload(
+    token: string,
+    header: Record<string, unknown>,
+    alg: string,
+  ): Promise<string> {
+    const key = await signingKey(header, alg);
+    for (const candidate of key) {
+      try {
+        await compactVerify(token, candidate, { algorithms: [alg] });
+        return token.split('.')[1] ?? '';
+      } catch {
+        // the next candidate, if the fault gave several
+      }
+    }
+    throw new Refusal('the token signature is invalid');
+  }
+
+  /** Usually the one JWKS key named by `kid`; under some faults, whatever a broken verifier would use. */
+  async function signingKey(
+    header: Record<string, unknown>,
+    alg: string,
+  ): Promise<(CryptoKey | Uint8Array)[]> {
+    if (config.fault === 'jwt-trust-embedded-jwk' && isObject(header.jwk)) {
+      return [await importJWK(header.jwk as JWK, alg).catch(() => Promise.reject(new Refusal('bad jwk')))];
+    }
+    const kid = header.kid;
+    if (config.fault === 'jwt-hs-rs-confusion' && alg.startsWith('HS') && typeof kid === 'string') {
+      return confusedSecrets(kid);
+    }
+    if (!algorithms.has(alg)) throw new Refusal('the signing algorithm of the token is not allowed');
+    if (typeof kid !== 'string') throw new Refusal('the token header has no kid');
+    const key = await jwks.key(kid, alg).catch((err: unknown) => {
+      if (err instanceof JwksUnavailableError) throw new Refusal("unable to get the issuer's signing keys");
+      throw new Refusal('the signing key of the JWKS cannot be imported');
+    });
+    if (!key) throw new Refusal('no key of the issuer matches the kid of the token');
+    return [key];
+  }
+
+  /** The HMAC secrets a confused verifier derives from an RSA public key. */
+  async function confusedSecrets(kid: string): Promise<Uint8Array[]> {
+    const jwk = await jwks.jwk(kid).catch(() => undefined);
+    if (jwk?.kty !== 'RSA' || typeof jwk.n !== 'string')
+      throw new Refusal('no RSA key matches the kid of the token');
+    const publicKey = (await importJWK({ kty: 'RSA', n: jwk.n, e: jwk.e }, 'RS256', {
+      extractable: true,
+    })) as CryptoKey;
+    return [new TextEncoder().encode(await exportSPKI(publicKey)), base64url.decode(jwk.n)];
+  }
+
+  function checkClaims(claims: JWTPayload, scopes: readonly string[]): void {
+    const at = Math.floor(now() / 1000);
+    if (claims.iss !== config.issuer) throw new Refusal('the token does not have a valid issuer');
+    if (config.fault !== 'jwt-ignore-aud') {
+      const audiences = claims.aud === undefined ? [claims.client_id] : [claims.aud].flat();
+      if (!audiences.some((aud) => typeof aud === 'string' && config.audience.includes(aud))) {
+        throw new Refusal('the token does not have a valid audience');
+      }
+    }
+    if (typeof claims.exp !== 'number') throw new Refusal('the token has no numeric exp');
+    if (config.fault !== 'jwt-ignore-exp' && claims.exp <= at)
+      throw new Refusal('the token has expired', 'expired');
+    if (claims.nbf !== undefined && !(typeof claims.nbf === 'number' && claims.nbf <= at)) {
+      throw new Refusal('the token is not valid yet');
+    }
+    if (claims.iat !== undefined && !(typeof claims.iat === 'number' && claims.iat <= at)) {
+      throw new Refusal('the token was issued in the future');
+    }
+    if (scopes.length > 0 && !tokenScopes(claims).some((scope) => scopes.includes(scope))) {
+      throw new Refusal(`expected scopes: [${scopes.join(' ')}]`, 'scope');
+    }
+  }
+
+  function refuse(refusal: Refusal, scopes: readonly string[]): AuthorizerRejection {
+    const reason = refusal.description;
+    if (config.variant === 'cognito') {
+      const message = refusal.kind === 'expired' ? 'The incoming token has expired' : 'Unauthorized';
+      return rejection('UNAUTHORIZED', { message }, reason);
+    }
+    if (refusal.kind === 'scope') {
+      const challenge = `Bearer scope="${scopes.join(' ')}" error="insufficient_scope" error_description="${reason}"`;
+      return rejection('ACCESS_DENIED', { message: 'Forbidden' }, reason, { 'www-authenticate': challenge });
+    }
+    const challenge = `Bearer scope="" error="invalid_token" error_description="${reason}"`;
+    return rejection('UNAUTHORIZED', { message: 'Unauthorized' }, reason, { 'www-authenticate': challenge });
+  }
+
+  return {
+    jwks,
+    async authorize(authorization, scopes = []) {
+      try {
+        return await verify(authorization, scopes);
+      } catch (err) {
+        return refuse(err instanceof Refusal ? err : new Refusal('the token cannot be verified'), scopes);
+      }
+    },
+  };
+}
+
+function decodeJson(segment: string, part: 'header' | 'payload'): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(segment)));
+  } catch {
+    throw new Refusal(`the token ${part} is not base64url-encoded JSON`);
+  }
+  if (!isObject(value)) throw new Refusal(`the token ${part} is not a JSON object`);
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `scope` (space-separated) and `scp` (a list, or space-separated). */
+function tokenScopes(claims: JWTPayload): string[] {
+  const found: string[] = [];
+  for (const value of [claims.scope, claims.scp]) {
+    if (typeof value === 'string') found.push(...value.split(' ').filter(Boolean));
+    else if (Array.isArray(value))
+      found.push(...value.filter((item): item is string => typeof item === 'string'));
+  }
+  return found;
+}
+
+/** Claims as API Gateway hands them on: strings, lists as `[a b]`. */
+function claimsContext(claims: JWTPayload): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const [name, value] of Object.entries(claims)) {
+    context[`claims.${name}`] = Array.isArray(value)
+      ? `[${value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(' ')}]`
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value);
+  }
+  return context;
+}
