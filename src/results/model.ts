@@ -90,6 +90,9 @@ export const scenarioSchema = z.object({
       byStatus: z.record(z.string(), z.number().int().nonnegative()),
       p50: z.number().nonnegative(),
       p99: z.number().nonnegative(),
+      /** Arrivals in this second that found no free slot, and transport errors. */
+      dropped: z.number().int().nonnegative().optional(),
+      errors: z.number().int().nonnegative().optional(),
     }),
   ),
   latency: z.object({
