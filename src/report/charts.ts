@@ -9,31 +9,46 @@ interface Series {
   points: ReadonlyArray<readonly [number, number]>;
 }
 
-const WIDTH = 640;
+const WIDTH = 560;
 const HEIGHT = 220;
 const PAD = { left: 56, right: 12, top: 12, bottom: 32 };
 const MAX_STATUS_SERIES = 6;
 
-/** 1, 2 or 5 times a power of ten, at least `value`: axis ends people can read. */
+/** 1, 2 or 5 times a power of ten, at least `value`: tick steps people can read. */
 function niceCeiling(value: number): number {
   if (value <= 0) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
-  return (value / power <= 1 ? 1 : value / power <= 2 ? 2 : value / power <= 5 ? 5 : 10) * power;
+  const scaled = value / power;
+  return (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10) * power;
+}
+
+/** Ticks at multiples of a nice step, about `count` of them, from 0 to at least `max`. */
+function ticks(max: number, count: number): number[] {
+  const step = niceCeiling(max / count);
+  const end = Math.max(step, Math.ceil(max / step - 1e-9) * step);
+  return Array.from({ length: Math.round(end / step) + 1 }, (_, i) => i * step);
 }
 
 const label = (n: number) => String(Number(n.toPrecision(3)));
 
 function lineChart(title: string, unit: string, series: readonly Series[]): SafeHtml {
-  const xs = series.flatMap((s) => s.points.map(([x]) => x));
-  const ys = series.flatMap((s) => s.points.map(([, y]) => y));
-  const xMax = Math.max(1, ...xs);
-  const yMax = niceCeiling(Math.max(0, ...ys));
+  // A loop, not Math.max(...points): a day-long run has more points than a call takes arguments.
+  let xHigh = 1;
+  let yHigh = 0;
+  for (const s of series) {
+    for (const [x, y] of s.points) {
+      xHigh = Math.max(xHigh, x);
+      yHigh = Math.max(yHigh, y);
+    }
+  }
+  const xTicks = ticks(xHigh, 6);
+  const yTicks = ticks(yHigh, 4);
+  const xMax = xTicks.at(-1)!;
+  const yMax = yTicks.at(-1)!;
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const px = (x: number) => (PAD.left + (x / xMax) * plotW).toFixed(1);
   const py = (y: number) => (PAD.top + plotH - (y / yMax) * plotH).toFixed(1);
-  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * yMax);
-  const xTicks = [0, 0.2, 0.4, 0.6, 0.8, 1].map((f) => f * xMax);
   return html`<figure class="chart">
 <figcaption>${title}</figcaption>
 <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${title}">

@@ -25,7 +25,7 @@ function percentiles(s: ScenarioResult): SafeHtml | string {
   if (entries.length === 0) return '';
   const how = s.latency.corrected ? 'corrected for coordinated omission' : 'uncorrected';
   return html`<h4>Latency (${how})</h4>
-<table><thead><tr>${entries.map(([p]) => html`<th class="num">${p}</th>`)}</tr></thead>
+<table class="compact"><thead><tr>${entries.map(([p]) => html`<th class="num">${p}</th>`)}</tr></thead>
 <tbody><tr>${entries.map(([, us]) => html`<td class="num">${formatUs(us)}</td>`)}</tr></tbody></table>`;
 }
 

@@ -29,6 +29,7 @@ ul.counts { list-style: none; display: flex; flex-wrap: wrap; gap: 10px; padding
 ul.counts li { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 6px 14px; min-width: 96px; }
 ul.counts b { display: block; font-size: 20px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
+table.compact { width: auto; min-width: 240px; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }
 th { color: var(--muted); font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
@@ -46,9 +47,9 @@ details[open] summary { margin-bottom: 4px; }
 .refs { color: var(--muted); margin: 4px 0; }
 article.scenario { border: 1px solid var(--line); border-radius: 6px; padding: 4px 16px 12px; margin: 12px 0; }
 .charts { display: flex; flex-wrap: wrap; gap: 16px; }
-figure.chart { margin: 8px 0; }
+figure.chart { margin: 8px 0; flex: 1 1 480px; max-width: 640px; }
 figure.chart figcaption { font-weight: 600; margin-bottom: 4px; }
-figure.chart svg { max-width: 100%; height: auto; background: var(--panel); border-radius: 4px; }
+figure.chart svg { width: 100%; height: auto; background: var(--panel); border-radius: 4px; }
 figure.chart .grid line { stroke: var(--line); stroke-width: 1; }
 figure.chart .grid text { fill: var(--muted); font-size: 11px; }
 ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 12px; padding: 0; margin: 4px 0 0; color: var(--muted); }

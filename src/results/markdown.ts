@@ -1,4 +1,5 @@
 import { scenarioVerdict } from './collect.js';
+import { showControls } from './escape.js';
 import { findingRows } from './findings.js';
 import { formatMs, formatUs } from './format.js';
 import { type CaseResult, type Results, type ScenarioResult, STATUSES, type Status } from './model.js';
@@ -7,12 +8,12 @@ import { casesBySuite } from './suites.js';
 const MESSAGE_LIMIT = 300;
 
 /**
- * Target data as inert Markdown text on one line: HTML is entity-escaped (GitHub renders raw HTML
- * in step summaries) and the punctuation that makes links, emphasis, code or table cells is
- * backslash-escaped.
+ * Target data as inert Markdown text on one line: control characters are shown, HTML is
+ * entity-escaped (GitHub renders raw HTML in step summaries), and the punctuation that makes
+ * links, emphasis, code or table cells is backslash-escaped.
  */
 function md(value: string | number): string {
-  return String(value)
+  return showControls(String(value))
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
     .replace(/[\\`*_[\]|~]/g, '\\$&');
@@ -22,7 +23,8 @@ function md(value: string | number): string {
 function code(value: string): string {
   const longest = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
-  return `${fence} ${value.replace(/[\r\n]+/g, ' ')} ${fence}`;
+  const pad = /^`|`$/.test(value) ? ' ' : '';
+  return `${fence}${pad}${value.replace(/[\r\n]+/g, ' ')}${pad}${fence}`;
 }
 
 function clip(text: string): string {
