@@ -16,6 +16,8 @@ export interface ReferenceStackOptions {
   fault?: string;
   clock?: Clock;
   host?: string;
+  /** The gateway's port; a free one when absent. The probe always takes a free one. */
+  port?: number;
   /** The default plan's throttle: generous, so conformance traffic never meets it. */
   throttle?: Throttle;
   /** The method-level throttle of GET /throttled in the default plan, which load scenarios measure. */
@@ -81,7 +83,12 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
       usagePlans,
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
     };
-    gateway = await startReferenceGateway(config, { host, fault: options.fault, clock: options.clock });
+    gateway = await startReferenceGateway(config, {
+      host,
+      port: options.port,
+      fault: options.fault,
+      clock: options.clock,
+    });
   } catch (err) {
     await probe.close();
     throw err;

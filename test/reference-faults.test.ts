@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { request } from 'undici';
+import { FAULTS } from '../src/reference/faults.js';
+import { type ReferenceStack, startReferenceStack } from '../src/reference/stack.js';
+
+interface Seen {
+  status: number;
+  body: unknown;
+  errorType: unknown;
+  requestId: boolean;
+}
+
+async function get(stack: ReferenceStack, path: string, headers: Record<string, string> = {}): Promise<Seen> {
+  const res = await request(`${stack.gatewayUrl}/test${path}`, { headers });
+  return {
+    status: res.statusCode,
+    body: await res.body.json(),
+    errorType: res.headers['x-amzn-errortype'],
+    requestId: typeof res.headers['x-amzn-requestid'] === 'string',
+  };
+}
+
+async function repeat(count: number, send: () => Promise<Seen>): Promise<Seen[]> {
+  const seen = [];
+  for (let i = 0; i < count; i++) seen.push(await send());
+  return seen;
+}
+
+const swapCase = (value: string) =>
+  [...value].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
+const admitted = (seen: Seen[]) => seen.filter((s) => s.status === 200).length;
+const keyed = (key: string) => ({ 'x-api-key': key });
+
+/** What each fault changes, observed through the gateway: [the faithful answer, the faulty one]. */
+const observations: Record<
+  string,
+  { observe: (stack: ReferenceStack) => Promise<unknown>; expect: [unknown, unknown] }
+> = {
+  'apikey-disabled-accepted': {
+    observe: async (s) => (await get(s, '/keyed', keyed(s.profile.apiKeys!.disabled!))).status,
+    expect: [403, 200],
+  },
+  'apikey-any-stage': {
+    observe: async (s) => (await get(s, '/keyed', keyed(s.profile.apiKeys!.otherStage!))).status,
+    expect: [403, 200],
+  },
+  'apikey-query-accepted': {
+    observe: async (s) => [
+      (await get(s, `/keyed?x-api-key=${s.profile.apiKeys!.valid}`)).status,
+      (await get(s, `/keyed?api_key=${s.profile.apiKeys!.valid}`)).status,
+    ],
+    expect: [
+      [403, 403],
+      [200, 200],
+    ],
+  },
+  'apikey-header-case-sensitive': {
+    observe: async (s) => [
+      (await get(s, '/keyed', { 'x-api-key': s.profile.apiKeys!.valid })).status,
+      (await get(s, '/keyed', { 'X-API-Key': s.profile.apiKeys!.valid })).status,
+    ],
+    expect: [
+      [200, 200],
+      [200, 403],
+    ],
+  },
+  'apikey-empty-accepted': {
+    observe: async (s) => (await get(s, '/keyed', { 'x-api-key': '' })).status,
+    expect: [403, 200],
+  },
+  'quota-off-by-one': {
+    observe: async (s) => {
+      const { quota } = s.profile.apiKeys!;
+      const sequential = await repeat(8, () => get(s, '/quota', keyed(quota[0]!)));
+      const burst = await Promise.all(Array.from({ length: 10 }, () => get(s, '/quota', keyed(quota[1]!))));
+      return [admitted(sequential), admitted(burst)];
+    },
+    expect: [
+      [5, 5],
+      [6, 6],
+    ],
+  },
+  'quota-shared-across-keys': {
+    observe: async (s) => {
+      const [first, second] = s.profile.apiKeys!.quotaPair!;
+      await repeat(6, () => get(s, '/quota', keyed(first!)));
+      return (await get(s, '/quota', keyed(second!))).status;
+    },
+    expect: [200, 429],
+  },
+  'quota-throttle-body': {
+    observe: async (s) => {
+      const seen = await repeat(6, () => get(s, '/quota', keyed(s.profile.apiKeys!.quota[2]!)));
+      const { status, body, errorType } = seen[5]!;
+      return { status, body, errorType };
+    },
+    expect: [
+      { status: 429, body: { message: 'Limit Exceeded' }, errorType: 'LimitExceededException' },
+      { status: 429, body: { message: 'Too Many Requests' }, errorType: 'TooManyRequestsException' },
+    ],
+  },
+  'quota-charged-before-auth': {
+    observe: async (s) => {
+      const key = s.profile.apiKeys!.quota[3]!;
+      const rejected = await repeat(5, () => get(s, '/quota', keyed(swapCase(key))));
+      return [...rejected.map((r) => r.status), (await get(s, '/quota', keyed(key))).status];
+    },
+    expect: [
+      [403, 403, 403, 403, 403, 200],
+      [403, 403, 403, 403, 403, 429],
+    ],
+  },
+  'quota-open-route-charged': {
+    observe: async (s) => {
+      const key = s.profile.apiKeys!.quota[4]!;
+      await repeat(5, () => get(s, '/open', keyed(key)));
+      return (await get(s, '/quota', keyed(key))).status;
+    },
+    expect: [200, 429],
+  },
+  'request-id-missing': {
+    observe: async (s) => [
+      (await get(s, '/keyed')).requestId,
+      (await get(s, '/nope')).requestId,
+      (await get(s, '/open')).requestId,
+    ],
+    expect: [
+      [true, true, true],
+      [false, false, true],
+    ],
+  },
+};
+
+describe('reference gateway faults', () => {
+  let faithful: ReferenceStack;
+  before(async () => {
+    faithful = await startReferenceStack();
+  });
+  after(() => faithful.close());
+
+  it('each API-key and quota fault has an observation here', () => {
+    const mine = FAULTS.filter((f) => f.breaks.some((id) => /^(apikey|quota)\./.test(id)));
+    assert.deepEqual(mine.map((f) => f.name).sort(), Object.keys(observations).sort());
+  });
+
+  for (const [fault, { observe, expect }] of Object.entries(observations)) {
+    it(`${fault} changes what the gateway does`, async () => {
+      assert.deepEqual(await observe(faithful), expect[0], 'faithful gateway');
+      const broken = await startReferenceStack({ fault });
+      try {
+        assert.deepEqual(await observe(broken), expect[1], `under ${fault}`);
+      } finally {
+        await broken.close();
+      }
+    });
+  }
+});
