@@ -1,0 +1,59 @@
+import type { AuthorizerEvent } from './lambda-authorizer.js';
+import type { AuthorizerResult } from './lambda-authorizer-result.js';
+
+/**
+ * The reference gateway's own Lambda authorizer function (`authorizerUri:
+ * gateproof:reference-authorizer`). The token says what to answer, so a suite can ask for each
+ * outcome: `allow-<name>` allows, `deny-<name>` denies, `unauthorized-<name>` refuses,
+ * `crash-<name>` throws; anything else is refused. It counts its calls, so a suite can prove an
+ * answer came from the cache or that the function was never asked.
+ */
+
+export const REFERENCE_AUTHORIZER_URI = 'gateproof:reference-authorizer';
+
+export interface ReferenceAuthorizerFunction {
+  (event: AuthorizerEvent): Promise<AuthorizerResult>;
+  /** Calls so far, whatever they answered. */
+  readonly invocations: number;
+}
+
+/** The token of a TOKEN event; for REQUEST, the Authorization header or else the `token` query parameter. */
+function tokenOf(event: AuthorizerEvent): string {
+  if (event.type === 'TOKEN') return event.authorizationToken;
+  const authorization = Object.entries(event.headers).find(
+    ([name]) => name.toLowerCase() === 'authorization',
+  )?.[1];
+  return authorization ?? event.queryStringParameters.token ?? '';
+}
+
+/** Every method of the stage: the policy is cached by identity and must serve any method. */
+function stageResource(methodArn: string): string {
+  const [api = methodArn, stage = '*'] = methodArn.split('/');
+  return `${api}/${stage}/*`;
+}
+
+function policyResult(effect: 'Allow' | 'Deny', principal: string, methodArn: string): AuthorizerResult {
+  return {
+    principalId: principal,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: effect, Action: 'execute-api:Invoke', Resource: stageResource(methodArn) }],
+    },
+    context: { principal, tier: 2, verified: true },
+  };
+}
+
+export function createReferenceAuthorizerFunction(): ReferenceAuthorizerFunction {
+  let invocations = 0;
+  const fn = async (event: AuthorizerEvent): Promise<AuthorizerResult> => {
+    invocations += 1;
+    const token = tokenOf(event);
+    const [, verb = '', name = ''] = /^(allow|deny|unauthorized|crash)-(.*)$/s.exec(token) ?? [];
+    const principal = name || 'anonymous';
+    if (verb === 'allow') return policyResult('Allow', principal, event.methodArn);
+    if (verb === 'deny') return policyResult('Deny', principal, event.methodArn);
+    if (verb === 'crash') throw new Error('the reference authorizer crashed on purpose');
+    throw new Error('Unauthorized');
+  };
+  return Object.defineProperty(fn, 'invocations', { get: () => invocations }) as ReferenceAuthorizerFunction;
+}
