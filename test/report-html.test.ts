@@ -46,6 +46,10 @@ test('the page shows the verdict, target, counts, cases by suite, scenarios and 
   assert.ok(page.includes('<article class="scenario" id="scenario-throttle-above-limit">'));
   assert.equal((page.match(/<svg /g) ?? []).length, 2, 'requests and latency charts');
   assert.ok(page.includes('<figcaption>Requests per second, by response status</figcaption>'));
+  assert.ok(!page.includes('<title>dropped</title>'), 'no drop line when nothing was dropped');
+  const dropping = sampleResults();
+  dropping.scenarios[0]!.timeseries[1]!.dropped = 4;
+  assert.ok(renderIndexHtml(dropping).includes('<title>dropped</title>'));
   assert.ok(page.includes('<td><code>throttle.rate</code></td><td>50.04</td>'));
   assert.ok(page.includes('<td><code>p(99)&lt;200</code></td>'));
   assert.ok(

@@ -70,7 +70,7 @@ function statusColor(status: string): string {
   return '#888888';
 }
 
-/** Requests sent and responses by status over time; the rarest statuses are folded into "other". */
+/** Requests sent, responses by status, drops and errors over time; the rarest statuses are folded into "other". */
 export function requestsChart(timeseries: ScenarioResult['timeseries']): SafeHtml {
   const totals = new Map<string, number>();
   for (const point of timeseries) {
@@ -96,6 +96,15 @@ export function requestsChart(timeseries: ScenarioResult['timeseries']): SafeHtm
         (p) => [p.t, other.reduce((sum, status) => sum + (p.byStatus[status] ?? 0), 0)] as const,
       ),
     });
+  }
+  // Drawn only when the engine recorded them: arrivals it could not send and transport errors.
+  for (const [key, color] of [
+    ['dropped', '#000000'],
+    ['errors', '#b5651d'],
+  ] as const) {
+    if (timeseries.some((p) => (p[key] ?? 0) > 0)) {
+      series.push({ label: key, color, points: timeseries.map((p) => [p.t, p[key] ?? 0] as const) });
+    }
   }
   return lineChart('Requests per second, by response status', 'req/s', series);
 }
