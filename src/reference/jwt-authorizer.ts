@@ -139,8 +139,7 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer 
     header: Record<string, unknown>,
     alg: string,
   ): Promise<string> {
-    const key = await signingKey(header, alg);
-    for (const candidate of key) {
+    for (const candidate of await signingKey(header, alg)) {
       try {
         await compactVerify(token, candidate, { algorithms: [alg] });
         return token.split('.')[1] ?? '';
