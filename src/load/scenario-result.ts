@@ -1,0 +1,55 @@
+import type { ScenarioResult } from '../results/model.js';
+import type { EngineResult } from './engine.js';
+import type { Scenario } from './scenario.js';
+import type { ThresholdOutcome } from './thresholds.js';
+
+/**
+ * The scenario section of results.json, with the engine's own facts (why it stopped, what was
+ * cut, how it connected) under `findings.engine`. `corrected` is true for open-model runs only: a closed
+ * loop starts each request when the last one ends, so no intended time exists to correct against.
+ */
+export function toScenarioResult(
+  scenario: Scenario,
+  result: EngineResult,
+  findings: Record<string, unknown>,
+  thresholds: readonly ThresholdOutcome[],
+): ScenarioResult {
+  const all = result.stats.all;
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    executor: result.executor,
+    source: 'engine',
+    startedAt: result.startedAt,
+    durationS: result.durationS,
+    totals: {
+      requests: result.totals.requests,
+      byStatus: result.byStatus,
+      errors: result.totals.errors,
+      dropped: result.totals.dropped,
+    },
+    timeseries: result.timeseries,
+    latency: {
+      unit: 'us',
+      corrected: result.model === 'open',
+      histograms: result.histograms,
+      percentiles: all
+        ? { p50: all.p50, p90: all.p90, p95: all.p95, p99: all.p99, 'p99.9': all.p999, max: all.max }
+        : undefined,
+    },
+    findings: {
+      engine: {
+        stopReason: result.stopReason,
+        intended: result.totals.intended,
+        sent: result.totals.sent,
+        interrupted: result.totals.interrupted,
+        errorsByCode: result.errorsByCode,
+        startLagP99Us: result.stats.lag?.p99,
+        ...result.transport,
+      },
+      ...findings,
+    },
+    thresholds: thresholds.map(({ expr, metric, ok, value }) => ({ expr, metric, ok, value })),
+    verdict: thresholds.every((t) => t.ok) ? 'pass' : 'fail',
+  };
+}
