@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from './clock.js';
@@ -111,7 +111,15 @@ function write(res: ServerResponse, reply: Reply, requestId: string, fault: Faul
     'content-length': body.length,
   };
   if (!(fault === 'request-id-missing' && reply.gatewayResponse)) headers['x-amzn-RequestId'] = requestId;
-  headers['x-amz-apigw-id'] = randomBytes(12).toString('base64');
+  headers['x-amz-apigw-id'] = apigwId(requestId);
   res.writeHead(reply.status, headers);
   res.end(body);
+}
+
+/**
+ * An opaque id shaped like AWS's (16 base64 characters), cut from the request id: drawing fresh
+ * random bytes for it was a visible share of the gateway's time under load.
+ */
+function apigwId(requestId: string): string {
+  return Buffer.from(requestId.replaceAll('-', '').slice(0, 22), 'hex').toString('base64');
 }
