@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { expectNotReached, expectReached, expectRejected, REJECT } from './expectations.js';
+import {
+  expectGatewayResponse,
+  expectNotReached,
+  expectReached,
+  expectRefused,
+  REJECT,
+} from './expectations.js';
 import type { ApiKeys } from './fixtures.js';
 import { expect, gateCase, test } from './fixtures.js';
 
@@ -62,7 +68,7 @@ test.describe('apikey', () => {
           query: { gpn: nonce, ...refusal.query?.(keys) },
           headers: refusal.headers?.(keys) ?? {},
         });
-        expectRejected(res, REJECT.forbidden, strict);
+        expectRefused(res, REJECT.forbidden, strict);
         await expectNotReached(probe, nonce);
       },
     );
@@ -151,7 +157,7 @@ test.describe('apikey', () => {
         query: { gpn: nonce },
         headers: { 'x-api-key': 'not-a-key-of-this-api-0000' },
       });
-      expectRejected(res, REJECT.forbidden, true);
+      expectGatewayResponse(res, REJECT.forbidden);
       expect(res.headers['content-type']).toContain('application/json');
     },
   );

@@ -49,15 +49,22 @@ export function errorMessage(res: Exchange): string | null | undefined {
   return 'message' in body ? body.message : body.Message;
 }
 
-export function expectRejected(res: Exchange, rejection: Rejection, strict: boolean): void {
-  if (!strict) {
-    expect(rejection.statuses, `status ${res.status} is not a rejection`).toContain(res.status);
-    return;
-  }
+/**
+ * The refusal's status: API Gateway's exact one under `aws`, any allowed one under `generic`.
+ * Bodies and error types are checked by their own cases, so one broken promise fails one case.
+ */
+export function expectRefused(res: Exchange, rejection: Rejection, strict: boolean): void {
+  if (strict) expect(res.status, 'status').toBe(rejection.aws.status);
+  else expect(rejection.statuses, `status ${res.status} is not a refusal`).toContain(res.status);
+}
+
+/** API Gateway's exact gateway response: status, message (as parsed JSON) and x-amzn-ErrorType. */
+export function expectGatewayResponse(res: Exchange, rejection: Rejection): void {
   expect(res.status, 'status').toBe(rejection.aws.status);
   expect(errorMessage(res), 'body message').toBe(rejection.aws.message);
-  if (rejection.aws.errorType)
+  if (rejection.aws.errorType) {
     expect(res.headers['x-amzn-errortype'], 'x-amzn-ErrorType').toBe(rejection.aws.errorType);
+  }
 }
 
 export async function expectNotReached(probe: ProbeClient, nonce: string): Promise<void> {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { test as base, expect, type TestInfo } from '@playwright/test';
 import type { paths } from '../src/contract/generated/probe-api.js';
 import { loadContract } from '../src/contract/load-contract.js';
@@ -55,13 +58,19 @@ export const test = base.extend<CaseFixtures, WorkerFixtures>({
   ],
   freshKeys: [
     async ({ target }, use) => {
-      const used = { quota: 0 };
+      // Claims live on disk, not in the worker: Playwright restarts a worker after a failed case,
+      // and a restarted worker must not hand out a key an earlier case already used up.
+      const claims = claimDir();
       await use({
         take(list) {
           const keys = target.apiKeys?.[list] ?? [];
-          const key = keys[used[list]++];
-          if (!key) throw new SetupFailure(`the profile has too few fresh apiKeys.${list} (${keys.length})`);
-          return key;
+          for (const [index, key] of keys.entries()) {
+            try {
+              closeSync(openSync(join(claims, `${list}-${index}`), 'wx'));
+              return key;
+            } catch {}
+          }
+          throw new SetupFailure(`the profile has too few fresh apiKeys.${list} (${keys.length})`);
         },
       });
     },
@@ -133,6 +142,16 @@ export function gateCase(meta: CaseInput, body: CaseBody): void {
       await body({ target, freshKeys, evidence, client, keys, probe, nonce, strict }, testInfo);
     },
   );
+}
+
+/** One directory per run: the runner's private directory, or one per Playwright runner process. */
+function claimDir(): string {
+  const targetFile = process.env[ENV.targetFile];
+  const dir = targetFile
+    ? join(dirname(targetFile), 'claims')
+    : join(tmpdir(), `gateproof-claims-${process.ppid}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** Reading a key the profile lacks is a setup failure of that one case. */

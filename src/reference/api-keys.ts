@@ -41,9 +41,12 @@ export function apiKeyStep(gw: GatewayRuntime): Step {
     const value = presentedKey(ctx, fault);
     if (!route.apiKeyRequired) {
       if (fault === 'quota-open-route-charged' && value) chargeOpenRoute(gw, value);
+      if (fault === 'open-route-requires-key' && !(value && gw.keys.find(value))) return forbidden();
       return next();
     }
     if (fault === 'apikey-empty-accepted' && value === '') return next();
+    if (fault === 'apikey-missing-accepted' && value === undefined) return next();
+    if (fault === 'apikey-unknown-accepted' && value && !gw.keys.find(value)) return next();
     if (fault === 'quota-charged-before-auth' && value) ctx.quotaChargedEarly = chargeBeforeAuth(gw, value);
     const key = value ? gw.keys.find(value) : undefined;
     if (!key || (!key.enabled && fault !== 'apikey-disabled-accepted')) return forbidden();

@@ -83,6 +83,12 @@ export class HttpProxy {
 }
 
 export function integrationStep(gw: GatewayRuntime): Step {
+  if (gw.fault === 'integration-duplicate-get') {
+    return async (ctx) => {
+      if (ctx.httpMethod === 'GET') await gw.proxy.forward(ctx, ctx.route!);
+      return gw.proxy.forward(ctx, ctx.route!);
+    };
+  }
   return (ctx) => gw.proxy.forward(ctx, ctx.route!);
 }
 

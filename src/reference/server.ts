@@ -111,6 +111,7 @@ function write(res: ServerResponse, reply: Reply, requestId: string, fault: Faul
     'content-length': body.length,
   };
   if (!(fault === 'request-id-missing' && reply.gatewayResponse)) headers['x-amzn-RequestId'] = requestId;
+  if (fault === 'error-type-missing') delete headers['x-amzn-ErrorType'];
   headers['x-amz-apigw-id'] = apigwId(requestId);
   res.writeHead(reply.status, headers);
   res.end(body);

@@ -1,0 +1,101 @@
+import type { Fault } from './fault.js';
+
+/** Faults of API keys, usage plans and the gateway's own responses. */
+export const KEY_AND_PLAN_FAULTS = [
+  {
+    name: 'apikey-disabled-accepted',
+    description: 'a disabled API key is accepted',
+    breaks: ['apikey.reject.disabled'],
+  },
+  {
+    name: 'apikey-any-stage',
+    description: "a key's usage plan is not checked for this stage",
+    breaks: ['apikey.reject.other-stage'],
+  },
+  {
+    name: 'apikey-query-accepted',
+    description:
+      'a key in the query string (?x-api-key= or ?api_key=) is accepted though the source is HEADER',
+    breaks: ['apikey.reject.query-string'],
+  },
+  {
+    name: 'apikey-header-case-sensitive',
+    description:
+      'only the exact header name x-api-key is recognised, although header names are case-insensitive',
+    breaks: ['apikey.accept.header-case'],
+  },
+  {
+    name: 'apikey-empty-accepted',
+    description: 'an empty x-api-key header passes as if the method required no key',
+    breaks: ['apikey.reject.empty'],
+  },
+  {
+    name: 'quota-off-by-one',
+    description: 'the quota admits limit + 1 requests',
+    breaks: [
+      'quota.exhaust.limit-then-429',
+      'quota.exhaust.limit-exceeded-body',
+      'quota.exhaust.stays-exhausted',
+      'quota.isolation.other-key',
+      'quota.concurrency.burst',
+    ],
+  },
+  {
+    name: 'quota-shared-across-keys',
+    description: 'the quota counter is kept per usage plan, not per key',
+    breaks: ['quota.isolation.other-key'],
+  },
+  {
+    name: 'quota-throttle-body',
+    description: 'quota exhaustion is answered with the throttle response (429 Too Many Requests)',
+    breaks: ['quota.exhaust.limit-exceeded-body'],
+  },
+  {
+    name: 'quota-charged-before-auth',
+    description:
+      'the quota is charged before the key is validated, looked up by the lower-cased key, so a wrongly-cased copy of a key (rejected 403) uses up its quota',
+    breaks: ['quota.accounting.rejected-free'],
+  },
+  {
+    name: 'quota-open-route-charged',
+    description: 'a method that requires no key still charges the quota of a key presented on it',
+    breaks: ['quota.accounting.open-route-free'],
+  },
+  {
+    name: 'request-id-missing',
+    description: 'gateway-made errors carry no x-amzn-RequestId',
+    breaks: ['apikey.response.request-id'],
+  },
+  {
+    name: 'apikey-missing-accepted',
+    description: 'a keyed method admits a request that sends no key at all (the key treated as optional)',
+    breaks: ['apikey.reject.missing', 'apikey.reject.query-string'],
+  },
+  {
+    name: 'apikey-unknown-accepted',
+    description: 'any non-empty key value is admitted without being looked up',
+    breaks: ['apikey.reject.unknown', 'apikey.response.error-type', 'quota.accounting.rejected-free'],
+  },
+  {
+    name: 'open-route-requires-key',
+    description: 'a method without apiKeyRequired still demands a key',
+    breaks: ['apikey.accept.open-route'],
+  },
+  {
+    name: 'error-type-missing',
+    description: 'gateway responses carry no x-amzn-ErrorType header',
+    breaks: ['apikey.response.error-type', 'quota.exhaust.limit-exceeded-body'],
+  },
+  {
+    name: 'integration-duplicate-get',
+    description: 'the integration is called twice for every GET (a retry on an idempotent method)',
+    breaks: [
+      'apikey.accept.valid',
+      'apikey.accept.header-case',
+      'apikey.accept.open-route',
+      'quota.exhaust.limit-then-429',
+      'quota.exhaust.stays-exhausted',
+      'quota.concurrency.burst',
+    ],
+  },
+] as const satisfies readonly Fault[];
