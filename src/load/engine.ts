@@ -1,5 +1,6 @@
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Dispatcher, Pool } from 'undici';
+import { buildConnector, type Dispatcher, Pool } from 'undici';
 import { planRun, type RunPlan } from './arrivals.js';
 import { parseDuration } from './duration.js';
 import type { HistogramStats } from './histograms.js';
@@ -88,6 +89,28 @@ export interface EngineResult {
 const MAX_BATCH = 1024;
 
 const now = (): number => performance.now();
+
+const uncork = (socket: Socket): void => socket.uncork();
+
+/**
+ * Corks a socket while undici parses what it just read, so the requests that closed-loop VUs
+ * start from those responses leave in one write instead of one system call each. Runs before
+ * undici's own 'readable' listener; the uncork waits for the end of that listener chain.
+ */
+function corkWhileReading(this: Socket): void {
+  this.cork();
+  process.nextTick(uncork, this);
+}
+
+/** undici's own connector, plus the cork above on every socket. */
+function corkingConnector(timeoutMs: number): buildConnector.connector {
+  const connect = buildConnector({ timeout: timeoutMs });
+  return (options, callback) =>
+    connect(options, (err, socket) => {
+      if (socket) socket.prependListener('readable', corkWhileReading);
+      (callback as (e: Error | null, s: Socket | null) => void)(err, socket);
+    });
+}
 
 /**
  * One in-flight slot, reused request after request: the undici handler, with the request's timing
@@ -250,7 +273,8 @@ class LoadRun {
     origin: URL,
   ) {
     const { scenario, limits } = options;
-    positiveInt(limits.maxDurationS, 'limits.maxDurationS');
+    if (!(limits.maxDurationS > 0))
+      throw new Error(`limits.maxDurationS must be positive, got ${limits.maxDurationS}`);
     this.maxRequests = Math.min(
       positiveInt(limits.maxRequests, 'limits.maxRequests'),
       scenario.maxRequests === undefined
@@ -264,11 +288,22 @@ class LoadRun {
       'connections',
     );
     this.graceMs = (options.gracefulStopS ?? 5) * 1000;
+    if (!(this.graceMs >= 0))
+      throw new Error(`gracefulStopS must be 0 or more, got ${options.gracefulStopS}`);
     this.classify = options.classify;
     this.classifyBodyBytes = options.classify ? (options.classifyBodyBytes ?? 0) : 0;
     this.host = origin.host;
     this.recordLag = plan.model === 'open';
     this.order = templateOrder(scenario.requests);
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    this.pool = new Pool(origin.origin, {
+      connections: this.connections,
+      pipelining: this.pipelining,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connect: corkingConnector(timeoutMs),
+    });
+    // Histograms hold WebAssembly memory: created last, once nothing above can throw.
     const onProgress = options.onProgress;
     const progress =
       onProgress &&
@@ -287,14 +322,6 @@ class LoadRun {
       Object.entries(t.tags ?? {}).map(([k, v]) => this.measurements.tagGroup(`${k}:${v}`)),
     );
     for (let i = 0; i < this.slots; i++) this.free.push(new Slot(this));
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    this.pool = new Pool(origin.origin, {
-      connections: this.connections,
-      pipelining: this.pipelining,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connectTimeout: timeoutMs,
-    });
   }
 
   async run(callStart: number): Promise<EngineResult> {
@@ -472,14 +499,17 @@ class LoadRun {
     this.release(slot, t, true);
   }
 
+  /** Runs the caller's classify(); an exception stops the run instead of reaching undici. */
   private classified(slot: Slot): TagGroup | undefined {
     const body = slot.body ? Buffer.concat(slot.body, slot.bodyLength).toString('utf8') : undefined;
-    const tag = (this.classify as NonNullable<LoadOptions['classify']>)(
-      slot.status,
-      headerObject(slot.rawHeaders),
-      body,
-    );
-    return tag === undefined ? undefined : this.measurements.classifiedGroup(tag);
+    const classify = this.classify as NonNullable<LoadOptions['classify']>;
+    try {
+      const tag = classify(slot.status, headerObject(slot.rawHeaders), body);
+      return tag === undefined ? undefined : this.measurements.classifiedGroup(tag);
+    } catch (err) {
+      this.abortWith(err);
+      return undefined;
+    }
   }
 
   private release(slot: Slot, t: number, afterError: boolean): void {
