@@ -39,6 +39,11 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** How long in-flight requests may finish after the executor stops starting them (k6's gracefulStop). Default 5 s. */
   gracefulStopS?: number;
+  /**
+   * How close (ms) an arrival must be before the open-model timer loop stops sleeping on a timer
+   * and waits turn by turn. More is more punctual and burns more CPU. Default 0.25.
+   */
+  spinMs?: number;
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
   /** Tags a response ('hit', 'miss'); latency and statuses are then kept per tag (`tag:hit`). */
@@ -245,6 +250,7 @@ class LoadRun {
   private readonly graceMs: number;
   private readonly host: string;
   private readonly recordLag: boolean;
+  private readonly spinMs: number;
 
   private inFlight = 0;
   private nextAt = 0;
@@ -294,6 +300,7 @@ class LoadRun {
     this.classifyBodyBytes = options.classify ? (options.classifyBodyBytes ?? 0) : 0;
     this.host = origin.host;
     this.recordLag = plan.model === 'open';
+    this.spinMs = options.spinMs ?? 0.25;
     this.order = templateOrder(scenario.requests);
     const timeoutMs = options.timeoutMs ?? 10_000;
     this.pool = new Pool(origin.origin, {
@@ -367,9 +374,11 @@ class LoadRun {
         return;
       }
       const wait = Math.min(this.nextAt, this.hardEnd) - (now() - this.t0);
-      // Timers fire up to a millisecond late: sleep on a timer until about a millisecond before the
-      // arrival, then yield turn by turn (I/O still runs between turns) for the last stretch.
-      if (wait > 2) this.wakeTimer = setTimeout(this.tick, Math.floor(wait) - 1);
+      // Timers have millisecond resolution. Yielding turn by turn (setImmediate) would be exact,
+      // but an idle loop doing so burns a core that a target on the same machine needs; so turns
+      // are used only for the last spinMs, and the rest of the wait sleeps on a timer. The start
+      // lag this costs is measured (`lag`) and counted in the corrected latency.
+      if (wait > this.spinMs) this.wakeTimer = setTimeout(this.tick, Math.max(1, Math.round(wait)));
       else this.wakeImmediate = setImmediate(this.tick);
     } catch (err) {
       this.abortWith(err);
