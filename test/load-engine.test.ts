@@ -445,6 +445,10 @@ describe('load engine', () => {
       /Host header other than/,
     );
     await assert.rejects(run(s, '/', { origin: 'ftp://127.0.0.1/' }), /must be http: or https:/);
+    await assert.rejects(
+      run(s, '/', { origin: `${origin}/prod` }),
+      /has a path: pass http:\/\/127\.0\.0\.1:\d+ and put '\/prod'/,
+    );
   });
 });
 

@@ -173,7 +173,7 @@ function headerObject(raw: Buffer[] | null): Record<string, string> {
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
     const value = (raw[i + 1] as Buffer).toString('latin1');
-    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    headers[name] = Object.hasOwn(headers, name) ? `${headers[name]}, ${value}` : value;
   }
   return headers;
 }
@@ -230,6 +230,11 @@ function targetOrigin(origin: string): URL {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`origin '${origin}' must be http: or https:`);
+  }
+  if (url.pathname !== '/' || url.search) {
+    throw new Error(
+      `origin '${origin}' has a path: pass ${url.origin} and put '${url.pathname}' in the request paths`,
+    );
   }
   return url;
 }
