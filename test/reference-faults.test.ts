@@ -130,6 +130,30 @@ const observations: Record<
       [false, false, true],
     ],
   },
+  'apikey-missing-accepted': {
+    observe: async (s) => (await get(s, '/keyed')).status,
+    expect: [403, 200],
+  },
+  'apikey-unknown-accepted': {
+    observe: async (s) => (await get(s, '/keyed', keyed('not-a-key-of-this-api-0000'))).status,
+    expect: [403, 200],
+  },
+  'open-route-requires-key': {
+    observe: async (s) => (await get(s, '/open')).status,
+    expect: [200, 403],
+  },
+  'error-type-missing': {
+    observe: async (s) => (await get(s, '/keyed')).errorType,
+    expect: ['ForbiddenException', undefined],
+  },
+  'integration-duplicate-get': {
+    observe: async (s) => {
+      const before = (await s.probe.counters()).routes['/open'] ?? 0;
+      await get(s, '/open');
+      return ((await s.probe.counters()).routes['/open'] ?? 0) - before;
+    },
+    expect: [1, 2],
+  },
 };
 
 describe('reference gateway faults', () => {

@@ -14,7 +14,8 @@ const program = new Command('gateproof')
   .configureOutput({ outputError: (text, write) => write(`${text.split('\n')[0]}\n`) });
 
 for (const command of [runCommand(), serveCommand(), faultsCommand(), reportCommand(), generateCommand()]) {
-  program.addCommand(command);
+  // Subcommands added this way do not inherit settings: without these, a bad option would exit 1.
+  program.addCommand(command.copyInheritedSettings(program));
 }
 
 try {
