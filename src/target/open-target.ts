@@ -1,6 +1,7 @@
 import { startReferenceStack } from '../reference/stack.js';
 import { UsageError } from '../usage-error.js';
 import { loadProfile } from './load-profile.js';
+import { startNginxTarget } from './nginx/nginx-target.js';
 import type { Profile } from './profile-schema.js';
 import { checkReachable } from './reachability.js';
 
@@ -16,8 +17,9 @@ export interface OpenTargetOptions {
 }
 
 /**
- * `reference` (or nothing) starts the embedded reference gateway and probe on loopback; a file
- * names a profile. Either way the target must answer HTTP before any case runs, so an
+ * `reference` (or nothing) starts the embedded reference gateway and probe on loopback; `nginx`
+ * starts nginx in front of a probe, configured from its default profile; a file names a profile
+ * (one of kind nginx starts nginx configured from it). Either way the target must answer HTTP before any case runs, so an
  * unreachable gateway is one line and exit code 2 rather than a table of failed cases.
  */
 export async function openTarget(
@@ -28,15 +30,17 @@ export async function openTarget(
   if (spec === undefined || spec === 'reference') {
     const stack = await startReferenceStack(options.fault ? { fault: options.fault } : {});
     target = { profile: stack.profile, close: () => stack.close() };
+  } else if (spec === 'nginx') {
+    if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
+    target = await startNginxTarget();
   } else {
     const profile = loadProfile(spec);
     if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
     if (profile.kind === 'reference') {
       throw new UsageError(`${spec}: kind reference is started with --target reference, not from a profile`);
     }
-    if (profile.kind === 'nginx')
-      throw new UsageError(`${spec}: kind nginx needs the nginx target (not built yet)`);
-    target = { profile, close: async () => {} };
+    target =
+      profile.kind === 'nginx' ? await startNginxTarget({ profile }) : { profile, close: async () => {} };
   }
   if (options.profile) target.profile = { ...target.profile, profile: options.profile };
   try {

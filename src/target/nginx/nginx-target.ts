@@ -1,0 +1,128 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Probe, startProbe } from '../../probe/server.js';
+import { UsageError } from '../../usage-error.js';
+import type { Profile } from '../profile-schema.js';
+import { inspectNginx } from './nginx-binary.js';
+import { renderNginxConfig } from './nginx-config.js';
+import { type NginxProcess, NginxStartError, startNginx } from './nginx-process.js';
+import { defaultNginxProfile, resolveNginxProfile } from './nginx-profile.js';
+
+const HOST = '127.0.0.1';
+const PORT_ATTEMPTS = 3;
+
+export interface NginxTarget {
+  profile: Profile;
+  /** The private directory holding nginx.conf, its pid, logs, temp files and cache; removed on close. */
+  prefix: string;
+  pid: number;
+  close(): Promise<void>;
+}
+
+export interface NginxTargetOptions {
+  /** A profile of kind nginx; `--target nginx` uses the defaults. */
+  profile?: Profile;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * nginx as a second real gateway: a probe, then nginx on a free loopback port with a config
+ * written from the profile into a private prefix. Fresh keys every start (unless the profile
+ * names keys), so no run sees another's quota.
+ */
+export async function startNginxTarget(options: NginxTargetOptions = {}): Promise<NginxTarget> {
+  const install = inspectNginx(options.env);
+  const base = options.profile ?? defaultNginxProfile();
+  const fixedPort = listenPort(base.baseUrl);
+  const probe = await startProbe({ host: HOST });
+  const prefix = mkdtempSync(join(tmpdir(), 'gateproof-nginx-'));
+  mkdirSync(join(prefix, 'temp'));
+  const cleanUp = async () => {
+    await probe.close();
+    rmSync(prefix, { recursive: true, force: true });
+  };
+  try {
+    let profile = resolveNginxProfile(base, { baseUrl: base.baseUrl, probeUrl: probe.url, install });
+    const plansCreatedAt = Date.now() / 1000;
+    for (let attempt = 1; ; attempt++) {
+      const port = fixedPort ?? (await freePort());
+      profile = { ...profile, baseUrl: `http://${HOST}:${port}` };
+      try {
+        const nginx = await launch(
+          install.binary,
+          prefix,
+          port,
+          probe,
+          profile,
+          install.modules,
+          plansCreatedAt,
+        );
+        return {
+          profile,
+          prefix,
+          pid: nginx.pid,
+          close: async () => {
+            await nginx.stop();
+            await cleanUp();
+          },
+        };
+      } catch (err) {
+        const retry =
+          err instanceof NginxStartError && err.portTaken && !fixedPort && attempt < PORT_ATTEMPTS;
+        if (!retry) throw err instanceof NginxStartError ? new UsageError(err.message) : err;
+      }
+    }
+  } catch (err) {
+    await cleanUp();
+    throw err;
+  }
+}
+
+function launch(
+  binary: string,
+  prefix: string,
+  port: number,
+  probe: Probe,
+  profile: Profile,
+  modules: Parameters<typeof renderNginxConfig>[0]['modules'],
+  plansCreatedAt: number,
+): Promise<NginxProcess> {
+  const configFile = join(prefix, 'nginx.conf');
+  const config = renderNginxConfig({
+    profile,
+    prefix,
+    port,
+    probe: new URL(probe.url).host,
+    modules,
+    plansCreatedAt,
+    // As root, nginx's workers would drop to a user that cannot read this private prefix.
+    ...(process.getuid?.() === 0 ? { user: 'root' } : {}),
+  });
+  // The config holds the API keys.
+  writeFileSync(configFile, config, { mode: 0o600 });
+  return startNginx({ binary, prefix, configFile, errorLog: join(prefix, 'error.log'), port });
+}
+
+/** A profile's baseUrl says where nginx listens: loopback only, port 0 for a free one. */
+function listenPort(baseUrl: string): number | undefined {
+  const url = new URL(baseUrl);
+  if (url.hostname !== HOST && url.hostname !== 'localhost') {
+    throw new UsageError(`baseUrl: an nginx target listens on ${HOST} only, not ${url.hostname}`);
+  }
+  const port = Number(url.port || 80);
+  return port === 0 ? undefined : port;
+}
+
+/** A port free a moment ago; nginx binding it may still lose a race, which the caller retries. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
