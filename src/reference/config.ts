@@ -6,19 +6,19 @@ import { UsageError } from '../usage-error.js';
  * (stage, stage variables, API keys, usage plans), in AWS's own vocabulary.
  */
 
-const throttle = z.strictObject({
+export const throttleSchema = z.strictObject({
   rateLimit: z.number().nonnegative(),
   burstLimit: z.number().int().nonnegative(),
 });
-export type Throttle = z.infer<typeof throttle>;
+export type Throttle = z.infer<typeof throttleSchema>;
 
-const quota = z.strictObject({
+export const quotaSchema = z.strictObject({
   limit: z.number().int().positive(),
   period: z.enum(['DAY', 'WEEK', 'MONTH']),
   /** Requests subtracted from the limit in the first period only. */
   offset: z.number().int().nonnegative().default(0),
 });
-export type Quota = z.infer<typeof quota>;
+export type Quota = z.infer<typeof quotaSchema>;
 export type QuotaPeriod = Quota['period'];
 
 const apiKey = z.strictObject({
@@ -31,17 +31,39 @@ export type ApiKey = z.infer<typeof apiKey>;
 const apiStage = z.strictObject({
   stage: z.string().min(1),
   /** Method-level throttles for this stage, keyed like AWS: "/pets/GET". */
-  throttle: z.record(z.string().regex(/^\/\S*\/[A-Z]+$/, 'keys look like "/path/GET"'), throttle).default({}),
+  throttle: z
+    .record(z.string().regex(/^\/\S*\/[A-Z]+$/, 'keys look like "/path/GET"'), throttleSchema)
+    .default({}),
 });
 
 const usagePlan = z.strictObject({
   id: z.string().min(1),
   apiStages: z.array(apiStage).min(1),
-  throttle: throttle.optional(),
-  quota: quota.optional(),
+  throttle: throttleSchema.optional(),
+  quota: quotaSchema.optional(),
   apiKeyIds: z.array(z.string()).default([]),
 });
 export type UsagePlanConfig = z.infer<typeof usagePlan>;
+
+const policyStatement = z.strictObject({
+  Effect: z.enum(['Allow', 'Deny']),
+  Action: z.union([z.string(), z.array(z.string()).min(1)]),
+  Resource: z.union([z.string(), z.array(z.string()).min(1)]),
+});
+
+/** An IAM user or role that may call IAM-authorized methods, with its identity policy. */
+const iamCredential = z.strictObject({
+  accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/, 'upper-case letters and digits, 16 to 128'),
+  secretAccessKey: z.string().min(1),
+  /** Temporary credentials: every request must then carry this token. */
+  sessionToken: z.string().min(1).optional(),
+  arn: z.string().startsWith('arn:'),
+  policy: z.strictObject({
+    Version: z.literal('2012-10-17').optional(),
+    Statement: z.array(policyStatement).min(1),
+  }),
+});
+export type IamCredential = z.infer<typeof iamCredential>;
 
 const gatewayConfigSchema = z
   .strictObject({
@@ -59,6 +81,22 @@ const gatewayConfigSchema = z
     apiKeys: z.array(apiKey).default([]),
     usagePlans: z.array(usagePlan).default([]),
     integrationTimeoutMs: z.number().int().positive().default(29_000),
+    /** Where this API lives, for method ARNs (IAM policies, Lambda authorizer policies). */
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region such as us-east-1')
+      .default('us-east-1'),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, 'twelve digits')
+      .default('123456789012'),
+    apiId: z
+      .string()
+      .regex(/^[a-z0-9]{1,32}$/, 'lower-case letters and digits')
+      .default('gateproof'),
+    iamCredentials: z.array(iamCredential).default([]),
+    /** Least time between JWKS fetches caused by requests (an unknown kid); AWS does not say. */
+    jwksRefetchCooldownMs: z.number().int().nonnegative().default(10_000),
   })
   .superRefine((config, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -73,6 +111,13 @@ const gatewayConfigSchema = z
       const sameValue = values.get(key.value);
       if (sameValue !== undefined) issue(['apiKeys', index, 'value'], `same value as apiKeys.${sameValue}`);
       values.set(key.value, index);
+    });
+    const accessKeyIds = new Set<string>();
+    config.iamCredentials.forEach((credential, index) => {
+      if (accessKeyIds.has(credential.accessKeyId)) {
+        issue(['iamCredentials', index, 'accessKeyId'], `duplicate access key id ${credential.accessKeyId}`);
+      }
+      accessKeyIds.add(credential.accessKeyId);
     });
     const planIds = new Set<string>();
     // AWS allows a key in at most one usage plan per stage: otherwise which plan meters it is ambiguous.
