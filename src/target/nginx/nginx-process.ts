@@ -83,7 +83,7 @@ export async function startNginx(options: NginxProcessOptions): Promise<NginxPro
   ]);
   if (failure === undefined && child.pid !== undefined) return { pid: child.pid, stop };
   await stop();
-  const complaint = lastComplaint(options.errorLog, stderr);
+  const complaint = firstComplaint(options.errorLog, stderr);
   throw new NginxStartError(
     `nginx did not start (${failure})${complaint ? `: ${complaint}` : ''}`,
     /Address already in use/.test(complaint ?? ''),
@@ -112,15 +112,17 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** The last emerg/alert/crit line of the error log (or of stderr), without its timestamp and pid. */
-function lastComplaint(errorLog: string, stderr: string): string | undefined {
+/**
+ * The first emerg/alert/crit line of the error log (or of stderr), without its timestamp and pid:
+ * the first is the cause ("bind() ... Address already in use"), later ones its consequences.
+ */
+function firstComplaint(errorLog: string, stderr: string): string | undefined {
   const text = `${existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : ''}\n${stderr}`;
-  const lines = text.split('\n').filter((l) => /\[(emerg|alert|crit|error)\]/.test(l));
-  const last = lines.at(-1) ?? text.trim().split('\n').at(-1);
-  return (
-    last
-      ?.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, '')
-      .replace(/\d+#\d+: /, '')
-      .trim() || undefined
-  );
+  const lines = text.split('\n').filter((l) => /\[(emerg|alert|crit)\]/.test(l));
+  const first = lines[0] ?? text.trim().split('\n').at(-1);
+  const bare = first
+    ?.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, '')
+    .replace(/\d+#\d+: /, '')
+    .trim();
+  return bare || undefined;
 }

@@ -1,0 +1,299 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { request } from 'undici';
+import type { Results } from '../src/results/model.js';
+import { validateResults } from '../src/results/validate.js';
+import { findNginx, type NginxInstall } from '../src/target/nginx/nginx-binary.js';
+import { renderNginxConfig } from '../src/target/nginx/nginx-config.js';
+import { defaultNginxProfile, nginxCapabilities } from '../src/target/nginx/nginx-profile.js';
+import { startNginxTarget } from '../src/target/nginx/nginx-target.js';
+import type { Profile } from '../src/target/profile-schema.js';
+import { profileSchema } from '../src/target/profile-schema.js';
+import { UsageError } from '../src/usage-error.js';
+import { gateproof } from './helpers/cli.js';
+
+const LUA: NginxInstall['modules'] = {
+  lua: ['/modules/ndk_http_module.so', '/modules/ngx_http_lua_module.so'],
+};
+const KEY = 'Abcdefghij0123456789KLMNOPqrst';
+
+function nginxInstalled(): boolean {
+  try {
+    findNginx();
+    return true;
+  } catch {
+    return false;
+  }
+}
+const noNginx = nginxInstalled() ? false : 'nginx is not installed';
+
+function profile(overrides: Partial<Profile> = {}): Profile {
+  return {
+    ...defaultNginxProfile(),
+    features: ['apikey', 'throttle', 'quota', 'cache', 'cors'],
+    apiKeys: { valid: KEY, disabled: `${KEY}dis`, quota: [`${KEY}q0`], quotaPair: [`${KEY}p0`, `${KEY}p1`] },
+    ...overrides,
+  };
+}
+
+const cacheSettings = (input: object) => profileSchema.shape.cache.unwrap().parse(input);
+const corsSettings = (input: object) => profileSchema.shape.cors.unwrap().parse(input);
+
+function render(p: Profile, modules = LUA): string {
+  return renderNginxConfig({
+    profile: p,
+    prefix: '/tmp/gp-prefix',
+    port: 8123,
+    probe: '127.0.0.1:9000',
+    modules,
+    plansCreatedAt: 1_700_000_000,
+  });
+}
+
+test('the config is written from the profile: keys, throttle, quota, cache, CORS, stage routes', () => {
+  const p = profile({
+    plans: {
+      default: { throttle: { rateLimit: 50, burstLimit: 10 } },
+      tinyQuota: { quota: { limit: 3, period: 'WEEK', offset: 1 } },
+    },
+    cache: cacheSettings({
+      ttlSeconds: 60,
+      keyParameters: ['id'],
+      requireAuthorizationForCacheControl: false,
+    }),
+  });
+  const conf = render(p);
+  for (const line of [
+    'listen 127.0.0.1:8123;',
+    'pid /tmp/gp-prefix/nginx.pid;',
+    'error_log /tmp/gp-prefix/error.log warn;',
+    'proxy_temp_path /tmp/gp-prefix/temp/proxy;',
+    'upstream gp_probe { server 127.0.0.1:9000; keepalive 64; }',
+    'load_module /modules/ndk_http_module.so;',
+    `"~^${KEY}$" plan-default;`,
+    `"~^${KEY}dis$" disabled;`,
+    `"~^${KEY}q0$" plan-tiny;`,
+    'limit_req_zone $gp_plan_default_key zone=gp_plan_default:4m rate=50r/s;',
+    // A token bucket of 10: nginx admits burst + 1 at once.
+    'limit_req zone=gp_plan_default burst=9 nodelay;',
+    'local limit = 3',
+    'if period == first_period then limit = limit - 1 end',
+    'if "WEEK" == "WEEK" then return math.floor((t / 86400 + 3) / 7) end',
+    'access_by_lua_block { gp_quota_check() }',
+    'location = /test/keyed {',
+    'location = /test/cached {',
+    'proxy_pass http://gp_probe/keyed;',
+    'proxy_cache_key "$request_method|cached|id=$arg_id";',
+    'proxy_cache_valid 200 60s;',
+    'proxy_cache_bypass $gp_cache_refresh;',
+    '"~^https:\\/\\/app\\.gateproof\\.test$" $http_origin;',
+    'map "$gp_preflight|$gp_cors_origin" $gp_cors_max_age { default ""; "~^1\\|." "600"; }',
+    'return 403 \'{"message":"Forbidden"}\';',
+    'return 429 \'{"message":"Limit Exceeded"}\';',
+  ]) {
+    assert.ok(conf.includes(line), line);
+  }
+  // No route for what nginx cannot honour: those answer "Missing Authentication Token".
+  assert.doesNotMatch(conf, /location = \/test\/(iam|authorizer|jwt)/);
+  assert.doesNotMatch(conf, /^user /m);
+});
+
+test('without the Lua module nginx claims no quota and loads no Lua', () => {
+  assert.ok(nginxCapabilities(LUA).includes('quota'));
+  assert.ok(!nginxCapabilities({}).includes('quota'));
+  for (const f of ['sigv4', 'sigv4-presigned', 'authorizer'] as const)
+    assert.ok(!nginxCapabilities(LUA).includes(f));
+  const conf = render(profile({ features: ['apikey', 'throttle'] }), {});
+  assert.doesNotMatch(conf, /lua|load_module/);
+  assert.doesNotMatch(conf, /proxy_cache |Access-Control/, 'unclaimed cache and CORS are not configured');
+});
+
+test('fractional rates, wildcard origins and FAIL_WITH_403 invalidation', () => {
+  const conf = render(
+    profile({
+      plans: { default: { throttle: { rateLimit: 0.5, burstLimit: 1 } } },
+      cors: corsSettings({ allowOrigins: ['https://*', '*'], allowCredentials: true }),
+      cache: cacheSettings({ ttlSeconds: 10, unauthorizedStrategy: 'FAIL_WITH_403' }),
+    }),
+  );
+  assert.ok(conf.includes('rate=30r/m;'));
+  assert.ok(conf.includes('burst=0 nodelay;'));
+  assert.ok(conf.includes('"~^https://[^/]+$" $http_origin;'));
+  assert.ok(conf.includes('default $http_origin;'), 'credentials: the origin is echoed, never *');
+  assert.ok(conf.includes('if ($gp_cache_refresh) { rewrite ^ /__gateproof/forbidden last; }'));
+  assert.ok(!conf.includes('proxy_cache_bypass'));
+});
+
+test('values that could change the config are refused in one line, secrets unseen', () => {
+  const secret = 'Secret"; } server { listen 80; #';
+  assert.throws(
+    () => render(profile({ apiKeys: { valid: secret, quota: [] } })),
+    (err: Error) =>
+      err instanceof UsageError && !err.message.includes('Secret') && !err.message.includes('\n'),
+  );
+  const cors = corsSettings({ allowOrigins: ['https://a.example"; evil'] });
+  assert.throws(() => render(profile({ cors })), /cors\.allowOrigins: .* cannot go into an nginx config/);
+  assert.throws(() => render(profile({ routes: { ...profile().routes, open: '/open;{' } })), /routes\.open/);
+});
+
+test('nginx starts from the profile, answers, and leaves no process or file behind', {
+  skip: noNginx,
+}, async () => {
+  const target = await startNginxTarget();
+  const { profile: p, pid, prefix } = target;
+  let closed = false;
+  try {
+    assert.equal(p.kind, 'nginx');
+    assert.equal(p.vendor, 'nginx');
+    assert.match(p.version, /^\d+\.\d+\.\d+$/);
+    assert.ok(!p.features.includes('sigv4') && !p.features.includes('authorizer'));
+    assert.ok(existsSync(join(prefix, 'nginx.conf')));
+    assert.match(
+      readFileSync(join(prefix, 'nginx.conf'), 'utf8'),
+      new RegExp(`listen ${new URL(p.baseUrl).host};`),
+    );
+    const base = `${p.baseUrl}/${p.stage}`;
+    const open = await request(`${base}/open?gpn=start`);
+    assert.equal(open.statusCode, 200);
+    assert.equal(((await open.body.json()) as { route: string }).route, '/open');
+    const refused = await request(`${base}/keyed`);
+    assert.equal(refused.statusCode, 403);
+    assert.deepEqual(await refused.body.json(), { message: 'Forbidden' });
+    await target.close();
+    closed = true;
+    assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the nginx master is gone');
+    assert.throws(() => process.kill(-pid, 0), /ESRCH/, 'and so are its workers');
+    assert.ok(!existsSync(prefix), 'the private prefix is removed');
+  } finally {
+    if (!closed) await target.close();
+  }
+});
+
+test('the cache, the throttle and CORS do what the profile says', { skip: noNginx }, async () => {
+  const target = await startNginxTarget({
+    profile: { ...defaultNginxProfile(), plans: { default: { throttle: { rateLimit: 1, burstLimit: 3 } } } },
+  });
+  try {
+    const { profile: p } = target;
+    const base = `${p.baseUrl}/${p.stage}`;
+    const probe = p.probe!.url;
+    const reached = async (nonce: string) =>
+      ((await (await request(`${probe}/__probe/counters?nonce=${nonce}`)).body.json()) as { count?: number })
+        .count ?? 0;
+    const cached = async (query: string, headers: Record<string, string> = {}) => {
+      const res = await request(`${base}/cached?${query}`, {
+        headers: { 'x-gp-nonce': 'cache-1', ...headers },
+      });
+      return ((await res.body.json()) as { version: number }).version;
+    };
+    const first = await cached('id=a&other=1');
+    assert.equal(
+      await cached('id=a&other=2'),
+      first,
+      'a parameter that is not a key does not split the cache',
+    );
+    assert.equal(await reached('cache-1'), 1, 'the hit never reached the origin');
+    assert.notEqual(await cached('id=b'), first);
+    const refreshed = await cached('id=a', { 'cache-control': 'max-age=0' });
+    assert.notEqual(refreshed, first, 'max-age=0 fetches a fresh answer');
+    assert.equal(await cached('id=a'), refreshed, 'and stores it');
+
+    // A bucket of 3 admits 3 at once, then refuses with API Gateway's throttle response.
+    const statuses: number[] = [];
+    let body: unknown;
+    for (let i = 0; i < 5; i++) {
+      const res = await request(`${base}/throttled`, { headers: { 'x-api-key': p.apiKeys!.valid } });
+      statuses.push(res.statusCode);
+      body = await res.body.json();
+    }
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+    assert.deepEqual(body, { message: 'Too Many Requests' });
+
+    const allowed = p.cors!.allowOrigins[0]!;
+    const preflight = (origin: string) =>
+      request(`${base}/keyed`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'x-api-key',
+        },
+      });
+    const ok = await preflight(allowed);
+    await ok.body.dump();
+    assert.equal(ok.statusCode, 204, 'a preflight needs no key');
+    assert.equal(ok.headers['access-control-allow-origin'], allowed);
+    assert.match(String(ok.headers['access-control-allow-headers']), /x-api-key/);
+    assert.equal(ok.headers.vary, 'Origin');
+    const evil = await preflight(p.cors!.disallowedOrigin);
+    await evil.body.dump();
+    assert.equal(evil.headers['access-control-allow-origin'], undefined);
+    const plain = await request(`${base}/open`);
+    await plain.body.dump();
+    assert.equal(plain.headers['access-control-allow-origin'], undefined, 'no Origin, no CORS headers');
+  } finally {
+    await target.close();
+  }
+});
+
+test('a port nginx cannot bind is one line naming the reason', { skip: noNginx }, async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const { port } = blocker.address() as { port: number };
+  try {
+    await assert.rejects(
+      startNginxTarget({ profile: { ...defaultNginxProfile(), baseUrl: `http://127.0.0.1:${port}` } }),
+      (err: Error) =>
+        err instanceof UsageError &&
+        /^nginx did not start \(exited\): .*Address already in use/.test(err.message) &&
+        !err.message.includes('\n'),
+    );
+  } finally {
+    blocker.close();
+  }
+});
+
+test('gateproof run --target nginx: claimed cases pass, unclaimed ones skip', { skip: noNginx }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'gp-nginx-run-'));
+  const result = await gateproof([
+    'run',
+    '--target',
+    'nginx',
+    '--suites',
+    'apikey,quota',
+    '--no-load',
+    '--out',
+    out,
+  ]);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+  assert.deepEqual(validateResults(results), []);
+  assert.equal(results.target.vendor, 'nginx');
+  assert.match(results.target.version, /^\d+\.\d+/);
+  const declared = results.target.features.declared;
+  assert.ok(declared.includes('apikey'));
+  const passed = results.cases.filter((c) => c.status === 'pass');
+  assert.ok(passed.some((c) => c.suite === 'apikey'));
+  if (declared.includes('quota')) assert.ok(passed.some((c) => c.suite === 'quota'));
+  else assert.ok(results.cases.filter((c) => c.suite === 'quota').every((c) => c.status === 'skip'));
+  const odd = results.cases.filter((c) => c.status !== 'pass' && c.status !== 'skip');
+  assert.deepEqual(
+    odd.map((c) => `${c.id}: ${c.status} ${c.message ?? ''}`),
+    [],
+  );
+});
+
+test('gateproof run --target nginx without nginx is one line and exit code 2', async () => {
+  const result = await gateproof(
+    ['run', '--target', 'nginx', '--no-load', '--out', join(tmpdir(), 'gp-none')],
+    {
+      env: { GATEPROOF_NGINX: '/nonexistent/nginx' },
+    },
+  );
+  assert.equal(result.code, 2);
+  assert.equal(result.stderr, 'gateproof: nginx not found at GATEPROOF_NGINX=/nonexistent/nginx\n');
+});
