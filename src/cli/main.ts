@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../run/run-gateproof.js';
 import { UsageError } from '../usage-error.js';
+import { compareCommand } from './compare.js';
 import { faultsCommand } from './faults.js';
 import { generateCommand } from './generate.js';
 import { reportCommand } from './report.js';
@@ -13,7 +14,14 @@ const program = new Command('gateproof')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(`${text.split('\n')[0]}\n`) });
 
-for (const command of [runCommand(), serveCommand(), faultsCommand(), reportCommand(), generateCommand()]) {
+for (const command of [
+  runCommand(),
+  serveCommand(),
+  faultsCommand(),
+  reportCommand(),
+  compareCommand(),
+  generateCommand(),
+]) {
   // Subcommands added this way do not inherit settings: without these, a bad option would exit 1.
   program.addCommand(command.copyInheritedSettings(program));
 }

@@ -6,7 +6,7 @@ import { scenarioArticle } from './scenarios.js';
 import { STYLES } from './styles.js';
 
 /** Nothing may be fetched: no scripts or styles from elsewhere, no fonts, images only as data URLs. */
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
 function targetFacts({ target, run }: Results): SafeHtml {
   const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : 'none');

@@ -38,7 +38,7 @@ export function writeRunOutputs(dir: string, results: Results): string[] {
   return [writeAtomic(join(dir, 'results.json'), json), ...writeReports(dir, results)];
 }
 
-function readResults(file: string): Results {
+export function readResults(file: string): Results {
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
