@@ -4,10 +4,16 @@ import { buildConnector, type Dispatcher, Pool } from 'undici';
 import { planRun, type RunPlan } from './arrivals.js';
 import { parseDuration } from './duration.js';
 import type { HistogramStats } from './histograms.js';
-import { Measurements, type Progress, type TagGroup, type TimePoint } from './measurements.js';
+import {
+  Measurements,
+  type Progress,
+  type TagCounts,
+  type TagGroup,
+  type TimePoint,
+} from './measurements.js';
 import type { Executor, RequestTemplate, Scenario } from './scenario.js';
 
-export type { Progress, TimePoint };
+export type { Progress, TagCounts, TimePoint };
 
 /** One request as the engine sends it: a path on the run's origin, never a URL. */
 export interface RequestSpec {
@@ -46,10 +52,26 @@ export interface LoadOptions {
   spinMs?: number;
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
-  /** Tags a response ('hit', 'miss'); latency and statuses are then kept per tag (`tag:hit`). */
-  classify?: (status: number, headers: Record<string, string>, body?: string) => string | undefined;
+  /**
+   * Tags a response ('hit', 'miss'); latency and statuses are then kept per tag (`tag:hit`), and
+   * counted per second in the time series. `meta` is reused by the next request: copy what you keep.
+   */
+  classify?: (
+    status: number,
+    headers: Record<string, string>,
+    body: string | undefined,
+    meta: ResponseMeta,
+  ) => string | undefined;
   /** Body bytes kept for classify(); default 0: bodies are read and thrown away. */
   classifyBodyBytes?: number;
+}
+
+/** When a response's request was meant to start, got a connection and completed (ms since the run's start), and which template made it. */
+export interface ResponseMeta {
+  readonly template: number;
+  readonly intended: number;
+  readonly connected: number;
+  readonly completed: number;
 }
 
 export type StopReason = 'completed' | 'max-duration' | 'max-requests' | 'aborted';
@@ -81,8 +103,8 @@ export interface EngineResult {
   byStatus: Record<string, number>;
   /** Transport errors by undici / system code (UND_ERR_HEADERS_TIMEOUT, ECONNRESET). */
   errorsByCode: Record<string, number>;
-  /** Statuses and errors per tag group (`tag:hit`, a template's `name:value`). */
-  byTag: Record<string, { byStatus: Record<string, number>; errors: number }>;
+  /** Statuses, errors and failed requests (k6's http_req_failed) per tag group (`tag:hit`, a template's `name:value`). */
+  byTag: Record<string, TagCounts>;
   timeseries: TimePoint[];
   /** Compressed base64 HDR histograms in microseconds: `all` (corrected), `uncorrected`, `lag`, `error`, `status:2xx`, `status:429`, `tag:hit`. */
   histograms: Record<string, string>;
@@ -123,9 +145,11 @@ function corkingConnector(timeoutMs: number): buildConnector.connector {
  * onComplete/onError) and wraps handlers of the newer controller interface in two extra objects
  * plus a parsed header object per request, so this one stays allocation-free on the hot path.
  */
-class Slot implements Dispatcher.DispatchHandler {
+class Slot implements Dispatcher.DispatchHandler, ResponseMeta {
+  template = 0;
   intended = 0;
   connected = 0;
+  completed = 0;
   status = 0;
   groups: readonly TagGroup[] = [];
   rawHeaders: Buffer[] | null = null;
@@ -464,6 +488,7 @@ class LoadRun {
       this.lastDispatch = this.dispatchOptions(spec);
       this.lastSpec = spec;
     }
+    slot.template = template;
     slot.intended = intended;
     slot.connected = t;
     slot.status = 0;
@@ -498,6 +523,7 @@ class LoadRun {
 
   completed(slot: Slot): void {
     const t = now() - this.t0;
+    slot.completed = t;
     const tagged = this.classify ? this.classified(slot) : undefined;
     this.measurements.response(slot.status, t, slot.intended, slot.connected, slot.groups, tagged);
     this.release(slot, t, false);
@@ -518,7 +544,7 @@ class LoadRun {
     const body = slot.body ? Buffer.concat(slot.body, slot.bodyLength).toString('utf8') : undefined;
     const classify = this.classify as NonNullable<LoadOptions['classify']>;
     try {
-      const tag = classify(slot.status, headerObject(slot.rawHeaders), body);
+      const tag = classify(slot.status, headerObject(slot.rawHeaders), body, slot);
       return tag === undefined ? undefined : this.measurements.classifiedGroup(tag);
     } catch (err) {
       this.abortWith(err);

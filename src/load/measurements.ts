@@ -17,6 +17,8 @@ export interface TimePoint {
   p99: number;
   dropped: number;
   errors: number;
+  /** Responses completed in this second by classify() tag (`hit`, `miss`), when a classifier ran. */
+  tags?: Record<string, number>;
 }
 
 export interface Progress {
@@ -38,6 +40,14 @@ export interface TagGroup {
   readonly histogram: Histogram;
   readonly byStatus: Float64Array;
   errors: number;
+  /** Unexpected statuses plus errors: the group's share of k6's http_req_failed. */
+  failed: number;
+}
+
+export interface TagCounts {
+  byStatus: Record<string, number>;
+  errors: number;
+  failed: number;
 }
 
 const STATUS_SLOTS = 1000;
@@ -94,6 +104,8 @@ export class Measurements {
   private secondErrors = 0;
   private readonly secondStatus = new Float64Array(STATUS_SLOTS);
   private readonly secondSeen: number[] = [];
+  /** Responses of this second by classify() group. */
+  private readonly secondTags = new Map<TagGroup, number>();
 
   constructor(
     /** 1 where a status counts as expected (k6's expectedStatuses), 0 where it makes the request failed. */
@@ -107,7 +119,13 @@ export class Measurements {
     let group = this.tags.get(name);
     if (!group) {
       if (this.tags.size >= MAX_TAGS) return this.tagGroup('tag:other');
-      group = { name, histogram: createHistogram(), byStatus: new Float64Array(STATUS_SLOTS), errors: 0 };
+      group = {
+        name,
+        histogram: createHistogram(),
+        byStatus: new Float64Array(STATUS_SLOTS),
+        errors: 0,
+        failed: 0,
+      };
       this.tags.set(name, group);
     }
     return group;
@@ -154,15 +172,19 @@ export class Measurements {
     this.responses++;
     if (bump(this.byStatus, status)) this.seenStatuses.push(status);
     if (bump(this.secondStatus, status)) this.secondSeen.push(status);
-    if (this.expected[status] !== 1) this.failed++;
+    const failed = this.expected[status] !== 1;
+    if (failed) this.failed++;
     for (let i = 0; i < groups.length; i++) {
       const group = groups[i] as TagGroup;
       group.histogram.recordValue(corrected);
       bump(group.byStatus, status);
+      if (failed) group.failed++;
     }
     if (tagged) {
       tagged.histogram.recordValue(corrected);
       bump(tagged.byStatus, status);
+      if (failed) tagged.failed++;
+      this.secondTags.set(tagged, (this.secondTags.get(tagged) ?? 0) + 1);
     }
   }
 
@@ -173,7 +195,11 @@ export class Measurements {
     this.secondErrors++;
     this.errorLatency.recordValue(micros(now - intended));
     this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + 1);
-    for (let i = 0; i < groups.length; i++) (groups[i] as TagGroup).errors++;
+    for (let i = 0; i < groups.length; i++) {
+      const group = groups[i] as TagGroup;
+      group.errors++;
+      group.failed++;
+    }
   }
 
   /** Closes every full second up to `now`; called from the hot path and from a per-second timer. */
@@ -199,7 +225,13 @@ export class Measurements {
 
   /** Ends the run: the last, partial second is kept if anything happened in it. */
   close(): void {
-    if (this.secondSent || this.secondDropped || this.secondErrors || this.secondSeen.length)
+    if (
+      this.secondSent ||
+      this.secondDropped ||
+      this.secondErrors ||
+      this.secondSeen.length ||
+      this.secondTags.size
+    )
       this.closeSecond();
   }
 
@@ -207,14 +239,18 @@ export class Measurements {
     return statusRecord(this.byStatus, this.seenStatuses);
   }
 
-  tagCounts(): Record<string, { byStatus: Record<string, number>; errors: number }> {
-    const out: Record<string, { byStatus: Record<string, number>; errors: number }> = {};
+  tagCounts(): Record<string, TagCounts> {
+    const out: Record<string, TagCounts> = {};
     for (const group of this.tags.values()) {
       const codes: number[] = [];
       group.byStatus.forEach((count, code) => {
         if (count > 0) codes.push(code);
       });
-      out[group.name] = { byStatus: statusRecord(group.byStatus, codes), errors: group.errors };
+      out[group.name] = {
+        byStatus: statusRecord(group.byStatus, codes),
+        errors: group.errors,
+        failed: group.failed,
+      };
     }
     return out;
   }
@@ -262,6 +298,12 @@ export class Measurements {
       dropped: this.secondDropped,
       errors: this.secondErrors,
     };
+    if (this.secondTags.size > 0) {
+      // Group names are `tag:VALUE`; the series keeps the bare value.
+      point.tags = {};
+      for (const [group, n] of this.secondTags) point.tags[group.name.slice(4)] = n;
+      this.secondTags.clear();
+    }
     this.timeseries.push(point);
     this.interval.reset();
     for (const code of this.secondSeen) this.secondStatus[code] = 0;

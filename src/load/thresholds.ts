@@ -10,6 +10,8 @@ export interface ThresholdMetrics {
   failed: number;
   dropped: number;
   durationS: number;
+  /** Per tag group (`key:other`, `tag:hit`): requests and failed ones, for `http_req_failed{key:other}`. */
+  byTag?: Record<string, { requests: number; failed: number }>;
 }
 
 export interface ThresholdOutcome {
@@ -21,7 +23,12 @@ export interface ThresholdOutcome {
 
 export function thresholdMetrics(result: EngineResult): ThresholdMetrics {
   const { requests, failed, dropped } = result.totals;
-  return { histograms: result.histograms, requests, failed, dropped, durationS: result.durationS };
+  const byTag: NonNullable<ThresholdMetrics['byTag']> = {};
+  for (const [name, counts] of Object.entries(result.byTag)) {
+    const responses = Object.values(counts.byStatus).reduce((sum, n) => sum + n, 0);
+    byTag[name] = { requests: responses + counts.errors, failed: counts.failed };
+  }
+  return { histograms: result.histograms, requests, failed, dropped, durationS: result.durationS, byTag };
 }
 
 const METRIC = /^([a-z_]+)(?:\{\s*([A-Za-z0-9_-]+)\s*:\s*([^{}]+?)\s*\})?$/;
@@ -82,8 +89,11 @@ function metricValue(
         ? 0
         : withHistogram(encoded, (h) => trendValue(h, aggregation, percentile));
     }
-    case 'http_req_failed':
-      return m.requests > 0 ? m.failed / m.requests : 0;
+    case 'http_req_failed': {
+      const { requests, failed } =
+        selector === undefined ? m : (m.byTag?.[selector] ?? { requests: 0, failed: 0 });
+      return requests > 0 ? failed / requests : 0;
+    }
     case 'dropped_iterations':
       return aggregation === 'rate' ? perSecond(m.dropped) : m.dropped;
     case 'http_reqs': {
@@ -102,8 +112,9 @@ function metricValue(
 /**
  * Evaluates k6 thresholds (`{'http_req_duration{status:200}': ['p(99)<250']}`) against a run.
  * Durations are in milliseconds as in k6, read off the coordinated-omission-corrected histograms.
- * A submetric selects the histogram of the same name (`{status:2xx}`, `{status:429}`, `{tag:hit}`);
- * one with no samples reads 0, as an empty k6 submetric does.
+ * A submetric selects the histogram of the same name (`{status:2xx}`, `{status:429}`, `{tag:hit}`),
+ * or for http_req_failed the tag group (`{key:other}`); one with no samples reads 0, as an empty k6
+ * submetric does.
  */
 export function evaluateThresholds(
   thresholds: Record<string, readonly string[]>,
@@ -118,7 +129,7 @@ export function evaluateThresholds(
     }
     const metric = name as MetricName;
     const selector = parsed[2] === undefined ? undefined : `${parsed[2]}:${parsed[3]}`;
-    if (selector !== undefined && metric !== 'http_req_duration' && metric !== 'http_reqs') {
+    if (selector !== undefined && metric === 'dropped_iterations') {
       throw new Error(`threshold metric '${key}': ${metric} takes no {tag:value} selector here`);
     }
     for (const expr of expressions) {

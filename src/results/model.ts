@@ -93,6 +93,8 @@ export const scenarioSchema = z.object({
       /** Arrivals in this second that found no free slot, and transport errors. */
       dropped: z.number().int().nonnegative().optional(),
       errors: z.number().int().nonnegative().optional(),
+      /** Responses in this second by the engine's classification (`hit`, `miss`): the hit ratio over time. */
+      tags: z.record(z.string(), z.number().int().nonnegative()).optional(),
     }),
   ),
   latency: z.object({
