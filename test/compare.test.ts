@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { renderCompareHtml } from '../src/report/compare-html.js';
+import { buildComparison, type CompareInput } from '../src/report/compare-model.js';
+import { summarize } from '../src/results/collect.js';
+import type { Results } from '../src/results/model.js';
+import { gateproof } from './helpers/cli.js';
+import { HOSTILE, sampleResults, tagsOutside } from './results-sample.js';
+
+/** A second vendor: fewer cases, other outcomes, and a scenario with throttle and cache findings. */
+function otherRun(): Results {
+  const base = sampleResults();
+  const cases = base.cases
+    .filter((c) => c.suite !== 'quota')
+    .map((c) =>
+      c.status === 'fail' ? { ...c, status: 'pass' as const, message: undefined, evidence: [] } : c,
+    );
+  cases.push({
+    id: 'cors.preflight.allowed-origin',
+    suite: 'cors',
+    title: 'a preflight from an allowed origin is answered',
+    level: 'core',
+    status: 'pass',
+    durationMs: 2,
+    evidence: [],
+    refs: [],
+  });
+  const scenario = {
+    ...base.scenarios[0]!,
+    findings: {
+      throttle: {
+        declaredRate: 200,
+        declaredBurst: 100,
+        inferredRate: 198.6,
+        inferredBurst: 101,
+        share429: 0.25,
+      },
+      cache: { hitRatio: 0.9, hitP50Us: 400, missP50Us: 1900, invalidationVisibleMs: 12 },
+    },
+    thresholds: [],
+  };
+  return {
+    ...base,
+    run: { ...base.run, id: 'run-nginx', command: 'gateproof run --target nginx --out B' },
+    target: {
+      ...base.target,
+      name: 'nginx',
+      kind: 'nginx',
+      vendor: 'nginx',
+      version: '1.22.1',
+      profile: 'generic',
+      features: { declared: ['apikey', 'cors'], detected: [] },
+    },
+    cases,
+    scenarios: [scenario],
+    summary: summarize(cases, [scenario]),
+  };
+}
+
+const runs: CompareInput[] = [
+  { source: 'reports/A', results: sampleResults() },
+  { source: 'reports/B', results: otherRun() },
+];
+
+test('rows are the union of cases by suite; a case a run lacks is absent', () => {
+  const c = buildComparison(runs);
+  assert.equal(c.schema, 'gateproof/compare@1');
+  assert.deepEqual(
+    c.columns.map((col) => [col.target.name, col.target.vendor, col.target.version, col.target.profile]),
+    [
+      ['reference', 'gateproof', '0.1.0', 'aws'],
+      ['nginx', 'nginx', '1.22.1', 'generic'],
+    ],
+  );
+  assert.deepEqual(
+    c.suites.map((s) => s.name),
+    ['apikey', 'jwt', 'quota', 'cors'],
+  );
+  const row = (id: string) => c.suites.flatMap((s) => s.cases).find((r) => r.id === id)!;
+  assert.deepEqual(
+    row('apikey.sample.fail-1').cells.map((x) => x.status),
+    ['fail', 'pass'],
+  );
+  assert.deepEqual(
+    row('quota.sample.setup-fail-1').cells.map((x) => x.status),
+    ['setup_fail', 'absent'],
+  );
+  assert.deepEqual(
+    row('cors.preflight.allowed-origin').cells.map((x) => x.status),
+    ['absent', 'pass'],
+  );
+  assert.deepEqual(c.columns[0]!.suites.apikey!.counts.pass, 1);
+  assert.equal(c.columns[0]!.suites.apikey!.total, 3);
+  assert.equal(c.columns[1]!.suites.quota, undefined);
+  assert.equal(c.columns[1]!.run.command, 'gateproof run --target nginx --out B');
+});
+
+test('scenario figures side by side: declared vs inferred throttle, 429 share, p99, cache', () => {
+  const [scenario] = buildComparison(runs).scenarios;
+  const figure = (name: string) => scenario!.figures.find((f) => f.name === name)?.values;
+  assert.deepEqual(figure('throttle.declaredRate'), [null, 200]);
+  assert.deepEqual(figure('throttle.inferredRate'), [null, 198.6]);
+  assert.deepEqual(figure('throttle.inferredBurst'), [null, 101]);
+  assert.deepEqual(figure('share429'), [50 / 300, 0.25], 'from the status counts when no finding says');
+  assert.deepEqual(figure('latency.p99'), [2500, 2500]);
+  assert.deepEqual(figure('cache.hitRatio'), [null, 0.9]);
+  assert.deepEqual(figure('cache.invalidationVisibleMs'), [null, 12]);
+  assert.deepEqual(scenario!.verdicts, ['fail', 'pass']);
+  const finding = (name: string) => scenario!.findings.find((f) => f.name === name)?.values;
+  assert.deepEqual(finding('throttle.rate'), ['50.04', null]);
+  assert.deepEqual(finding('cache.missP50Us'), [null, '1900']);
+});
+
+test('compare.html: self-contained, both columns, evidence in each cell, how to reproduce', () => {
+  const page = renderCompareHtml(runs);
+  assert.ok(page.startsWith('<!doctype html>'));
+  assert.ok(page.includes('<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;'));
+  assert.doesNotMatch(page, /<[^>]*\s(src|action|srcset)=/i);
+  assert.doesNotMatch(page, /href="(?!#)/, 'links stay on the page');
+  assert.doesNotMatch(page, /<script(?! type="application\/json")/);
+  assert.ok(page.includes('<th class="target" id="target-2"><b>nginx</b>\n<small>nginx 1.22.1</small>'));
+  assert.ok(page.includes('<tr class="differs" id="case-apikey.sample.fail-1">'));
+  assert.ok(page.includes('<td class="cell absent">absent</td>'));
+  assert.match(
+    page,
+    /<td class="cell"><details><summary><span class="status status-fail">fail<\/span><\/summary>/,
+  );
+  assert.ok(page.includes('<td class="num">198.6 /s</td>'));
+  assert.ok(page.includes('<td class="num">25 %</td>'));
+  assert.ok(page.includes('<pre><code>gateproof run --target nginx --out B</code></pre>'));
+  assert.ok(page.includes('<td><code>cors-browser</code>') === false, 'only claimed features are listed');
+});
+
+test('compare.html escapes everything that came from a target', () => {
+  const hostile = otherRun();
+  hostile.target = { ...hostile.target, name: HOSTILE, vendor: HOSTILE, version: HOSTILE, baseUrl: HOSTILE };
+  hostile.run = { ...hostile.run, command: HOSTILE };
+  hostile.cases[0] = { ...hostile.cases[0]!, title: HOSTILE, message: HOSTILE };
+  hostile.scenarios[0] = { ...hostile.scenarios[0]!, id: HOSTILE, findings: { [HOSTILE]: HOSTILE } };
+  const page = renderCompareHtml([{ source: HOSTILE, results: hostile }, ...runs]);
+  const allowed = [
+    'html',
+    'head',
+    'meta',
+    'title',
+    'style',
+    'body',
+    'header',
+    'h1',
+    'h2',
+    'h3',
+    'small',
+    'p',
+    'b',
+  ];
+  const markup = [
+    ...allowed,
+    'main',
+    'section',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'span',
+    'details',
+  ];
+  const problems = tagsOutside(page, [
+    ...markup,
+    'summary',
+    'pre',
+    'code',
+    'label',
+    'input',
+    'a',
+    'article',
+    'footer',
+    'script',
+  ]);
+  assert.deepEqual(problems.slice(0, 3), []);
+  assert.ok(!page.includes('<script>alert'));
+  assert.ok(page.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  assert.ok(page.includes('\\u0000'), 'control characters are shown, not sent raw');
+});
+
+test('gateproof compare writes compare.json and compare.html; bad input is one line, exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gp-compare-'));
+  for (const [name, results] of [
+    ['A', sampleResults()],
+    ['B', otherRun()],
+  ] as const) {
+    mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, 'results.json'), JSON.stringify(results));
+  }
+  const out = join(dir, 'C');
+  const ok = await gateproof(['compare', join(dir, 'A'), join(dir, 'B'), '--out', out]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout, `gateproof: compared 2 runs → ${join(out, 'compare.html')}\n`);
+  const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
+  assert.equal(json.columns.length, 2);
+  assert.ok(readFileSync(join(out, 'compare.html'), 'utf8').includes('<b>nginx</b>'));
+
+  mkdirSync(join(dir, 'bad'));
+  writeFileSync(join(dir, 'bad', 'results.json'), JSON.stringify({ ...sampleResults(), schema: 'other' }));
+  mkdirSync(join(dir, 'garbage'));
+  writeFileSync(join(dir, 'garbage', 'results.json'), '{not json');
+  for (const [args, message] of [
+    [[join(dir, 'A'), join(dir, 'missing')], `${join(dir, 'missing')}: no results.json`],
+    [[join(dir, 'bad')], `${join(dir, 'bad', 'results.json')}: /schema:`],
+    [[join(dir, 'garbage')], `${join(dir, 'garbage', 'results.json')}: not JSON`],
+  ] as const) {
+    const res = await gateproof(['compare', ...args, '--out', out]);
+    assert.equal(res.code, 2, res.stderr);
+    assert.ok(res.stderr.startsWith(`gateproof: ${message}`), res.stderr);
+    assert.equal(res.stderr.split('\n').length, 2, 'one line');
+  }
+  const noOut = await gateproof(['compare', join(dir, 'A')]);
+  assert.equal(noOut.code, 2);
+});
