@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { test as base, expect, type TestInfo } from '@playwright/test';
+import { test as base, chromium, expect, type TestInfo } from '@playwright/test';
 import type { paths } from '../src/contract/generated/probe-api.js';
 import { loadContract } from '../src/contract/load-contract.js';
 import { ResponseValidator } from '../src/contract/response-validator.js';
@@ -15,6 +15,7 @@ import { ENV } from '../src/run/run-env.js';
 import type { Feature, Profile } from '../src/target/profile-schema.js';
 import { readResolvedTarget } from '../src/target/resolved-target.js';
 import { secretsOf } from '../src/target/secrets.js';
+import { BrowserHost, BrowserPages } from './browser-pages.js';
 
 /**
  * The fixtures gateproof's suites are written with, and the extension point for users: import
@@ -28,6 +29,8 @@ export interface WorkerFixtures {
   target: Profile;
   /** Hands out keys from a list that must be fresh for each case (a used quota key stays used). */
   freshKeys: { take(list: 'quota'): string };
+  /** Chromium, launched on first use (a case that never opens a page costs nothing), and the page origins. */
+  browserHost: BrowserHost;
 }
 
 export interface CaseFixtures {
@@ -43,6 +46,8 @@ export interface CaseFixtures {
   nonce: string;
   /** True under the `aws` profile: exact bodies and headers; `generic` checks status and safety only. */
   strict: boolean;
+  /** Pages on gateproof's loopback origins, in a real browser; every fetch they make becomes evidence. */
+  browserPage: BrowserPages;
 }
 
 const contract = loadContract();
@@ -76,6 +81,20 @@ export const test = base.extend<CaseFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
+  browserHost: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture needs from the pattern.
+    async ({}, use) => {
+      const host = new BrowserHost((executablePath, args) => chromium.launch({ executablePath, args }));
+      await use(host);
+      await host.close();
+    },
+    { scope: 'worker' },
+  ],
+  browserPage: async ({ browserHost, evidence, target }, use) => {
+    const pages = new BrowserPages(browserHost, (e) => evidence.push(e), target.timeoutMs);
+    await use(pages);
+    await pages.close();
+  },
   evidence: async ({ target }, use, testInfo) => {
     const evidence: Evidence[] = [];
     await use(evidence);
@@ -90,7 +109,13 @@ export const test = base.extend<CaseFixtures, WorkerFixtures>({
       new TypedClient<paths>({
         baseUrl: target.baseUrl,
         stage: target.stage,
-        routes: Object.fromEntries(Object.entries(target.routes).map(([role, path]) => [`/${role}`, path])),
+        // Role `cachedShort` plays contract path `/cached-short`.
+        routes: Object.fromEntries(
+          Object.entries(target.routes).map(([role, path]) => [
+            `/${role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+            path,
+          ]),
+        ),
         timeoutMs: target.timeoutMs,
         validator,
         record: (e) => evidence.push(e),
@@ -136,10 +161,16 @@ export function gateCase(meta: CaseInput, body: CaseBody): void {
   test(
     meta.title,
     { annotation: { type: CASE_ANNOTATION, description: JSON.stringify(full) } },
-    async ({ target, freshKeys, evidence, client, keys, probe, nonce, strict }, testInfo) => {
+    async (
+      { target, freshKeys, browserHost, evidence, client, keys, probe, nonce, strict, browserPage },
+      testInfo,
+    ) => {
       const missing = full.features.filter((f) => !target.features.includes(f));
       test.skip(missing.length > 0, `feature not claimed by the target: ${missing.join(', ')}`);
-      await body({ target, freshKeys, evidence, client, keys, probe, nonce, strict }, testInfo);
+      await body(
+        { target, freshKeys, browserHost, evidence, client, keys, probe, nonce, strict, browserPage },
+        testInfo,
+      );
     },
   );
 }

@@ -21,6 +21,8 @@ export interface ProbeCounters {
 }
 /** Ask the probe to add a `pad` string of this many bytes, so caches see a response of a chosen size. */
 export const PAD_HEADER = 'x-gp-pad-bytes';
+/** Ask the probe to add a response header, written `Name: value` (a Vary the gateway must extend, say). */
+export const SET_HEADER = 'x-gp-set-header';
 /** The echo's version, also as a header, so a cache hit shows without parsing the body. */
 export const VERSION_HEADER = 'x-gp-version';
 

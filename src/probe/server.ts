@@ -9,6 +9,7 @@ import {
   PAD_HEADER,
   PROBE_COUNTERS_PATH,
   type ProbeCounters,
+  SET_HEADER,
   STATUS_HEADER,
   VERSION_HEADER,
 } from './protocol.js';
@@ -96,10 +97,12 @@ function handle(
     let status: number | undefined;
     let delayMs: number | undefined;
     let padBytes: number | undefined;
+    let extra: [string, string] | undefined;
     try {
       status = intHeader(req.headers, STATUS_HEADER, 200, 599);
       delayMs = intHeader(req.headers, DELAY_HEADER, 0);
       padBytes = intHeader(req.headers, PAD_HEADER, 0);
+      extra = headerToSet(req.headers);
     } catch (err) {
       send(res, 400, error((err as Error).message));
       return;
@@ -116,7 +119,7 @@ function handle(
     };
     if (nonce !== undefined) echo.nonce = nonce;
     if (padBytes) echo.pad = 'x'.repeat(Math.min(padBytes, MAX_PAD_BYTES));
-    const answer = () => send(res, status ?? 200, JSON.stringify(echo), version);
+    const answer = () => send(res, status ?? 200, JSON.stringify(echo), version, extra);
     if (!delayMs) {
       answer();
       return;
@@ -136,11 +139,17 @@ function handle(
   });
 }
 
-function send(res: ServerResponse, status: number, body: string, version?: number): void {
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-  };
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  version?: number,
+  extra?: [string, string],
+): void {
+  const headers: Record<string, string | number> = {};
+  if (extra) headers[extra[0]] = extra[1];
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = Buffer.byteLength(body);
   if (version !== undefined) headers[VERSION_HEADER] = version;
   res.writeHead(status, headers);
   res.end(body);
@@ -148,6 +157,18 @@ function send(res: ServerResponse, status: number, body: string, version?: numbe
 
 function error(message: string): string {
   return JSON.stringify({ error: message });
+}
+
+/** `Name: value` from SET_HEADER; framing headers are the probe's own and cannot be set. */
+function headerToSet(headers: IncomingHttpHeaders): [string, string] | undefined {
+  const raw = single(headers[SET_HEADER]);
+  if (raw === undefined) return undefined;
+  const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):\s*(.*)$/.exec(raw);
+  const name = m?.[1]?.toLowerCase();
+  if (!m || !name || ['content-length', 'content-type', 'transfer-encoding', 'connection'].includes(name)) {
+    throw new Error(`${SET_HEADER} must be "Name: value" naming a header other than the framing ones`);
+  }
+  return [name, m[2]!];
 }
 
 /** The header as an integer within bounds, undefined when absent; throws a one-line reason. */

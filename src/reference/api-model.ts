@@ -15,7 +15,8 @@ export interface Authorization {
 }
 
 export interface Integration {
-  type: 'http_proxy';
+  /** `mock` only for the OPTIONS methods REST-style CORS adds: the contract's own are all proxies. */
+  type: 'http_proxy' | 'mock';
   /** `ANY` passes the caller's method through. */
   httpMethod: string;
   /** The URI template, stage variables not yet substituted. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { UsageError } from '../usage-error.js';
+import { cacheConfigSchema } from './cache-config.js';
+import { corsConfigSchema } from './cors-config.js';
 
 /**
  * The stage config of the reference gateway: what API Gateway keeps beside the imported API
@@ -97,6 +99,9 @@ const gatewayConfigSchema = z
     iamCredentials: z.array(iamCredential).default([]),
     /** Least time between JWKS fetches caused by requests (an unknown kid); AWS does not say. */
     jwksRefetchCooldownMs: z.number().int().nonnegative().default(10_000),
+    cors: corsConfigSchema.optional(),
+    /** The stage cache; absent means the stage has no cache cluster. */
+    cache: cacheConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const issue = (path: (string | number)[], message: string) =>

@@ -1,5 +1,7 @@
 import { UsageError } from '../usage-error.js';
 import type { Fault } from './fault.js';
+import { CACHE_FAULTS } from './faults-cache.js';
+import { CORS_FAULTS } from './faults-cors.js';
 import { KEY_AND_PLAN_FAULTS } from './faults-keys-plans.js';
 
 export type { Fault } from './fault.js';
@@ -8,7 +10,7 @@ export type { Fault } from './fault.js';
  * The whole catalog: one list per family, each in its own file beside the code it breaks, so a
  * new family adds a file and a line here.
  */
-export const FAULTS = [...KEY_AND_PLAN_FAULTS] as const satisfies readonly Fault[];
+export const FAULTS = [...KEY_AND_PLAN_FAULTS, ...CORS_FAULTS, ...CACHE_FAULTS] as const satisfies readonly Fault[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];
 

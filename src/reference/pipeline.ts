@@ -2,7 +2,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { apiKeyStep } from './api-keys.js';
 import type { ApiMethod } from './api-model.js';
 import { authorizeStep } from './authorizers.js';
+import { cacheFlushStep, cacheStep } from './cache-step.js';
 import type { ApiKey } from './config.js';
+import { corsOptionsMockStep, corsStep } from './cors.js';
 import type { GatewayResponseType } from './gateway-responses.js';
 import { integrationStep } from './proxy.js';
 import { routeStep } from './router.js';
@@ -48,12 +50,22 @@ export interface RequestContext {
 export type Step = (ctx: RequestContext, next: () => Promise<Reply>) => Reply | Promise<Reply>;
 
 /**
- * API Gateway's order of work for a REST method. Later features slot in where AWS does them:
- * CORS around everything, SigV4/JWT/authorizers inside `authorizeStep`, the stage cache just
- * before the integration.
+ * API Gateway's order of work for a REST method: CORS around everything (so gateway-made errors
+ * can carry it), SigV4/JWT/authorizers inside `authorizeStep`, the stage cache just before the
+ * integration. The control plane's cache flush is not part of the stage and comes first.
  */
 export function buildPipeline(gw: GatewayRuntime): readonly Step[] {
-  return [routeStep(gw), authorizeStep(gw), apiKeyStep(gw), usagePlanStep(gw), integrationStep(gw)];
+  return [
+    cacheFlushStep(gw),
+    corsStep(gw),
+    routeStep(gw),
+    authorizeStep(gw),
+    apiKeyStep(gw),
+    usagePlanStep(gw),
+    cacheStep(gw),
+    corsOptionsMockStep(gw),
+    integrationStep(gw),
+  ];
 }
 
 export function compose(steps: readonly Step[]): (ctx: RequestContext) => Promise<Reply> {

@@ -1,12 +1,16 @@
 import { loadContract } from '../contract/load-contract.js';
 import { UsageError } from '../usage-error.js';
 import { ApiKeys } from './api-keys.js';
-import { type ApiModel, apiModel } from './api-model.js';
+import { type ApiMethod, type ApiModel, apiModel } from './api-model.js';
+import { CacheAuthority } from './cache-authority.js';
 import type { Clock } from './clock.js';
 import type { GatewayConfig } from './config.js';
+import { corsOptionsMethods } from './cors.js';
+import { CorsPolicy } from './cors-policy.js';
 import type { FaultName } from './faults.js';
 import { HttpProxy } from './proxy.js';
 import { Router } from './router.js';
+import { StageCache } from './stage-cache.js';
 import { UsagePlans } from './usage-plans.js';
 
 /** Everything the pipeline's steps share: one deployed stage of one API. */
@@ -20,6 +24,10 @@ export interface GatewayRuntime {
   readonly proxy: HttpProxy;
   readonly clock: Clock;
   readonly fault: FaultName | undefined;
+  readonly cors: CorsPolicy | undefined;
+  /** REST-style CORS: the OPTIONS methods added to each resource, answered by a mock. */
+  readonly corsOptionsMethods: ReadonlySet<ApiMethod>;
+  readonly cache: { store: StageCache; authority: CacheAuthority } | undefined;
 }
 
 export function createRuntime(
@@ -31,15 +39,23 @@ export function createRuntime(
   if (model.apiKeySource !== 'HEADER') {
     throw new UsageError('the reference gateway supports only x-amazon-apigateway-api-key-source HEADER');
   }
+  const cors = config.cors && new CorsPolicy(config.cors, fault);
+  const optionsMethods = corsOptionsMethods({ cors, fault }, model.methods);
   return {
     stage: config.stage.name,
     stageVariables: config.stage.variables,
     model,
-    router: new Router(config.stage.name, model.methods),
+    router: new Router(config.stage.name, [...model.methods, ...optionsMethods]),
     keys: new ApiKeys(config.apiKeys),
     plans: new UsagePlans(config.usagePlans, clock.now(), fault),
     proxy: new HttpProxy(model.methods, config.stage.variables, config.integrationTimeoutMs),
     clock,
     fault,
+    cors,
+    corsOptionsMethods: new Set(optionsMethods),
+    cache: config.cache && {
+      store: new StageCache(config.cache, fault),
+      authority: new CacheAuthority(config, config.stage.name, clock),
+    },
   };
 }

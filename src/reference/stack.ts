@@ -6,8 +6,12 @@ import type { Clock } from './clock.js';
 import type { ApiKey, GatewayConfigInput, Quota, Throttle, UsagePlanConfig } from './config.js';
 import { parseFault } from './faults.js';
 import { startReferenceGateway } from './server.js';
+import { type CorsCacheSetup, startCorsCacheSetup } from './stack-cors-cache.js';
 
 const STAGE = 'test';
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '123456789012';
+const API_ID = 'gateproof';
 const QUOTA_KEYS = 10;
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -25,6 +29,8 @@ export interface ReferenceStackOptions {
   /** The tiny-quota plans' quota. */
   quota?: Quota;
   integrationTimeoutMs?: number;
+  /** HTTP API's built-in CORS (default) or REST's OPTIONS methods with a mock integration. */
+  corsStyle?: 'http' | 'rest';
 }
 
 export interface ReferenceStack {
@@ -76,11 +82,26 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
   const host = options.host ?? '127.0.0.1';
   const probe = await startProbe({ host });
   let gateway: Awaited<ReturnType<typeof startReferenceGateway>>;
+  let corsCache: CorsCacheSetup | undefined;
   try {
+    corsCache = await startCorsCacheSetup({
+      host,
+      stage: STAGE,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      apiId: API_ID,
+      ...(options.corsStyle ? { corsStyle: options.corsStyle } : {}),
+    });
     const config: GatewayConfigInput = {
       stage: { name: STAGE, variables: { probeUrl: probe.url } },
       apiKeys,
       usagePlans,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      apiId: API_ID,
+      iamCredentials: [corsCache.invalidator],
+      cors: corsCache.cors,
+      cache: corsCache.cache,
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
     };
     gateway = await startReferenceGateway(config, {
@@ -90,6 +111,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
       clock: options.clock,
     });
   } catch (err) {
+    await corsCache?.close();
     await probe.close();
     throw err;
   }
@@ -103,10 +125,11 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     baseUrl: gateway.url,
     stage: STAGE,
     profile: 'aws',
-    features: ['apikey', 'quota', 'throttle'],
+    features: ['apikey', 'quota', 'throttle', 'cors', 'cors-browser', 'cache'],
     probe: { url: probe.url },
     apiKeys: keys,
     plans: { default: { throttle }, tinyQuota: { quota } },
+    ...corsCache.profile(gateway.url),
   });
   return {
     profile,
@@ -115,6 +138,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     probe,
     close: async () => {
       await gateway.close();
+      await corsCache.close();
       await probe.close();
     },
   };

@@ -3,7 +3,7 @@ import { html, type SafeHtml } from './escape.js';
 
 /** Inline SVG line charts drawn here, from numbers only: the report needs no script and no network to show them. */
 
-interface Series {
+export interface Series {
   label: string;
   color: string;
   points: ReadonlyArray<readonly [number, number]>;
@@ -31,29 +31,38 @@ function ticks(max: number, count: number): number[] {
 
 const label = (n: number) => String(Number(n.toPrecision(3)));
 
-function lineChart(title: string, unit: string, series: readonly Series[]): SafeHtml {
+/** A chart's x axis: its range, where ticks go, and how they read. */
+export interface XAxis {
+  min: number;
+  max: number;
+  ticks: readonly number[];
+  label: (x: number) => string;
+}
+
+/** Seconds from 0 to the last point: the axis of every time series. */
+function secondsAxis(series: readonly Series[]): XAxis {
   // A loop, not Math.max(...points): a day-long run has more points than a call takes arguments.
   let xHigh = 1;
-  let yHigh = 0;
-  for (const s of series) {
-    for (const [x, y] of s.points) {
-      xHigh = Math.max(xHigh, x);
-      yHigh = Math.max(yHigh, y);
-    }
-  }
+  for (const s of series) for (const [x] of s.points) xHigh = Math.max(xHigh, x);
   const xTicks = ticks(xHigh, 6);
+  return { min: 0, max: xTicks.at(-1)!, ticks: xTicks, label: (x) => `${label(x)}s` };
+}
+
+export function lineChart(title: string, unit: string, series: readonly Series[], axis?: XAxis): SafeHtml {
+  let yHigh = 0;
+  for (const s of series) for (const [, y] of s.points) yHigh = Math.max(yHigh, y);
+  const x = axis ?? secondsAxis(series);
   const yTicks = ticks(yHigh, 4);
-  const xMax = xTicks.at(-1)!;
   const yMax = yTicks.at(-1)!;
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
-  const px = (x: number) => (PAD.left + (x / xMax) * plotW).toFixed(1);
+  const px = (v: number) => (PAD.left + ((v - x.min) / (x.max - x.min)) * plotW).toFixed(1);
   const py = (y: number) => (PAD.top + plotH - (y / yMax) * plotH).toFixed(1);
   return html`<figure class="chart">
 <figcaption>${title}</figcaption>
 <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${title}">
 <g class="grid">${yTicks.map((y) => html`<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${py(y)}" y2="${py(y)}"/><text x="${PAD.left - 6}" y="${py(y)}" text-anchor="end" dominant-baseline="middle">${label(y)}</text>`)}
-${xTicks.map((x) => html`<text x="${px(x)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle">${label(x)}s</text>`)}
+${x.ticks.map((v) => html`<text x="${px(v)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle">${x.label(v)}</text>`)}
 <text x="12" y="${PAD.top + plotH / 2}" transform="rotate(-90 12 ${PAD.top + plotH / 2})" text-anchor="middle">${unit}</text></g>
 ${series.map((s) => html`<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${s.points.map(([x, y]) => `${px(x)},${py(y)}`).join(' ')}"><title>${s.label}</title></polyline>`)}
 </svg>
@@ -61,7 +70,7 @@ ${series.map((s) => html`<polyline fill="none" stroke="${s.color}" stroke-width=
 </figure>`;
 }
 
-function statusColor(status: string): string {
+export function statusColor(status: string): string {
   if (status === '429') return '#e8870e';
   if (status.startsWith('2')) return '#2e9d4f';
   if (status.startsWith('3')) return '#3a7bd5';
@@ -115,4 +124,19 @@ export function latencyChart(timeseries: ScenarioResult['timeseries']): SafeHtml
     { label: 'p50', color: '#3a7bd5', points: timeseries.map((p) => [p.t, p.p50 / 1000] as const) },
     { label: 'p99', color: '#d93636', points: timeseries.map((p) => [p.t, p.p99 / 1000] as const) },
   ]);
+}
+
+/**
+ * The share of responses the cache answered, second by second, from the engine's hit/miss
+ * classification; undefined when the run classified none.
+ */
+export function hitRatioChart(timeseries: ScenarioResult['timeseries']): SafeHtml | undefined {
+  const points: [number, number][] = [];
+  for (const p of timeseries) {
+    const hits = p.tags?.hit ?? 0;
+    const total = hits + (p.tags?.miss ?? 0);
+    if (total > 0) points.push([p.t, (100 * hits) / total]);
+  }
+  if (points.length === 0) return undefined;
+  return lineChart('Cache hit ratio over time', '% hits', [{ label: 'hit ratio', color: '#2e9d4f', points }]);
 }

@@ -2,8 +2,9 @@ import { scenarioVerdict } from '../results/collect.js';
 import { findingRows } from '../results/findings.js';
 import { formatUs } from '../results/format.js';
 import type { ScenarioResult } from '../results/model.js';
-import { latencyChart, requestsChart } from './charts.js';
+import { hitRatioChart, latencyChart, requestsChart } from './charts.js';
 import { html, type SafeHtml } from './escape.js';
+import { latencyHistogramChart } from './latency-histogram.js';
 
 function facts(s: ScenarioResult): SafeHtml {
   const byStatus = Object.entries(s.totals.byStatus)
@@ -49,6 +50,16 @@ function findings(s: ScenarioResult): SafeHtml | string {
 <tbody>${rows.map(([name, value]) => html`<tr><td><code>${name}</code></td><td>${value}</td></tr>`)}</tbody></table>`;
 }
 
+/** Requests and statuses over time, latency percentiles over time, the latency histogram, the hit ratio. */
+function charts(s: ScenarioResult): SafeHtml | string {
+  const drawn = [
+    ...(s.timeseries.length > 0 ? [requestsChart(s.timeseries), latencyChart(s.timeseries)] : []),
+    latencyHistogramChart(s.latency),
+    hitRatioChart(s.timeseries),
+  ].filter((chart) => chart !== undefined);
+  return drawn.length > 0 ? html`<div class="charts">${drawn}</div>` : '';
+}
+
 /** One load scenario: totals, latency percentiles, thresholds, findings, and its charts over time. */
 export function scenarioArticle(s: ScenarioResult): SafeHtml {
   const verdict = scenarioVerdict(s);
@@ -58,10 +69,7 @@ ${facts(s)}
 ${percentiles(s)}
 ${thresholds(s)}
 ${findings(s)}
-${
-  s.timeseries.length > 0
-    ? html`<div class="charts">${requestsChart(s.timeseries)}${latencyChart(s.timeseries)}</div>`
-    : html`<p class="meta">No time series was recorded.</p>`
-}
+${s.timeseries.length > 0 ? '' : html`<p class="meta">No time series was recorded.</p>`}
+${charts(s)}
 </article>`;
 }

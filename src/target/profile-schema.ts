@@ -22,6 +22,12 @@ export type Feature = (typeof FEATURES)[number];
 
 const path = z.string().startsWith('/', 'must start with "/"');
 const secret = z.string().min(1, 'must not be empty');
+const loopbackOrigin = z
+  .string()
+  .regex(
+    /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/,
+    'must be http://127.0.0.1:PORT (a loopback origin)',
+  );
 
 const throttle = z.strictObject({
   rateLimit: z.number().positive(),
@@ -66,6 +72,14 @@ export const profileSchema = z.strictObject({
       jwt: path.default('/jwt'),
       authorizer: path.default('/authorizer'),
       cached: path.default('/cached'),
+      /** Cached with a short per-method TTL (cache.shortTtlSeconds). */
+      cachedShort: path.default('/cached-short'),
+      /** Caching enabled with a per-method TTL of 0. */
+      cachedOff: path.default('/cached-off'),
+      /** Cached; an unauthorized invalidation is refused (FAIL_WITH_403). */
+      cachedStrict: path.default('/cached-strict'),
+      /** Cached; an unauthorized invalidation is ignored without a word (SUCCEED_WITHOUT_RESPONSE_HEADER). */
+      cachedSilent: path.default('/cached-silent'),
     })
     .prefault({}),
   /** Where gateproof reads the probe's counters directly (not through the gateway). */
@@ -131,6 +145,15 @@ export const profileSchema = z.strictObject({
       allowCredentials: z.boolean().default(false),
       /** An origin the gateway must refuse. */
       disallowedOrigin: z.string().default('https://evil.example'),
+      /**
+       * Loopback origins gateproof serves its browser pages from (`http://127.0.0.1:PORT`): the
+       * first must be in allowOrigins, the second must not. gateproof listens on them itself
+       * unless they already serve its page.
+       */
+      pages: z
+        .strictObject({ allowed: loopbackOrigin, disallowed: loopbackOrigin })
+        .refine((p) => p.allowed !== p.disallowed, 'allowed and disallowed must differ')
+        .optional(),
     })
     .optional(),
   cache: z
@@ -139,9 +162,37 @@ export const profileSchema = z.strictObject({
       /** Query parameters declared as cache keys on the cached route. */
       keyParameters: z.array(z.string()).default([]),
       requireAuthorizationForCacheControl: z.boolean().default(true),
+      /** The strategy of routes.cached; routes.cachedStrict and routes.cachedSilent have theirs in their names. */
       unauthorizedStrategy: z
         .enum(['FAIL_WITH_403', 'SUCCEED_WITH_RESPONSE_HEADER', 'SUCCEED_WITHOUT_RESPONSE_HEADER'])
         .default('SUCCEED_WITH_RESPONSE_HEADER'),
+      /** The per-method TTL of routes.cachedShort: short, so expiry is seen within a run. */
+      shortTtlSeconds: z.number().int().min(1).max(30).default(2),
+      /**
+       * Who may invalidate with `Cache-Control: max-age=0`: a SigV4 caller allowed
+       * `execute-api:InvalidateCache` (these credentials, or sigv4's when absent), or, on a gateway
+       * that authorizes invalidation otherwise, the headers that make a caller authorized.
+       */
+      invalidator: z
+        .strictObject({
+          region: z.string().min(1).optional(),
+          accessKeyId: secret,
+          secretAccessKey: secret,
+          sessionToken: secret.optional(),
+        })
+        .optional(),
+      invalidationHeaders: z.record(z.string(), secret).optional(),
+      /**
+       * The stage's flush-cache endpoint (API Gateway: `DELETE https://apigateway.REGION.amazonaws.com/
+       * restapis/ID/stages/STAGE/cache/data`), signed with the invalidator's credentials.
+       */
+      flush: z
+        .strictObject({
+          url: z.url({ protocol: /^https?$/ }),
+          method: z.string().default('DELETE'),
+          service: z.string().default('apigateway'),
+        })
+        .optional(),
     })
     .optional(),
 });

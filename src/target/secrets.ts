@@ -24,3 +24,8 @@ export function secretsOf(profile: Profile): string[] {
   if (profile.authorizer) out.push(...Object.values(profile.authorizer.tokens));
   return out.filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
+  const cache = profile.cache;
+  if (cache) {
+    out.push(cache.invalidator?.secretAccessKey, cache.invalidator?.sessionToken);
+    out.push(...Object.values(cache.invalidationHeaders ?? {}));
+  }

@@ -55,6 +55,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cached-off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Caching enabled with a per-method TTL of 0, which turns it off. */
+        get: operations["getCachedOff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cached-short": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cached with a short per-method TTL, so expiry can be watched. */
+        get: operations["getCachedShort"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cached-silent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cached; an unauthorized Cache-Control max-age=0 is ignored silently (SUCCEED_WITHOUT_RESPONSE_HEADER). */
+        get: operations["getCachedSilent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cached-strict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cached; an unauthorized Cache-Control max-age=0 fails with 403 (FAIL_WITH_403). */
+        get: operations["getCachedStrict"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/iam": {
         parameters: {
             query?: never;
@@ -275,6 +343,7 @@ export interface operations {
         responses: {
             200: components["responses"]["Echo"];
             403: components["responses"]["Error"];
+            500: components["responses"]["Echo"];
         };
     };
     postCached: {
@@ -291,6 +360,78 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["Echo"];
+        };
+    };
+    getCachedOff: {
+        parameters: {
+            query?: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+                id?: string;
+                other?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Echo"];
+            403: components["responses"]["Error"];
+        };
+    };
+    getCachedShort: {
+        parameters: {
+            query?: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+                id?: string;
+                other?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Echo"];
+            403: components["responses"]["Error"];
+        };
+    };
+    getCachedSilent: {
+        parameters: {
+            query?: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+                id?: string;
+                other?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Echo"];
+            403: components["responses"]["Error"];
+        };
+    };
+    getCachedStrict: {
+        parameters: {
+            query?: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+                id?: string;
+                other?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Echo"];
+            403: components["responses"]["Error"];
         };
     };
     getIam: {

@@ -1,0 +1,95 @@
+import type { Fault } from './fault.js';
+
+/** Faults of the stage cache: what is cached, for how long, under which key, and who may refresh it. */
+export const CACHE_FAULTS = [
+  {
+    name: 'cache-invalidation-unauthenticated',
+    description:
+      'Cache-Control: max-age=0 from any caller refreshes the entry (the authorization is not checked)',
+    breaks: [
+      'cache.invalidation.unauthorized-403',
+      'cache.invalidation.unauthorized-header',
+      'cache.invalidation.unauthorized-silent',
+    ],
+  },
+  {
+    name: 'cache-key-ignores-param',
+    description: 'the declared cache-key parameters are left out of the key, so every value shares one entry',
+    breaks: ['cache.key.declared-splits'],
+  },
+  {
+    name: 'cache-key-whole-query',
+    description: 'the whole query string is the cache key, so an undeclared parameter splits entries',
+    breaks: ['cache.key.undeclared-shares'],
+  },
+  {
+    name: 'cache-key-includes-authorization',
+    description: 'the Authorization header is part of every cache key, though it is not declared',
+    breaks: ['cache.key.shared-across-callers'],
+  },
+  {
+    name: 'cache-ttl-ignored',
+    description: 'entries never expire',
+    breaks: ['cache.ttl.expires'],
+  },
+  {
+    name: 'cache-ttl-milliseconds',
+    description: 'the TTL is read as milliseconds, so entries expire almost at once',
+    breaks: ['cache.hit.within-ttl', 'cache.ttl.per-method'],
+  },
+  {
+    name: 'cache-method-ttl-stage-wide',
+    description: 'the shortest per-method TTL applies to every method that sets none',
+    breaks: ['cache.ttl.per-method'],
+  },
+  {
+    name: 'cache-ttl-zero-default',
+    description: 'a TTL of 0 is read as unset, so the method is cached for the default 300 s',
+    breaks: ['cache.ttl.zero-off'],
+  },
+  {
+    name: 'cache-post-cached',
+    description: 'POST is cached like GET',
+    breaks: ['cache.method.post-not-cached'],
+  },
+  {
+    name: 'cache-invalidation-ignored',
+    description: 'Cache-Control: max-age=0 is never honoured, even from an authorized caller',
+    breaks: ['cache.invalidation.authorized-refreshes', 'cache.invalidation.authorized-updates'],
+  },
+  {
+    name: 'cache-invalidation-not-stored',
+    description: 'an authorized invalidation fetches a fresh answer but leaves the old entry in the cache',
+    breaks: ['cache.invalidation.authorized-updates'],
+  },
+  {
+    name: 'cache-strategy-fail-ignored',
+    description: 'FAIL_WITH_403 is treated as SUCCEED_WITH_RESPONSE_HEADER',
+    breaks: ['cache.invalidation.unauthorized-403'],
+  },
+  {
+    name: 'cache-invalidation-no-warning',
+    description: 'SUCCEED_WITH_RESPONSE_HEADER says nothing in the response',
+    breaks: ['cache.invalidation.unauthorized-header'],
+  },
+  {
+    name: 'cache-silent-warns',
+    description: 'SUCCEED_WITHOUT_RESPONSE_HEADER adds a warning header after all',
+    breaks: ['cache.invalidation.unauthorized-silent'],
+  },
+  {
+    name: 'cache-flush-ignored',
+    description: 'a flush of the stage cache is accepted but leaves every entry in place',
+    breaks: ['cache.flush.stage'],
+  },
+  {
+    name: 'cache-size-limit-ignored',
+    description: 'responses over 1 MiB are cached',
+    breaks: ['cache.size.over-1mib'],
+  },
+  {
+    name: 'cache-errors-cached',
+    description: "the integration's error responses are cached like successes",
+    breaks: ['cache.errors.not-cached'],
+  },
+] as const satisfies readonly Fault[];

@@ -1,0 +1,134 @@
+import type { Fault } from './fault.js';
+
+/** Faults of CORS: what a browser is allowed or refused, and the headers that decide it. */
+export const CORS_FAULTS = [
+  {
+    name: 'cors-reflect-any-origin',
+    description: 'every Origin is echoed back as allowed, whatever the allow-list says',
+    breaks: [
+      'cors.preflight.disallowed-origin',
+      'cors.actual.disallowed-origin',
+      'cors.origin.null',
+      'cors.origin.wildcard-lookalike',
+      'cors.browser.simple-get-disallowed-origin',
+      'cors.browser.preflight-disallowed-origin',
+    ],
+  },
+  {
+    name: 'cors-wildcard-with-credentials',
+    description: 'an allowed origin gets Access-Control-Allow-Origin: * while credentials are allowed',
+    breaks: [
+      'cors.preflight.allow-origin',
+      'cors.actual.allow-origin',
+      'cors.credentials.no-wildcard',
+      'cors.origin.wildcard-subdomain',
+      'cors.browser.credentials',
+    ],
+  },
+  {
+    name: 'cors-no-vary',
+    description: 'an echoed origin comes without Vary: Origin',
+    breaks: ['cors.vary.preflight', 'cors.vary.actual', 'cors.vary.extended'],
+  },
+  {
+    name: 'cors-vary-replaced',
+    description: "Vary: Origin replaces the backend's Vary instead of extending it",
+    breaks: ['cors.vary.extended'],
+  },
+  {
+    name: 'cors-preflight-requires-auth',
+    description: 'a preflight is authorized like the method it asks about, so it needs a key or signature',
+    breaks: [
+      'cors.preflight.keyed-route',
+      'cors.preflight.iam-route',
+      'cors.preflight.jwt-route',
+      'cors.browser.keyed-preflight',
+    ],
+  },
+  {
+    name: 'cors-preflight-not-answered',
+    description:
+      'the gateway does not answer preflights: OPTIONS is routed like any method and refused (with CORS headers, as a gateway response)',
+    breaks: [
+      'cors.preflight.status',
+      'cors.preflight.allow-methods',
+      'cors.preflight.allow-headers',
+      'cors.preflight.max-age',
+      'cors.preflight.keyed-route',
+      'cors.preflight.iam-route',
+      'cors.preflight.jwt-route',
+      'cors.browser.preflight-custom-header',
+      'cors.browser.keyed-preflight',
+    ],
+  },
+  {
+    name: 'cors-preflight-any-method',
+    description: 'a preflight allows whatever method it asks for',
+    breaks: ['cors.preflight.disallowed-method', 'cors.browser.disallowed-method'],
+  },
+  {
+    name: 'cors-preflight-any-header',
+    description: 'a preflight allows whatever headers it asks for',
+    breaks: ['cors.preflight.disallowed-header', 'cors.browser.preflight-unlisted-header'],
+  },
+  {
+    name: 'cors-max-age-missing',
+    description: 'a preflight answer carries no Access-Control-Max-Age',
+    breaks: ['cors.preflight.max-age'],
+  },
+  {
+    name: 'cors-expose-headers-missing',
+    description: 'actual responses carry no Access-Control-Expose-Headers',
+    breaks: ['cors.actual.expose-headers', 'cors.browser.exposed-header'],
+  },
+  {
+    name: 'cors-actual-no-headers',
+    description: 'only preflights get CORS headers; actual responses get none',
+    breaks: [
+      'cors.actual.allow-origin',
+      'cors.actual.expose-headers',
+      'cors.credentials.allowed',
+      'cors.vary.actual',
+      'cors.vary.extended',
+      'cors.origin.wildcard-subdomain',
+      'cors.errors.gateway-403',
+      'cors.errors.gateway-429',
+      'cors.browser.simple-get',
+      'cors.browser.preflight-custom-header',
+      'cors.browser.credentials',
+      'cors.browser.exposed-header',
+      'cors.browser.keyed-preflight',
+    ],
+  },
+  {
+    name: 'cors-credentials-missing',
+    description: 'allowCredentials is configured but Access-Control-Allow-Credentials is never sent',
+    breaks: ['cors.credentials.allowed', 'cors.browser.credentials'],
+  },
+  {
+    name: 'cors-wildcard-suffix-match',
+    description:
+      'a wildcard origin is matched as a bare suffix, so https://evil-example.com passes for https://*.example.com',
+    breaks: ['cors.origin.wildcard-lookalike'],
+  },
+  {
+    name: 'cors-wildcard-patterns-ignored',
+    description: 'wildcard entries of allowOrigins match nothing; only exact origins are allowed',
+    breaks: ['cors.origin.wildcard-subdomain'],
+  },
+  {
+    name: 'cors-null-origin-allowed',
+    description: 'Origin: null (sandboxed frames, file: pages) is granted access',
+    breaks: ['cors.origin.null'],
+  },
+  {
+    name: 'cors-headers-without-origin',
+    description: 'responses to requests without Origin carry Access-Control-Allow-Origin: *',
+    breaks: ['cors.actual.no-origin'],
+  },
+  {
+    name: 'cors-gateway-responses-bare',
+    description: "the gateway's own 4XX responses carry no CORS headers (the AWS default)",
+    breaks: ['cors.errors.gateway-403', 'cors.errors.gateway-429'],
+  },
+] as const satisfies readonly Fault[];

@@ -1,0 +1,84 @@
+import { withHistogram } from '../load/histograms.js';
+import type { ScenarioResult } from '../results/model.js';
+import { lineChart, type Series, statusColor, type XAxis } from './charts.js';
+import type { SafeHtml } from './escape.js';
+
+/** Quantiles read per histogram: each stands for 0.1 % of its requests. */
+const QUANTILES = 1000;
+const BINS_PER_DECADE = 10;
+
+/** The histograms worth drawing, in this order, with how the legend names them. */
+const SHOWN: ReadonlyArray<readonly [string, string, string]> = [
+  ['all', 'all', '#3a7bd5'],
+  ['uncorrected', 'uncorrected', '#888888'],
+  ['status:200', '200', statusColor('200')],
+  ['status:429', '429', statusColor('429')],
+  ['tag:hit', 'cache hit', '#2e9d4f'],
+  ['tag:miss', 'cache miss', '#d93636'],
+];
+
+/**
+ * A histogram's quantiles in log10(ms), read from its compressed base64 form: enough to place
+ * its requests in bins without walking the histogram's own buckets. Undefined when it is empty
+ * or not a histogram.
+ */
+function logQuantiles(encoded: string): number[] | undefined {
+  try {
+    return withHistogram(encoded, (h) => {
+      if (h.totalCount === 0) return undefined;
+      return Array.from({ length: QUANTILES }, (_, i) => {
+        const us = h.getValueAtPercentile((100 * (i + 0.5)) / QUANTILES);
+        return Math.log10(Math.max(1, us) / 1000);
+      });
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+function msLabel(decade: number): string {
+  const ms = 10 ** decade;
+  return ms >= 1000 ? `${ms / 1000} s` : `${Number(ms.toPrecision(3))} ms`;
+}
+
+/**
+ * The latency histogram of a scenario: the share of requests in each latency bin, bins spaced
+ * evenly on a log scale (ten per decade) so a 1 ms hit and a 2 s stall fit one chart. Several
+ * histograms share it: coordinated-omission corrected against uncorrected, 200 against 429,
+ * hit against miss. Undefined when there is nothing to draw.
+ */
+export function latencyHistogramChart(latency: ScenarioResult['latency']): SafeHtml | undefined {
+  const drawn: { label: string; color: string; quantiles: number[] }[] = [];
+  for (const [name, label, color] of SHOWN) {
+    const encoded = latency.histograms[name];
+    const quantiles = encoded === undefined ? undefined : logQuantiles(encoded);
+    if (!quantiles) continue;
+    const named = name === 'all' && latency.corrected ? 'all (corrected)' : label;
+    drawn.push({ label: named, color, quantiles });
+  }
+  if (drawn.length === 0) return undefined;
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const d of drawn) {
+    low = Math.min(low, d.quantiles[0] as number);
+    high = Math.max(high, d.quantiles.at(-1) as number);
+  }
+  const min = Math.floor(low);
+  const max = Math.max(min + 1, Math.ceil(high + 1e-9));
+  const bins = (max - min) * BINS_PER_DECADE;
+  const series: Series[] = drawn.map((d) => {
+    const shares = new Array<number>(bins).fill(0);
+    for (const q of d.quantiles) {
+      const bin = Math.min(bins - 1, Math.floor((q - min) * BINS_PER_DECADE));
+      shares[bin] = (shares[bin] as number) + 100 / QUANTILES;
+    }
+    return {
+      label: d.label,
+      color: d.color,
+      points: shares.map((share, i) => [min + (i + 0.5) / BINS_PER_DECADE, share] as const),
+    };
+  });
+  const decades = Array.from({ length: max - min + 1 }, (_, i) => min + i);
+  const axis: XAxis = { min, max, ticks: decades, label: msLabel };
+  return lineChart('Latency histogram (log scale)', '% of requests', series, axis);
+}

@@ -1,0 +1,460 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import { signRequest } from '../src/auth/sigv4-sign.js';
+import { describeTransportError, type Exchange } from '../src/contract/typed-client.js';
+import type { Evidence } from '../src/results/model.js';
+import { SetupFailure } from '../src/run/case-meta.js';
+import type { Profile } from '../src/target/profile-schema.js';
+import { type CaseBody, expect, gateCase, test } from './fixtures.js';
+
+/**
+ * The stage cache: what is cached, for how long, under which key, and who may refresh it. A hit
+ * is never trusted from a header: every request is counted at the probe (by the case's nonce,
+ * sent as a header so it is never part of a cache key), and a hit is a request that did not
+ * reach it and got back an earlier answer's version.
+ */
+
+const REF = 'aws-semantics.md#caching-rest-stages';
+const INVALIDATE = { 'cache-control': 'max-age=0' };
+/** Headers that differ on every answer, cached or not. */
+const PER_REQUEST = new Set([
+  'date',
+  'x-amzn-requestid',
+  'x-amz-apigw-id',
+  'apigw-requestid',
+  'x-amzn-trace-id',
+]);
+
+type Cache = NonNullable<Profile['cache']>;
+type Fixtures = Parameters<CaseBody>[0];
+type CachedPath = '/cached' | '/cached-short' | '/cached-off' | '/cached-strict' | '/cached-silent';
+type Strategy = Cache['unauthorizedStrategy'];
+
+function cacheOf(target: Profile): Cache {
+  if (!target.cache) throw new SetupFailure('the profile declares no cache section');
+  return target.cache;
+}
+
+function keyParameter(cache: Cache): string {
+  const name = cache.keyParameters[0];
+  if (!name) throw new SetupFailure('the profile declares no cache.keyParameters');
+  return name;
+}
+
+interface Sent {
+  res: Exchange;
+  /** Requests of this case that reached the origin while this one was answered: 0 is a hit. */
+  reached: number;
+  version: number | undefined;
+}
+
+/** One request on a cached route, with what reached the probe meanwhile. */
+class CachedRoute {
+  constructor(
+    private readonly f: Pick<Fixtures, 'client' | 'probe' | 'nonce' | 'target'>,
+    readonly path: CachedPath,
+  ) {}
+
+  async get(query: Record<string, string>, headers: Record<string, string | string[]> = {}): Promise<Sent> {
+    return this.counted(() =>
+      this.f.client.get(this.path, { query, headers: { 'x-gp-nonce': this.f.nonce, ...headers } }),
+    );
+  }
+
+  async post(query: Record<string, string>): Promise<Sent> {
+    return this.counted(() =>
+      this.f.client.post('/cached', { query, headers: { 'x-gp-nonce': this.f.nonce }, json: {} }),
+    );
+  }
+
+  /** `Cache-Control: max-age=0` from a caller allowed to invalidate (SigV4, or the profile's headers). */
+  async invalidate(query: Record<string, string>): Promise<Sent> {
+    const { client, target, nonce } = this.f;
+    const headers = { ...INVALIDATE, 'x-gp-nonce': nonce };
+    const cache = cacheOf(target);
+    if (cache.invalidationHeaders) return this.get(query, { ...INVALIDATE, ...cache.invalidationHeaders });
+    const signed = signRequest({
+      method: 'GET',
+      url: client.url(client.options.routes?.[this.path] ?? this.path, query),
+      headers,
+      ...invalidator(target),
+    });
+    return this.get(query, signed.headers);
+  }
+
+  private async counted(send: () => Promise<Exchange>): Promise<Sent> {
+    const before = await this.f.probe.reached(this.f.nonce);
+    const res = await send();
+    const reached = (await this.f.probe.reached(this.f.nonce)) - before;
+    const version = (res.json as { version?: number } | undefined)?.version;
+    return { res, reached, version };
+  }
+}
+
+function invalidator(target: Profile): {
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  region: string;
+} {
+  const own = target.cache?.invalidator;
+  const region = own?.region ?? target.sigv4?.region;
+  const credentials = own ?? target.sigv4;
+  if (!credentials || !region) {
+    throw new SetupFailure(
+      'the profile names no invalidator: cache.invalidator, cache.invalidationHeaders or sigv4',
+    );
+  }
+  const { accessKeyId, secretAccessKey, sessionToken } = credentials;
+  return { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, region };
+}
+
+function expectHit(sent: Sent, earlier: Sent, what = 'the second request'): void {
+  expect(sent.res.status, `${what}: status`).toBe(200);
+  expect(sent.reached, `${what}: requests that reached the origin`).toBe(0);
+  expect(sent.version, `${what}: the version of the earlier answer`).toBe(earlier.version);
+}
+
+function expectMiss(sent: Sent, earlier: Sent, what = 'the second request'): void {
+  expect(sent.reached, `${what}: requests that reached the origin`).toBe(1);
+  expect(sent.version, `${what}: a fresh version`).not.toBe(earlier.version);
+}
+
+/** Names of headers in `a` that `b` lacks, per-request ids aside. */
+function extraHeaders(a: Exchange, b: Exchange): string[] {
+  return Object.keys(a.headers).filter((h) => !(h in b.headers) && !PER_REQUEST.has(h));
+}
+
+const cacheCase = (
+  meta: { id: string; title: string; level?: 'core' | 'check'; refs?: string[] },
+  body: CaseBody,
+) => gateCase({ level: 'core', ...meta, features: ['cache'], refs: [REF, ...(meta.refs ?? [])] }, body);
+
+const route = (f: Fixtures, path: CachedPath) => new CachedRoute(f, path);
+
+test.describe('cache', () => {
+  cacheCase(
+    {
+      id: 'cache.hit.within-ttl',
+      title: 'a GET repeated a second later, within the TTL, is answered from the cache',
+    },
+    async (f) => {
+      const cache = cacheOf(f.target);
+      if (cache.ttlSeconds < 3)
+        throw new SetupFailure('cache.ttlSeconds is under 3 s: too short to wait within');
+      const cached = route(f, '/cached');
+      const query = { [keyParameter(cache)]: f.nonce };
+      const first = await cached.get(query);
+      await sleep(1_000);
+      expectHit(await cached.get(query), first);
+    },
+  );
+
+  cacheCase(
+    {
+      id: 'cache.ttl.expires',
+      title: 'an entry is served until its TTL, and the first request after it reaches the integration',
+    },
+    async (f) => {
+      const cache = cacheOf(f.target);
+      const short = route(f, '/cached-short');
+      const query = { [keyParameter(cache)]: f.nonce };
+      const ttlMs = cache.shortTtlSeconds * 1000;
+      const first = await short.get(query);
+      const primed = performance.now();
+      await sleep(ttlMs / 2);
+      expectHit(await short.get(query), first, 'halfway through the TTL');
+      await sleep(Math.max(0, primed + ttlMs + 200 - performance.now()));
+      await expect(async () => {
+        expectMiss(await short.get(query), first, 'after the TTL');
+      }).toPass({ timeout: 3_000, intervals: [250] });
+    },
+  );
+
+  cacheCase(
+    {
+      id: 'cache.ttl.per-method',
+      title:
+        'a per-method TTL applies to its method only: a method on the stage TTL still hits after it has passed',
+    },
+    async (f) => {
+      const cache = cacheOf(f.target);
+      if (cache.ttlSeconds <= cache.shortTtlSeconds + 2) {
+        throw new SetupFailure('cache.ttlSeconds must exceed cache.shortTtlSeconds by more than 2 s');
+      }
+      const cached = route(f, '/cached');
+      const query = { [keyParameter(cache)]: f.nonce };
+      const first = await cached.get(query);
+      await sleep(cache.shortTtlSeconds * 1000 + 300);
+      expectHit(await cached.get(query), first, 'after the short TTL');
+    },
+  );
+
+  cacheCase(
+    {
+      id: 'cache.ttl.zero-off',
+      title: 'a method with caching on and a TTL of 0 is not cached',
+    },
+    async (f) => {
+      const off = route(f, '/cached-off');
+      const query = { [keyParameter(cacheOf(f.target))]: f.nonce };
+      const first = await off.get(query);
+      expectMiss(await off.get(query), first);
+    },
+  );
+
+  cacheCase(
+    {
+      id: 'cache.key.declared-splits',
+      title: 'a declared cache-key parameter splits entries: another value reaches the integration',
+    },
+    async (f) => {
+      const cached = route(f, '/cached');
+      const name = keyParameter(cacheOf(f.target));
+      const first = await cached.get({ [name]: `${f.nonce}-a` });
+      expectMiss(await cached.get({ [name]: `${f.nonce}-b` }), first);
+    },
+  );
+
+  cacheCase(
+    {
+      id: 'cache.key.undeclared-shares',
+      title: 'a query parameter that is not a cache key does not split entries',
+    },
+    async (f) => {
+      const cached = route(f, '/cached');
+      const name = keyParameter(cacheOf(f.target));
+      const first = await cached.get({ [name]: f.nonce, other: 'a' });
+      expectHit(await cached.get({ [name]: f.nonce, other: 'b' }), first);
+    },
+  );
+
+  cacheCase(
+    {
+      id: 'cache.key.shared-across-callers',
+      title: "one caller's cached answer is served to another: Authorization is not part of the cache key",
+      level: 'check',
+    },
+    async (f) => {
+      const cached = route(f, '/cached');
+      const query = { [keyParameter(cacheOf(f.target))]: f.nonce };
+      const alice = await cached.get(query, { authorization: `Bearer gp-alice-${f.nonce}` });
+      expectHit(
+        await cached.get(query, { authorization: `Bearer gp-bob-${f.nonce}` }),
+        alice,
+        "the other caller's request",
+      );
+    },
+  );
+
+  cacheCase(
+    {
+      id: 'cache.method.post-not-cached',
+      title: 'POST is not cached: every POST reaches the integration',
+    },
+    async (f) => {
+      const cached = route(f, '/cached');
+      const query = { [keyParameter(cacheOf(f.target))]: f.nonce };
+      const first = await cached.post(query);
+      expectMiss(await cached.post(query), first);
+    },
+  );
+
+  cacheCase(
+    {
+      id: 'cache.invalidation.authorized-refreshes',
+      title:
+        'Cache-Control: max-age=0 from a caller allowed execute-api:InvalidateCache is answered by the integration',
+    },
+    async (f) => {
+      const cached = route(f, '/cached');
+      const query = { [keyParameter(cacheOf(f.target))]: f.nonce };
+      const first = await cached.get(query);
+      const refreshed = await cached.invalidate(query);
+      expect(refreshed.res.status).toBe(200);
+      expectMiss(refreshed, first, 'the invalidating request');
+    },
+  );
+
+  cacheCase(
+    {
+      id: 'cache.invalidation.authorized-updates',
+      title:
+        'an authorized invalidation updates the entry: the next plain request gets the fresh answer from the cache',
+    },
+    async (f) => {
+      const cached = route(f, '/cached');
+      const query = { [keyParameter(cacheOf(f.target))]: f.nonce };
+      const first = await cached.get(query);
+      const refreshed = await cached.invalidate(query);
+      expect(refreshed.version, 'the invalidating request got a fresh answer').not.toBe(first.version);
+      expectHit(await cached.get(query), refreshed, 'the request after the invalidation');
+    },
+  );
+
+  interface Unauthorized {
+    name: string;
+    strategy: Strategy;
+    title: string;
+    check: (sent: Sent, first: Sent, plainHit: Sent) => void;
+  }
+  const unauthorized: Unauthorized[] = [
+    {
+      name: 'unauthorized-403',
+      strategy: 'FAIL_WITH_403',
+      title: 'with FAIL_WITH_403, an unauthorized Cache-Control: max-age=0 is refused with 403',
+      check: (sent) => {
+        expect(sent.res.status, 'status').toBe(403);
+        expect(sent.reached, 'requests that reached the origin').toBe(0);
+      },
+    },
+    {
+      name: 'unauthorized-header',
+      strategy: 'SUCCEED_WITH_RESPONSE_HEADER',
+      title:
+        'with SUCCEED_WITH_RESPONSE_HEADER, an unauthorized invalidation is served from the cache and says so in a header',
+      check: (sent, first, plainHit) => {
+        expectHit(sent, first, 'the unauthorized invalidation');
+        expect(extraHeaders(sent.res, plainHit.res), 'headers a plain hit lacks').not.toEqual([]);
+      },
+    },
+    {
+      name: 'unauthorized-silent',
+      strategy: 'SUCCEED_WITHOUT_RESPONSE_HEADER',
+      title:
+        'with SUCCEED_WITHOUT_RESPONSE_HEADER, an unauthorized invalidation is served from the cache, nothing said',
+      check: (sent, first, plainHit) => {
+        expectHit(sent, first, 'the unauthorized invalidation');
+        expect(extraHeaders(sent.res, plainHit.res), 'headers a plain hit lacks').toEqual([]);
+      },
+    },
+  ];
+  for (const variant of unauthorized) {
+    cacheCase({ id: `cache.invalidation.${variant.name}`, title: variant.title }, async (f) => {
+      const cache = cacheOf(f.target);
+      test.skip(!cache.requireAuthorizationForCacheControl, 'requireAuthorizationForCacheControl is off');
+      const routes: [CachedPath, Strategy][] = [
+        ['/cached', cache.unauthorizedStrategy],
+        ['/cached-strict', 'FAIL_WITH_403'],
+        ['/cached-silent', 'SUCCEED_WITHOUT_RESPONSE_HEADER'],
+      ];
+      const path = routes.find(([, strategy]) => strategy === variant.strategy)?.[0];
+      if (!path)
+        throw new SetupFailure(`the profile names no cached route with strategy ${variant.strategy}`);
+      const cached = route(f, path);
+      const query = { [keyParameter(cache)]: f.nonce };
+      const first = await cached.get(query);
+      // No signature at all: the plainest caller who may not invalidate.
+      const sent = await cached.get(query, INVALIDATE);
+      const plainHit = await cached.get(query);
+      variant.check(sent, first, plainHit);
+    });
+  }
+
+  cacheCase(
+    {
+      id: 'cache.flush.stage',
+      title:
+        'after the stage cache is flushed, the next request to every cached entry reaches the integration',
+    },
+    async (f) => {
+      const cache = cacheOf(f.target);
+      const name = keyParameter(cache);
+      const entries = [route(f, '/cached'), route(f, '/cached-strict')].map((r) => ({
+        route: r,
+        query: { [name]: f.nonce },
+      }));
+      const primed = await Promise.all(entries.map((e) => e.route.get(e.query)));
+      expect((await flush(f)).status, 'the flush is accepted').toBeLessThan(300);
+      const missed = new Set<number>();
+      // A flush may take a moment to be seen; each entry needs one miss, then it is cached again.
+      await expect(async () => {
+        for (const [i, e] of entries.entries()) {
+          if (missed.has(i)) continue;
+          const sent = await e.route.get(e.query);
+          if (sent.reached === 1 && sent.version !== primed[i]!.version) missed.add(i);
+        }
+        expect(
+          [...missed].sort(),
+          `entries ${entries.map((e) => e.route.path).join(', ')} seen missing`,
+        ).toEqual([0, 1]);
+      }).toPass({ timeout: 5_000, intervals: [250, 500, 1000] });
+    },
+  );
+
+  cacheCase(
+    {
+      id: 'cache.size.over-1mib',
+      title: 'a response over 1 MiB is not cached',
+    },
+    async (f) => {
+      const cached = route(f, '/cached');
+      const query = { [keyParameter(cacheOf(f.target))]: f.nonce };
+      const big = { 'x-gp-pad-bytes': String(1024 * 1024 + 64 * 1024) };
+      const first = await cached.get(query, big);
+      expect(first.res.body.length, 'the answer is over 1 MiB').toBeGreaterThan(1024 * 1024);
+      expectMiss(await cached.get(query, big), first);
+    },
+  );
+
+  cacheCase(
+    {
+      id: 'cache.errors.not-cached',
+      title: "the integration's error answer (500) is not cached: the next request reaches the integration",
+      level: 'check',
+    },
+    async (f) => {
+      const cached = route(f, '/cached');
+      const query = { [keyParameter(cacheOf(f.target))]: f.nonce };
+      const failing = { 'x-gp-status': '500' };
+      const first = await cached.get(query, failing);
+      expect(first.res.status, 'the integration failed').toBe(500);
+      expectMiss(await cached.get(query, failing), first);
+    },
+  );
+});
+
+/** FlushStageCache on the control plane the profile names, signed like any AWS API call. */
+async function flush({ target, evidence }: Fixtures): Promise<{ status: number }> {
+  const endpoint = cacheOf(target).flush;
+  if (!endpoint) throw new SetupFailure('the profile names no cache.flush endpoint');
+  const { credentials, region } = invalidator(target);
+  const signed = signRequest({
+    method: endpoint.method,
+    url: endpoint.url,
+    credentials,
+    region,
+    service: endpoint.service,
+  });
+  const started = performance.now();
+  const record: Evidence = {
+    request: { method: signed.method, url: signed.url, headers: flat(signed.headers) },
+  };
+  try {
+    const res = await request(signed.url, {
+      method: endpoint.method as 'DELETE',
+      headers: signed.headers,
+      headersTimeout: target.timeoutMs,
+      bodyTimeout: target.timeoutMs,
+    });
+    const body = await res.body.text();
+    record.response = {
+      status: res.statusCode,
+      headers: flat(res.headers as Record<string, string | string[]>),
+      body,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+    };
+    return { status: res.statusCode };
+  } catch (err) {
+    record.error = describeTransportError(err);
+    throw err;
+  } finally {
+    evidence.push(record);
+  }
+}
+
+function flat(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) out[name] = [value].flat().join(', ');
+  return out;
+}
