@@ -4,6 +4,7 @@ import { UsageError } from '../usage-error.js';
 import { compareCommand } from './compare.js';
 import { faultsCommand } from './faults.js';
 import { generateCommand } from './generate.js';
+import { loadCommand } from './load.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
@@ -16,6 +17,7 @@ const program = new Command('gateproof')
 
 for (const command of [
   runCommand(),
+  loadCommand(),
   serveCommand(),
   faultsCommand(),
   reportCommand(),

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { runGateproof } from '../run/run-gateproof.js';
 import { commandLine, interruptSignal, list } from './options.js';
+import { reportOutcome } from './outcome.js';
 
 export function runCommand(): Command {
   return new Command('run')
@@ -11,7 +12,7 @@ export function runCommand(): Command {
       'reference',
     )
     .option('--suites <list>', 'comma-separated suites to run (default: all)', list)
-    .option('--scenarios <list>', 'comma-separated load scenarios to run', list)
+    .option('--scenarios <list>', 'comma-separated load scenarios to run (default: all)', list)
     .option('--no-load', 'run no load scenarios')
     .addOption(
       new Option('--profile <profile>', 'strictness: aws (exact bodies) or generic').choices([
@@ -28,6 +29,8 @@ export function runCommand(): Command {
       async (opts: {
         target: string;
         suites?: string[];
+        scenarios?: string[];
+        load: boolean;
         profile?: 'aws' | 'generic';
         out?: string;
         fault?: string;
@@ -35,21 +38,15 @@ export function runCommand(): Command {
         const { results, outDir } = await runGateproof({
           target: opts.target,
           ...(opts.suites ? { suites: opts.suites } : {}),
+          ...(opts.scenarios ? { scenarios: opts.scenarios } : {}),
+          load: opts.load,
           ...(opts.profile ? { profile: opts.profile } : {}),
           ...(opts.out ? { out: opts.out } : {}),
           ...(opts.fault ? { fault: opts.fault } : {}),
           command: commandLine(),
           signal: interruptSignal(),
         });
-        const { counts, verdict } = results.summary;
-        const tally = Object.entries(counts)
-          .filter(([, n]) => n > 0)
-          .map(([status, n]) => `${n} ${status}`)
-          .join(', ');
-        process.stdout.write(
-          `gateproof: ${verdict.toUpperCase()} (${tally || 'no cases'}) → ${outDir}/index.html\n`,
-        );
-        process.exitCode = verdict === 'pass' ? 0 : 1;
+        reportOutcome(results, outDir);
       },
     );
 }

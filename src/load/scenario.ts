@@ -27,7 +27,7 @@ export type Executor =
 /** Which of the target profile's routes and keys a request uses; resolved against a target at run time. */
 export interface RequestTemplate {
   /** A role from the profile's `routes` (e.g. 'throttled', 'cached'). */
-  route: 'open' | 'keyed' | 'quota' | 'throttled' | 'iam' | 'jwt' | 'authorizer' | 'cached';
+  route: 'open' | 'keyed' | 'quota' | 'throttled' | 'iam' | 'jwt' | 'authorizer' | 'cached' | 'cachedShort';
   method?: 'GET' | 'POST' | 'HEAD';
   /** Which profile API key to send: 'valid' | 'other' | none. */
   apiKey?: 'valid' | 'other';
@@ -43,6 +43,25 @@ export interface RequestTemplate {
   tags?: Record<string, string>;
   /** Share of the traffic this template gets when a scenario has several (weights). */
   weight?: number;
+  /**
+   * What the requests of this template stand for in the findings. `invalidator`: they refresh the
+   * cache entry (send `Cache-Control: max-age=0` in `headers`) and are authorized as the profile's
+   * cache invalidator (SigV4 with `cache.invalidator` or `sigv4`, or `cache.invalidationHeaders`);
+   * the others read. `victim`: a well-behaved key beside a flooding one; its own admitted rate is
+   * reported, and it is left out of the token-bucket inference.
+   */
+  role?: 'invalidator' | 'victim';
+}
+
+export interface ScenarioOptions {
+  /**
+   * The rates of `load` are written for a throttle of this many requests/s; against a target
+   * declaring `plans.throttled`, the runner scales them (and `maxRequests`) so the offered load
+   * keeps its ratio to the limit. Without a declared plan they run as written.
+   */
+  planRate?: number;
+  /** Count origin requests per cache key at the probe (a nonce per key), for stampede findings. */
+  originPerKey?: boolean;
 }
 
 export interface Scenario {
@@ -60,6 +79,5 @@ export interface Scenario {
   expectedStatuses?: { min: number; max: number; extra?: number[] };
   /** Hard bounds the engine enforces whatever the executor says. */
   maxRequests?: number;
-  /** Options for special scenarios (isolation, invalidation, stampede). */
-  options?: Record<string, unknown>;
+  options?: ScenarioOptions;
 }

@@ -128,7 +128,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     features: ['apikey', 'quota', 'throttle', 'cors', 'cors-browser', 'cache'],
     probe: { url: probe.url },
     apiKeys: keys,
-    plans: { default: { throttle }, tinyQuota: { quota } },
+    plans: { default: { throttle }, tinyQuota: { quota }, throttled: { throttle: methodThrottle } },
     ...corsCache.profile(gateway.url),
   });
   return {

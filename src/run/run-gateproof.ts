@@ -10,11 +10,15 @@ import { writeRunOutputs } from '../results/write-run.js';
 import { openTarget } from '../target/open-target.js';
 import { writeResolvedTarget } from '../target/resolved-target.js';
 import { secretsOf } from '../target/secrets.js';
+import { runScenarios, selectScenarios } from './run-scenarios.js';
 import { runSuites, selectSuites } from './run-suites.js';
 
 export interface RunOptions {
   target?: string;
   suites?: string[];
+  /** Load scenarios to run after the suites (default: all); `load: false` runs none. */
+  scenarios?: string[];
+  load?: boolean;
   profile?: 'aws' | 'generic';
   out?: string;
   fault?: string;
@@ -40,6 +44,7 @@ export function newRunId(now = new Date()): string {
  */
 export async function runGateproof(options: RunOptions): Promise<{ results: Results; outDir: string }> {
   const suites = selectSuites(options.suites);
+  const scenarios = options.load === false ? [] : selectScenarios(options.scenarios);
   const runId = newRunId();
   const outDir = resolve(options.out ?? join('reports', runId));
   mkdirSync(outDir, { recursive: true });
@@ -80,6 +85,9 @@ export async function runGateproof(options: RunOptions): Promise<{ results: Resu
     writeResolvedTarget(targetFile, profile);
     if (suites.length && !options.signal.aborted) {
       await runSuites({ suites, targetFile, eventsFile, outDir, signal: options.signal });
+    }
+    if (scenarios.length && !options.signal.aborted) {
+      await runScenarios({ scenarios, profile, events, signal: options.signal });
     }
     events.write({
       type: 'run-end',

@@ -1,4 +1,4 @@
-import { startReferenceStack } from '../reference/stack.js';
+import { startReferenceStackInWorker } from '../reference/stack-worker.js';
 import { UsageError } from '../usage-error.js';
 import { loadProfile } from './load-profile.js';
 import { startNginxTarget } from './nginx/nginx-target.js';
@@ -28,8 +28,8 @@ export async function openTarget(
 ): Promise<OpenTarget> {
   let target: OpenTarget;
   if (spec === undefined || spec === 'reference') {
-    const stack = await startReferenceStack(options.fault ? { fault: options.fault } : {});
-    target = { profile: stack.profile, close: () => stack.close() };
+    // In a thread of its own, so that load scenarios never share an event loop with the gateway.
+    target = await startReferenceStackInWorker(options.fault ? { fault: options.fault } : {});
   } else if (spec === 'nginx') {
     if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
     target = await startNginxTarget();

@@ -102,6 +102,8 @@ export const profileSchema = z.strictObject({
     .strictObject({
       default: plan.optional(),
       tinyQuota: plan.optional(),
+      /** The throttle of the throttled route (a method-level throttle on AWS), which load scenarios measure. */
+      throttled: plan.optional(),
     })
     .prefault({}),
   sigv4: z

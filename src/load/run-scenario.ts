@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { ProbeClient } from '../probe/probe-client.js';
+import type { ScenarioResult } from '../results/model.js';
+import type { Profile } from '../target/profile-schema.js';
+import { planRun } from './arrivals.js';
+import { CACHE_BODY_BYTES, CacheObserver, type ProbeReadings } from './cache-findings.js';
+import { parseDuration } from './duration.js';
+import { type LoadOptions, type Progress, runLoad } from './engine.js';
+import { fitScenario } from './fit-scenario.js';
+import type { Scenario } from './scenario.js';
+import { toScenarioResult } from './scenario-result.js';
+import { targetRequests } from './target-requests.js';
+import { evaluateThresholds, type ThresholdMetrics, thresholdMetrics } from './thresholds.js';
+import { ThrottleObserver } from './throttle-findings.js';
+
+/** Past the idle spell, the executor and the drain, a run gets this long before the hard stop. */
+const SLACK_S = 5;
+const GRACEFUL_STOP_S = 5;
+/** A closed-model run is bounded by its duration; this only stops a runaway. */
+const CLOSED_MAX_REQUESTS = 10_000_000;
+const NO_METRICS: ThresholdMetrics = { histograms: {}, requests: 0, failed: 0, dropped: 0, durationS: 0 };
+
+export interface ScenarioRunOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Unique per run: cache keys and probe nonces carry it, so no run meets another's cache entries. */
+  runTag?: string;
+}
+
+function limitsFor(scenario: Scenario): LoadOptions['limits'] {
+  const plan = planRun(scenario.load);
+  const idleS = scenario.idleBefore ? parseDuration(scenario.idleBefore) / 1000 : 0;
+  const planned = plan.model === 'open' ? Math.ceil(plan.expected * 1.01) + 10 : CLOSED_MAX_REQUESTS;
+  return {
+    maxDurationS: idleS + plan.durationMs / 1000 + GRACEFUL_STOP_S + SLACK_S,
+    maxRequests: Math.min(planned, scenario.maxRequests ?? planned),
+  };
+}
+
+/** Misses of one key this far apart belong to different fills: well under the route's TTL. */
+function fillGapMs(scenario: Scenario, profile: Profile): number {
+  const short = scenario.requests.some((t) => t.route === 'cachedShort');
+  const ttlS = (short ? profile.cache?.shortTtlSeconds : profile.cache?.ttlSeconds) ?? 300;
+  return Math.min(1000, Math.max(50, ttlS * 500));
+}
+
+async function probeReadings(
+  probe: ProbeClient,
+  before: ProbeReadings['before'],
+  scenario: Scenario,
+  profile: Profile,
+  keyValue: (k: number) => string,
+): Promise<ProbeReadings> {
+  const after = await probe.counters();
+  const template = scenario.requests[0];
+  const path = profile.routes[template?.route ?? 'cached'];
+  const keyCount = Math.max(0, ...scenario.requests.map((t) => t.keys?.count ?? 0));
+  if (!scenario.options?.originPerKey || keyCount === 0) return { before, after, path };
+  const perKey: number[] = [];
+  for (let k = 0; k < keyCount; k++) perKey.push(await probe.reached(keyValue(k)));
+  return { before, after, path, perKey };
+}
+
+/**
+ * Runs one scenario against a target: fits it to the target's declared plan, resolves its request
+ * templates against the profile, runs the engine, and turns what came back into the scenario
+ * section of results.json, findings and thresholds included. Traffic goes to the profile's
+ * base URL only; the probe, when the profile names one, is read before and after.
+ */
+export async function runScenario(
+  scenario: Scenario,
+  profile: Profile,
+  options: ScenarioRunOptions = {},
+): Promise<ScenarioResult> {
+  const fitted = fitScenario(scenario, profile);
+  // A threshold k6 would refuse is refused before the run, not after it.
+  evaluateThresholds(fitted.thresholds ?? {}, NO_METRICS);
+  const requests = targetRequests(fitted, profile, options.runTag ?? randomBytes(4).toString('hex'));
+  const throttle = fitted.kind === 'throttle' ? new ThrottleObserver(fitted) : undefined;
+  const cache = fitted.kind === 'cache' ? new CacheObserver(fitted, fillGapMs(fitted, profile)) : undefined;
+  const probe = cache && profile.probe ? new ProbeClient(profile.probe.url, profile.timeoutMs) : undefined;
+  const before = probe ? await probe.counters() : undefined;
+  const result = await runLoad({
+    origin: requests.origin,
+    scenario: fitted,
+    resolveRequest: requests.resolveRequest,
+    limits: limitsFor(fitted),
+    timeoutMs: profile.timeoutMs,
+    gracefulStopS: GRACEFUL_STOP_S,
+    ...(throttle && { classify: throttle.classify }),
+    ...(cache && { classify: cache.classify, classifyBodyBytes: CACHE_BODY_BYTES }),
+    ...(options.onProgress && { onProgress: options.onProgress }),
+    ...(options.signal && { signal: options.signal }),
+  });
+  const findings: Record<string, unknown> = {};
+  if (throttle) {
+    const offeredS = Math.min(planRun(fitted.load).durationMs / 1000, result.durationS);
+    findings.throttle = throttle.findings(result, profile.plans.throttled?.throttle, offeredS);
+  }
+  if (cache) {
+    const readings =
+      probe && before ? await probeReadings(probe, before, fitted, profile, requests.keyValue) : undefined;
+    findings.cache = cache.findings(result, readings);
+  }
+  const thresholds = evaluateThresholds(fitted.thresholds ?? {}, thresholdMetrics(result));
+  return toScenarioResult(fitted, result, findings, thresholds);
+}

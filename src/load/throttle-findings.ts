@@ -1,0 +1,96 @@
+import type { Throttle } from '../target/profile-schema.js';
+import { inferTokenBucket } from './bucket-inference.js';
+import type { EngineResult, ResponseMeta } from './engine.js';
+import type { Scenario } from './scenario.js';
+
+/** Admissions and refusals are binned this finely: the fit reads the count at each refusal. */
+const BIN_MS = 10;
+/** Headers that tell a client its limit: `Retry-After` (RFC 9110), the IETF draft's `RateLimit-*` and the common `X-RateLimit-*`. */
+const RATE_LIMIT_HEADER = /^(retry-after|ratelimit(-[a-z-]+)?|x-ratelimit-[a-z-]+|x-rate-limit-[a-z-]+)$/;
+
+const share = (part: number, whole: number) => (whole > 0 ? Number((part / whole).toFixed(4)) : 0);
+
+/**
+ * Watches a throttle scenario's responses (as the engine's classify) and turns them into
+ * `findings.throttle`: the token bucket inferred from when requests were admitted, against the
+ * plan the target declares; how many were refused and how cheaply; the rate-limit headers seen.
+ */
+export class ThrottleObserver {
+  private readonly admitted: number[] = [];
+  private readonly refused: number[] = [];
+  private readonly victim: boolean[];
+  private victimAdmitted = 0;
+  private victimRefused = 0;
+  private readonly headerNames = new Set<string>();
+
+  constructor(scenario: Scenario) {
+    this.victim = scenario.requests.map((t) => t.role === 'victim');
+  }
+
+  /** Timed by when each request got its connection: the gateway decides on arrival, not on answer. */
+  readonly classify = (
+    status: number,
+    headers: Record<string, string>,
+    _body: string | undefined,
+    meta: ResponseMeta,
+  ): undefined => {
+    for (const name in headers) if (RATE_LIMIT_HEADER.test(name)) this.headerNames.add(name);
+    const admitted = status >= 200 && status < 400;
+    if (!admitted && status !== 429) return undefined;
+    if (this.victim[meta.template]) {
+      if (admitted) this.victimAdmitted++;
+      else this.victimRefused++;
+      return undefined;
+    }
+    const bins = admitted ? this.admitted : this.refused;
+    const bin = Math.floor(meta.connected / BIN_MS);
+    bins[bin] = (bins[bin] ?? 0) + 1;
+    return undefined;
+  };
+
+  /** `offeredS`: how long the executor offered load (its planned duration, or less if the run was cut). */
+  findings(result: EngineResult, declared: Throttle | undefined, offeredS: number): Record<string, unknown> {
+    const estimate = inferTokenBucket(this.admitted, this.refused, BIN_MS);
+    const latency = (status: string, p: 'p50' | 'p99') => result.stats[`status:${status}`]?.[p] ?? null;
+    const refused = result.byStatus['429'] ?? 0;
+    const declaredRate = declared?.rateLimit ?? null;
+    const declaredBurst = declared?.burstLimit ?? null;
+    const error = (inferred: number | undefined, expected: number | null) =>
+      inferred === undefined || !expected ? null : Number((inferred / expected - 1).toFixed(4));
+    const victims = this.victimAdmitted + this.victimRefused;
+    return {
+      declaredRate,
+      declaredBurst,
+      inferredRate: estimate?.rate ?? null,
+      inferredBurst: estimate?.burst ?? null,
+      rateCI: estimate?.rateCI ?? null,
+      burstCI: estimate?.burstCI ?? null,
+      rateError: error(estimate?.rate, declaredRate),
+      burstError: error(estimate?.burst, declaredBurst),
+      fitWindowS: estimate?.windowS ?? null,
+      fitSegments: estimate?.segments ?? null,
+      ...(estimate
+        ? {}
+        : {
+            note:
+              this.refused.length > 0
+                ? 'too few refusals to fit the bucket: run longer or offer more'
+                : 'no request was refused: the offered load never exceeded the limit',
+          }),
+      share429: share(refused, result.totals.responses),
+      p50Us200: latency('200', 'p50'),
+      p99Us200: latency('200', 'p99'),
+      p50Us429: latency('429', 'p50'),
+      p99Us429: latency('429', 'p99'),
+      rateLimitHeaders: [...this.headerNames].sort(),
+      ...(victims > 0 && {
+        isolation: {
+          victimRequests: victims,
+          victimShare429: share(this.victimRefused, victims),
+          victimOfferedRate: Number((victims / offeredS).toFixed(2)),
+          victimAdmittedRate: Number((this.victimAdmitted / offeredS).toFixed(2)),
+        },
+      }),
+    };
+  }
+}

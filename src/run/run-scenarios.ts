@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { SCENARIOS } from '../../scenarios/index.js';
+import { progressView } from '../load/progress.js';
+import { runScenario } from '../load/run-scenario.js';
+import type { Scenario } from '../load/scenario.js';
+import { ScenarioSetupError } from '../load/target-requests.js';
+import type { EventWriter } from '../results/events.js';
+import type { Feature, Profile } from '../target/profile-schema.js';
+import { UsageError } from '../usage-error.js';
+
+/** The feature a target must claim for a kind of scenario to mean anything against it. */
+const FEATURE: Record<Scenario['kind'], Feature | undefined> = {
+  throttle: 'throttle',
+  cache: 'cache',
+  latency: undefined,
+};
+
+export function selectScenarios(requested: readonly string[] | undefined): Scenario[] {
+  if (!requested) return [...SCENARIOS];
+  const known = SCENARIOS.map((s) => s.id);
+  const unknown = requested.filter((id) => !known.includes(id));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown scenario ${unknown.join(', ')}; known scenarios: ${known.join(', ')}`);
+  }
+  return requested.map((id) => SCENARIOS.find((s) => s.id === id) as Scenario);
+}
+
+export interface ScenarioRun {
+  scenarios: readonly Scenario[];
+  profile: Profile;
+  events: EventWriter;
+  signal: AbortSignal;
+  /** Where progress and skips are told: a bar on a terminal, plain lines otherwise. */
+  stream?: NodeJS.WriteStream;
+}
+
+/**
+ * Runs scenarios one after another, each written to events.ndjson as soon as it ends, so an
+ * interrupted run keeps the ones that finished (and the measured part of the one it cut). A
+ * scenario whose feature the target does not claim, or that the profile cannot feed, is skipped
+ * with a line saying why; one that breaks is told and the others still run.
+ */
+export async function runScenarios(run: ScenarioRun): Promise<void> {
+  const stream = run.stream ?? process.stderr;
+  const runTag = randomBytes(4).toString('hex');
+  for (const scenario of run.scenarios) {
+    if (run.signal.aborted) return;
+    const feature = FEATURE[scenario.kind];
+    if (feature && !run.profile.features.includes(feature)) {
+      stream.write(`gateproof: scenario ${scenario.id} skipped: the target does not claim ${feature}\n`);
+      continue;
+    }
+    const view = progressView(scenario.id, { stream });
+    try {
+      const result = await runScenario(scenario, run.profile, {
+        signal: run.signal,
+        onProgress: (p) => view.update(p),
+        runTag,
+      });
+      view.stop();
+      run.events.write({ type: 'scenario', scenario: result });
+    } catch (err) {
+      view.stop();
+      const why = (err as Error).message.split('\n')[0];
+      stream.write(
+        err instanceof ScenarioSetupError
+          ? `gateproof: scenario ${scenario.id} skipped: ${why}\n`
+          : `gateproof: scenario ${scenario.id} could not run: ${why}\n`,
+      );
+    }
+  }
+}
