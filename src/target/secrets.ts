@@ -22,6 +22,11 @@ export function secretsOf(profile: Profile): string[] {
     );
   }
   if (profile.authorizer) out.push(...Object.values(profile.authorizer.tokens));
+  const cache = profile.cache;
+  if (cache) {
+    out.push(cache.invalidator?.secretAccessKey, cache.invalidator?.sessionToken);
+    out.push(...Object.values(cache.invalidationHeaders ?? {}));
+  }
   return out.filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
   const cache = profile.cache;
