@@ -29,8 +29,3 @@ export function secretsOf(profile: Profile): string[] {
   }
   return out.filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
-  const cache = profile.cache;
-  if (cache) {
-    out.push(cache.invalidator?.secretAccessKey, cache.invalidator?.sessionToken);
-    out.push(...Object.values(cache.invalidationHeaders ?? {}));
-  }
