@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { request } from 'undici';
+import { servesGateproofPage } from '../src/probe/page-origin.js';
 import type { Results } from '../src/results/model.js';
 import { validateResults } from '../src/results/validate.js';
 import { findNginx, type NginxInstall } from '../src/target/nginx/nginx-binary.js';
@@ -62,8 +63,14 @@ test('the config is written from the profile: keys, throttle, quota, cache, CORS
     },
     cache: cacheSettings({
       ttlSeconds: 60,
+      shortTtlSeconds: 3,
       keyParameters: ['id'],
-      requireAuthorizationForCacheControl: false,
+      invalidationHeaders: { 'X-Invalidate': 'Secret0123456789' },
+    }),
+    cors: corsSettings({
+      allowOrigins: ['https://app.example.com', 'https://*.example.com'],
+      allowMethods: ['GET'],
+      maxAge: 600,
     }),
   });
   const conf = render(p);
@@ -89,8 +96,19 @@ test('the config is written from the profile: keys, throttle, quota, cache, CORS
     'proxy_pass http://gp_probe/keyed;',
     'proxy_cache_key "$request_method|cached|id=$arg_id";',
     'proxy_cache_valid 200 60s;',
-    'proxy_cache_bypass $gp_cache_refresh;',
-    '"~^https:\\/\\/app\\.gateproof\\.test$" $http_origin;',
+    'proxy_cache_key "$request_method|cachedShort|id=$arg_id";',
+    'proxy_cache_valid 200 3s;',
+    'proxy_pass http://gp_probe/cached-short;',
+    'proxy_cache_bypass $gp_cache_bypass;',
+    'proxy_no_cache $gp_cache_too_big;',
+    // Only a caller with the profile's invalidation header may refresh an entry; the header stays here.
+    'map "$http_x_invalidate" $gp_invalidator {',
+    '"~^Secret0123456789$" 1;',
+    'proxy_set_header X-Invalidate "";',
+    'add_header Warning $gp_cache_warning always;',
+    'if ($gp_cache_unauthorized) { rewrite ^ /__gateproof/forbidden last; }',
+    '"~^https:\\/\\/app\\.example\\.com$" $http_origin;',
+    '"~^https://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.example\\.com$" $http_origin;',
     'map "$gp_preflight|$gp_cors_origin" $gp_cors_max_age { default ""; "~^1\\|." "600"; }',
     'return 403 \'{"message":"Forbidden"}\';',
     'return 429 \'{"message":"Limit Exceeded"}\';',
@@ -99,6 +117,11 @@ test('the config is written from the profile: keys, throttle, quota, cache, CORS
   }
   // No route for what nginx cannot honour: those answer "Missing Authentication Token".
   assert.doesNotMatch(conf, /location = \/test\/(iam|authorizer|jwt)/);
+  const location = (path: string) =>
+    conf.slice(conf.indexOf(`location = /test/${path} {`)).split('\n    }')[0]!;
+  assert.doesNotMatch(location('cached-off'), /proxy_cache /, 'a TTL of 0 turns the cache off');
+  assert.match(location('cached-strict'), /gp_cache_unauthorized/);
+  assert.doesNotMatch(location('cached-silent'), /gp_cache_unauthorized|Warning/);
   assert.doesNotMatch(conf, /^user /m);
 });
 
@@ -112,7 +135,7 @@ test('without the Lua module nginx claims no quota and loads no Lua', () => {
   assert.doesNotMatch(conf, /proxy_cache |Access-Control/, 'unclaimed cache and CORS are not configured');
 });
 
-test('fractional rates, wildcard origins and FAIL_WITH_403 invalidation', () => {
+test('fractional rates, any-host origins, and invalidation nobody may make', () => {
   const conf = render(
     profile({
       plans: { default: { throttle: { rateLimit: 0.5, burstLimit: 1 } } },
@@ -124,8 +147,9 @@ test('fractional rates, wildcard origins and FAIL_WITH_403 invalidation', () => 
   assert.ok(conf.includes('burst=0 nodelay;'));
   assert.ok(conf.includes('"~^https://[^/]+$" $http_origin;'));
   assert.ok(conf.includes('default $http_origin;'), 'credentials: the origin is echoed, never *');
-  assert.ok(conf.includes('if ($gp_cache_refresh) { rewrite ^ /__gateproof/forbidden last; }'));
-  assert.ok(!conf.includes('proxy_cache_bypass'));
+  assert.ok(conf.includes('map "" $gp_invalidator { default 0; }'), 'no invalidation header: nobody');
+  const cached = conf.slice(conf.indexOf('location = /test/cached {')).split('\n    }')[0]!;
+  assert.ok(cached.includes('if ($gp_cache_unauthorized) { rewrite ^ /__gateproof/forbidden last; }'));
 });
 
 test('values that could change the config are refused in one line, secrets unseen', () => {
@@ -151,6 +175,10 @@ test('nginx starts from the profile, answers, and leaves no process or file behi
     assert.equal(p.vendor, 'nginx');
     assert.match(p.version, /^\d+\.\d+\.\d+$/);
     assert.ok(!p.features.includes('sigv4') && !p.features.includes('authorizer'));
+    const pages = p.cors!.pages!;
+    assert.ok(p.features.includes('cors-browser') && p.cors!.allowOrigins.includes(pages.allowed));
+    assert.ok(!p.cors!.allowOrigins.includes(pages.disallowed));
+    assert.ok(await servesGateproofPage(pages.allowed), 'the browser pages are served for the run');
     assert.ok(existsSync(join(prefix, 'nginx.conf')));
     assert.match(
       readFileSync(join(prefix, 'nginx.conf'), 'utf8'),
@@ -168,6 +196,7 @@ test('nginx starts from the profile, answers, and leaves no process or file behi
     assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the nginx master is gone');
     assert.throws(() => process.kill(-pid, 0), /ESRCH/, 'and so are its workers');
     assert.ok(!existsSync(prefix), 'the private prefix is removed');
+    assert.ok(!(await servesGateproofPage(pages.allowed)), 'and the page origins are closed');
   } finally {
     if (!closed) await target.close();
   }
@@ -198,8 +227,14 @@ test('the cache, the throttle and CORS do what the profile says', { skip: noNgin
     );
     assert.equal(await reached('cache-1'), 1, 'the hit never reached the origin');
     assert.notEqual(await cached('id=b'), first);
-    const refreshed = await cached('id=a', { 'cache-control': 'max-age=0' });
-    assert.notEqual(refreshed, first, 'max-age=0 fetches a fresh answer');
+    assert.equal(
+      await cached('id=a', { 'cache-control': 'max-age=0' }),
+      first,
+      'max-age=0 alone refreshes nothing',
+    );
+    const right = p.cache!.invalidationHeaders!;
+    const refreshed = await cached('id=a', { 'cache-control': 'max-age=0', ...right });
+    assert.notEqual(refreshed, first, 'max-age=0 from a caller allowed to invalidate fetches a fresh answer');
     assert.equal(await cached('id=a'), refreshed, 'and stores it');
 
     // A bucket of 3 admits 3 at once, then refuses with API Gateway's throttle response.

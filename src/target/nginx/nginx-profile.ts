@@ -11,7 +11,14 @@ const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
  * authorizer: stock nginx has neither, and a claim it cannot keep would be a lie in the matrix.
  */
 export function nginxCapabilities(modules: NginxInstall['modules']): Feature[] {
-  return ['apikey', 'throttle', ...(modules.lua ? (['quota'] as const) : []), 'cache', 'cors'];
+  return [
+    'apikey',
+    'throttle',
+    ...(modules.lua ? (['quota'] as const) : []),
+    'cache',
+    'cors',
+    'cors-browser',
+  ];
 }
 
 /** The profile `--target nginx` starts from; a profile file of kind nginx overrides any part. */
@@ -28,13 +35,20 @@ export function defaultNginxProfile(): Profile {
       default: { throttle: { rateLimit: 200, burstLimit: 100 } },
       tinyQuota: { quota: { limit: 5, period: 'DAY' } },
     },
-    cache: { ttlSeconds: 300, keyParameters: ['id'], requireAuthorizationForCacheControl: false },
+    // The settings the reference gateway is proved with, so the two columns of a comparison mean the same.
+    cache: {
+      ttlSeconds: 300,
+      shortTtlSeconds: 2,
+      keyParameters: ['id'],
+      requireAuthorizationForCacheControl: true,
+    },
     cors: {
-      allowOrigins: ['https://app.gateproof.test'],
+      allowOrigins: ['https://app.example.com', 'https://*.example.com'],
       allowMethods: ['GET', 'POST'],
-      allowHeaders: ['content-type', 'x-api-key'],
-      exposeHeaders: ['x-gp-version'],
+      allowHeaders: ['content-type', 'authorization', 'x-api-key', 'x-gp-nonce'],
+      exposeHeaders: ['x-gp-version', 'x-amzn-requestid'],
       maxAge: 600,
+      allowCredentials: true,
     },
   });
 }
@@ -43,17 +57,23 @@ export interface NginxFacts {
   baseUrl: string;
   probeUrl: string;
   install: NginxInstall;
+  /** Loopback origins serving gateproof's browser page: the first is allowed, the second is not. */
+  pages?: { allowed: string; disallowed: string };
 }
 
 /**
  * The profile of a started nginx: where it listens, its probe, the keys it was configured with
  * (fresh ones when the profile names none), and the features it claims: those asked for (all
- * when none are) that this nginx can honour.
+ * when none are) that this nginx can honour. The browser CORS cases need page origins, and an
+ * invalidation needs a right to invalidate: both are made here when the profile has none.
  */
 export function resolveNginxProfile(base: Profile, facts: NginxFacts): Profile {
   const defaults = defaultNginxProfile();
-  const capable = nginxCapabilities(facts.install.modules);
+  const capable = nginxCapabilities(facts.install.modules).filter((f) => f !== 'cors-browser' || facts.pages);
   const asked = base.features.length > 0 ? base.features : capable;
+  const cache = base.cache ?? defaults.cache!;
+  const cors = base.cors ?? defaults.cors!;
+  const pages = cors.pages ?? facts.pages;
   return {
     ...base,
     kind: 'nginx',
@@ -67,19 +87,33 @@ export function resolveNginxProfile(base: Profile, facts: NginxFacts): Profile {
       default: base.plans.default ?? defaults.plans.default,
       tinyQuota: base.plans.tinyQuota ?? defaults.plans.tinyQuota,
     },
-    cache: base.cache ?? defaults.cache,
-    cors: base.cors ?? defaults.cors,
+    cache:
+      cache.requireAuthorizationForCacheControl && !cache.invalidationHeaders
+        ? { ...cache, invalidationHeaders: { [INVALIDATION_HEADER]: secretValue() } }
+        : cache,
+    cors: pages
+      ? {
+          ...cors,
+          allowOrigins: cors.allowOrigins.includes(pages.allowed)
+            ? cors.allowOrigins
+            : [...cors.allowOrigins, pages.allowed],
+          pages,
+        }
+      : cors,
   };
 }
 
+/** nginx has no IAM: the right to invalidate a cache entry is this header with a secret value. */
+export const INVALIDATION_HEADER = 'x-gateproof-invalidate';
+
 function freshKeys(): NonNullable<Profile['apiKeys']> {
   return {
-    valid: apiKey(),
-    other: apiKey(),
-    disabled: apiKey(),
-    otherStage: apiKey(),
-    quota: Array.from({ length: QUOTA_KEYS }, apiKey),
-    quotaPair: [apiKey(), apiKey()],
+    valid: secretValue(),
+    other: secretValue(),
+    disabled: secretValue(),
+    otherStage: secretValue(),
+    quota: Array.from({ length: QUOTA_KEYS }, secretValue),
+    quotaPair: [secretValue(), secretValue()],
   };
 }
 
@@ -87,7 +121,7 @@ function freshKeys(): NonNullable<Profile['apiKeys']> {
  * 40 letters and digits holding both cases, so a wrongly-cased copy of a key is a different key
  * (the quota and header cases rely on it).
  */
-function apiKey(): string {
+function secretValue(): string {
   for (;;) {
     const value = randomBytes(40).toString('base64').replace(/[+/=]/g, '').slice(0, 40);
     if (value.length === 40 && ALPHANUMERIC.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value)) {

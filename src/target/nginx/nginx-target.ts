@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type PageOrigin, startPageOrigin } from '../../probe/page-origin.js';
 import { type Probe, startProbe } from '../../probe/server.js';
 import { UsageError } from '../../usage-error.js';
 import type { Profile } from '../profile-schema.js';
@@ -39,12 +40,24 @@ export async function startNginxTarget(options: NginxTargetOptions = {}): Promis
   const probe = await startProbe({ host: HOST });
   const prefix = mkdtempSync(join(tmpdir(), 'gateproof-nginx-'));
   mkdirSync(join(prefix, 'temp'));
+  const pageOrigins: PageOrigin[] = [];
   const cleanUp = async () => {
-    await probe.close();
+    await Promise.all([probe.close(), ...pageOrigins.map((p) => p.close())]);
     rmSync(prefix, { recursive: true, force: true });
   };
   try {
-    let profile = resolveNginxProfile(base, { baseUrl: base.baseUrl, probeUrl: probe.url, install });
+    // The browser CORS cases load pages from two loopback origins, one allowed and one not: served
+    // for the whole run, so their ports are taken before the config names them.
+    if (!base.cors?.pages) {
+      pageOrigins.push(await startPageOrigin({ host: HOST }), await startPageOrigin({ host: HOST }));
+    }
+    const [allowed, disallowed] = pageOrigins;
+    let profile = resolveNginxProfile(base, {
+      baseUrl: base.baseUrl,
+      probeUrl: probe.url,
+      install,
+      ...(allowed && disallowed ? { pages: { allowed: allowed.origin, disallowed: disallowed.origin } } : {}),
+    });
     const plansCreatedAt = Date.now() / 1000;
     for (let attempt = 1; ; attempt++) {
       const port = fixedPort ?? (await freePort());
