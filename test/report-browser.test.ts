@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from '@playwright/test';
+import { renderCompareHtml } from '../src/report/compare-html.js';
+import { renderIndexHtml } from '../src/report/html.js';
+import { summarize } from '../src/results/collect.js';
+import type { Evidence, Results } from '../src/results/model.js';
+import { BROWSER_ARGS, findBrowser } from '../src/run/browser-executable.js';
+import { findNginx } from '../src/target/nginx/nginx-binary.js';
+import { gateproof, REPO } from './helpers/cli.js';
+import { sampleResults } from './results-sample.js';
+
+/**
+ * The reports in a real browser: each is one file that loads nothing, logs no error, and shows
+ * what a hostile target sent as text, never as markup that runs.
+ */
+
+const ARTIFACTS = join(REPO, 'test-results');
+const browserPath = findBrowser();
+const noBrowser = 'reason' in browserPath ? browserPath.reason : false;
+
+let browser: Browser | undefined;
+let runs: { index: string; compare: string; targets: number } | undefined;
+
+function nginxInstalled(): boolean {
+  try {
+    findNginx();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+before(async () => {
+  if (noBrowser) return;
+  browser = await chromium.launch({
+    executablePath: 'path' in browserPath ? browserPath.path : '',
+    args: BROWSER_ARGS,
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Real runs: the reference gateway, and nginx when it is installed, then their comparison. */
+async function realRuns(): Promise<NonNullable<typeof runs>> {
+  if (runs) return runs;
+  const dir = mkdtempSync(join(tmpdir(), 'gp-browser-'));
+  const targets = nginxInstalled() ? ['reference', 'nginx'] : ['reference'];
+  const dirs: string[] = [];
+  for (const target of targets) {
+    const out = join(dir, target);
+    const res = await gateproof([
+      'run',
+      '--target',
+      target,
+      '--suites',
+      'apikey,quota',
+      '--no-load',
+      '--out',
+      out,
+    ]);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    dirs.push(out);
+  }
+  const compared = await gateproof(['compare', ...dirs, '--out', join(dir, 'compare')]);
+  assert.equal(compared.code, 0, compared.stderr);
+  runs = {
+    index: join(dirs[0]!, 'index.html'),
+    compare: join(dir, 'compare', 'compare.html'),
+    targets: dirs.length,
+  };
+  return runs;
+}
+
+interface Visit {
+  problems: string[];
+  dialogs: string[];
+  pwned: unknown;
+  text: string;
+}
+
+/**
+ * Opens a report from disk, unfolds every <details> and ticks the filters, and reports any console
+ * error, page error, failed request, request for anything but the page itself, or dialog.
+ */
+async function visit(file: string, screenshot: string): Promise<Visit> {
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+  const url = pathToFileURL(file).href;
+  const problems: string[] = [];
+  const dialogs: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed request: ${r.url()}`));
+  page.on('request', (r) => {
+    if (r.url() !== url) problems.push(`request for ${r.url()}`);
+  });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  try {
+    await page.goto(url, { waitUntil: 'load', timeout: 15_000 });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, screenshot), fullPage: true });
+    await page.evaluate(() => {
+      document.querySelectorAll('details').forEach((d) => {
+        d.open = true;
+      });
+    });
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point: what a reader sees.
+    const text = await page.locator('body').innerText();
+    // The filters are CSS only; ticking them must not break anything either.
+    for (const box of await page.locator('input[type=checkbox]').all()) await box.check();
+    const pwned = await page.evaluate(() => (window as { __pwned?: unknown }).__pwned);
+    return { problems, dialogs, pwned, text };
+  } finally {
+    await page.close();
+  }
+}
+
+test('index.html of a real run opens without error and shows its verdict', { skip: noBrowser }, async () => {
+  const { index } = await realRuns();
+  const seen = await visit(index, 'report-index.png');
+  assert.deepEqual(seen.problems, []);
+  assert.match(seen.text, /PASS/);
+  assert.match(seen.text, /apikey\.reject\.missing/);
+  assert.match(seen.text, /gateproof run --target reference/);
+});
+
+test('compare.html of real runs opens without error and shows every target', {
+  skip: noBrowser,
+}, async () => {
+  const { compare, targets } = await realRuns();
+  const seen = await visit(compare, 'report-compare.png');
+  assert.deepEqual(seen.problems, []);
+  assert.match(seen.text, /reference/);
+  if (targets > 1) assert.match(seen.text, /nginx \d+\.\d+/);
+  assert.match(seen.text, /quota\.concurrency\.burst/);
+});
+
+/** Markup that would run, or change the page, if any of it reached the document unescaped. */
+const PAYLOAD = [
+  `<script>window.__pwned='script'</script>`,
+  `"><img src=x onerror="window.__pwned='img'">`,
+  `'><svg onload="window.__pwned='svg'">`,
+  `</pre></details></td></tr></table><script>window.__pwned='breakout'</script>`,
+  `</script><script>window.__pwned='json'</script>`,
+  `<iframe srcdoc="<script>parent.__pwned='iframe'</script>"></iframe>`,
+  `<a href="javascript:window.__pwned='href'">x</a>`,
+  `<style>body{display:none}</style>`,
+  `<!-- ]]> --> \u0000\u001b[31m`,
+].join(' ');
+
+function hostileRun(): Results {
+  const base = sampleResults();
+  const evidence: Evidence = {
+    request: { method: 'GET', url: `http://127.0.0.1:1/x?q=${PAYLOAD}`, headers: { 'x-probe': PAYLOAD } },
+    response: {
+      status: 403,
+      headers: { 'x-evil': PAYLOAD, 'content-type': 'text/html' },
+      body: PAYLOAD,
+      durationMs: 1,
+    },
+    origin: { reached: 0, note: PAYLOAD },
+    contractViolations: [PAYLOAD],
+    note: PAYLOAD,
+  };
+  const cases = base.cases.map((c) => ({ ...c, title: PAYLOAD, message: PAYLOAD, evidence: [evidence] }));
+  const scenarios = base.scenarios.map((s) => ({
+    ...s,
+    title: PAYLOAD,
+    findings: { [PAYLOAD]: PAYLOAD, throttle: { declaredRate: 10, inferredRate: 9 } },
+    thresholds: [{ expr: PAYLOAD, metric: PAYLOAD, ok: false }],
+  }));
+  return {
+    ...base,
+    run: { ...base.run, command: PAYLOAD, fault: PAYLOAD },
+    target: {
+      ...base.target,
+      name: PAYLOAD,
+      kind: PAYLOAD,
+      vendor: PAYLOAD,
+      version: PAYLOAD,
+      mode: PAYLOAD,
+      baseUrl: PAYLOAD,
+      features: { declared: [PAYLOAD], detected: [PAYLOAD] },
+    },
+    cases,
+    scenarios,
+    summary: summarize(cases, scenarios),
+  };
+}
+
+test('a hostile target cannot run script in either report', { skip: noBrowser }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gp-hostile-'));
+  const results = hostileRun();
+  const index = join(dir, 'index.html');
+  const compare = join(dir, 'compare.html');
+  writeFileSync(index, renderIndexHtml(results));
+  writeFileSync(
+    compare,
+    renderCompareHtml([
+      { source: PAYLOAD, results },
+      { source: 'reports/sample', results: sampleResults() },
+    ]),
+  );
+  for (const [file, shot] of [
+    [index, 'report-hostile-index.png'],
+    [compare, 'report-hostile-compare.png'],
+  ] as const) {
+    const seen = await visit(file, shot);
+    assert.equal(seen.pwned, undefined, `${shot}: script ran`);
+    assert.deepEqual(seen.dialogs, [], `${shot}: a dialog opened`);
+    assert.deepEqual(seen.problems, [], `${shot}: nothing may be fetched or fail`);
+    assert.ok(seen.text.includes(`<script>window.__pwned='script'</script>`), `${shot}: shown as text`);
+    assert.ok(seen.text.includes(`onerror="window.__pwned='img'"`), `${shot}: shown as text`);
+  }
+});
