@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import type { Profile } from '../profile-schema.js';
+import { checked, checkedSecret, headerVariable, regexLiteral } from './nginx-syntax.js';
+
+type Cache = NonNullable<Profile['cache']>;
+type Strategy = Cache['unauthorizedStrategy'];
+
+/** API Gateway's limit: a larger answer is passed through, never cached. */
+const TOO_BIG =
+  '^([0-9]{8,}|[2-9][0-9]{6}|1[1-9][0-9]{5}|10[5-9][0-9]{4}|1049[0-9]{3}|1048[6-9][0-9]{2}|10485[89][0-9]|104857[7-9])$';
+const WARNING = '199 - "Cache-Control: max-age=0 ignored: the caller may not invalidate the cache"';
+
+/** Each cached role's TTL and unauthorized-invalidation strategy, as the contract's method settings say. */
+export const CACHED_ROLES: Record<string, (c: Cache) => { ttlSeconds: number; strategy: Strategy }> = {
+  cached: (c) => ({ ttlSeconds: c.ttlSeconds, strategy: c.unauthorizedStrategy }),
+  cachedShort: (c) => ({ ttlSeconds: c.shortTtlSeconds, strategy: c.unauthorizedStrategy }),
+  cachedOff: (c) => ({ ttlSeconds: 0, strategy: c.unauthorizedStrategy }),
+  cachedStrict: (c) => ({ ttlSeconds: c.ttlSeconds, strategy: 'FAIL_WITH_403' }),
+  cachedSilent: (c) => ({ ttlSeconds: c.ttlSeconds, strategy: 'SUCCEED_WITHOUT_RESPONSE_HEADER' }),
+};
+
+/**
+ * `$gp_cache_bypass` when a caller may refresh an entry with `Cache-Control: max-age=0`, and
+ * `$gp_cache_unauthorized` when one asks without that right. nginx has no IAM: with
+ * requireAuthorizationForCacheControl, the right is the profile's invalidationHeaders.
+ */
+export function cacheHttp(cache: Cache, prefix: string): string[] {
+  const lines = [
+    `proxy_cache_path ${join(prefix, 'cache')} levels=1:2 keys_zone=gp_cache:8m max_size=256m inactive=1h use_temp_path=off;`,
+    'map $http_cache_control $gp_cache_refresh {',
+    '  default 0;',
+    '  "~*(^|[,\\s])max-age\\s*=\\s*0+\\s*(,|$)" 1;',
+    '}',
+  ];
+  const headers = Object.entries(cache.invalidationHeaders ?? {});
+  if (!cache.requireAuthorizationForCacheControl) lines.push('map "" $gp_invalidator { default 1; }');
+  else if (headers.length === 0) lines.push('map "" $gp_invalidator { default 0; }');
+  else {
+    const values = headers.map(([, v]) => regexLiteral(checkedSecret(v, 'cache.invalidationHeaders')));
+    lines.push(
+      `map "${headers.map(([name]) => headerVariable(name)).join('|')}" $gp_invalidator {`,
+      '  default 0;',
+      `  "~^${values.join('\\|')}$" 1;`,
+      '}',
+    );
+  }
+  lines.push(
+    'map "$gp_cache_refresh$gp_invalidator" $gp_cache_bypass { default 0; 11 1; }',
+    'map "$gp_cache_refresh$gp_invalidator" $gp_cache_unauthorized { default 0; 10 1; }',
+    `map $gp_cache_unauthorized $gp_cache_warning { default ""; 1 '${WARNING}'; }`,
+    `map $upstream_http_content_length $gp_cache_too_big { default 0; "~${TOO_BIG}" 1; }`,
+  );
+  return lines;
+}
+
+/** A cached route: its own entries, keyed by the declared key parameters and nothing else. */
+export function cacheLocation(cache: Cache, role: string, forbidden: string): string[] {
+  const route = CACHED_ROLES[role]?.(cache);
+  if (!route || route.ttlSeconds <= 0) return [];
+  const params = cache.keyParameters.map(
+    (p) => `${checked(p, /^[A-Za-z0-9_]+$/, 'cache.keyParameters')}=$arg_${p}`,
+  );
+  const lines = [
+    'proxy_cache gp_cache;',
+    `proxy_cache_key "$request_method|${role}|${params.join('&')}";`,
+    // Only successful answers, for the route's TTL, whatever the origin says about caching.
+    `proxy_cache_valid 200 ${route.ttlSeconds}s;`,
+    'proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires;',
+    'proxy_no_cache $gp_cache_too_big;',
+    'proxy_cache_bypass $gp_cache_bypass;',
+    // The right to invalidate stays at the gateway.
+    ...Object.keys(cache.invalidationHeaders ?? {}).map(
+      (name) => `proxy_set_header ${checked(name, /^[A-Za-z0-9-]+$/, 'header name')} "";`,
+    ),
+  ];
+  if (route.strategy === 'FAIL_WITH_403')
+    lines.push(`if ($gp_cache_unauthorized) { rewrite ^ ${forbidden} last; }`);
+  if (route.strategy === 'SUCCEED_WITH_RESPONSE_HEADER')
+    lines.push('add_header Warning $gp_cache_warning always;');
+  return lines;
+}

@@ -1,0 +1,78 @@
+import type { Profile, Throttle } from '../profile-schema.js';
+import { checkedSecret, regexLiteral } from './nginx-syntax.js';
+
+/** Usage plans by the name `$gp_plan` gives them; only keys in a plan for this stage are admitted. */
+export const PLAN = { default: 'plan-default', tiny: 'plan-tiny' } as const;
+
+/**
+ * `$gp_plan` from the x-api-key header, `$gp_key_ok` when that plan includes this stage. Keys are
+ * matched as case-sensitive regular expressions: nginx matches a map's plain strings without
+ * regard to case, and a wrongly-cased key must be an unknown key.
+ */
+export function keyMaps(profile: Profile): string[] {
+  const keys = profile.apiKeys;
+  const lines = ['map $http_x_api_key $gp_plan {', '  default "";'];
+  const entries: Array<[string | undefined, string]> = keys
+    ? [
+        [keys.valid, PLAN.default],
+        [keys.other, PLAN.default],
+        [keys.disabled, 'disabled'],
+        [keys.otherStage, 'other-stage'],
+        ...[...keys.quota, ...(keys.quotaPair ?? [])].map((k) => [k, PLAN.tiny] as [string, string]),
+      ]
+    : [];
+  const seen = new Set<string>();
+  for (const [key, plan] of entries) {
+    if (key === undefined || seen.has(key)) continue;
+    seen.add(key);
+    lines.push(`  "~^${regexLiteral(checkedSecret(key, 'apiKeys'))}$" ${plan};`);
+  }
+  lines.push(
+    '}',
+    'map $gp_plan $gp_key_ok {',
+    '  default 0;',
+    `  ${PLAN.default} 1;`,
+    `  ${PLAN.tiny} 1;`,
+    '}',
+  );
+  return lines;
+}
+
+function planThrottles(profile: Profile): Array<{ plan: string; zone: string; throttle: Throttle }> {
+  const out: Array<{ plan: string; zone: string; throttle: Throttle }> = [];
+  const def = profile.plans.default?.throttle;
+  const tiny = profile.plans.tinyQuota?.throttle;
+  if (def) out.push({ plan: PLAN.default, zone: 'gp_plan_default', throttle: def });
+  if (tiny) out.push({ plan: PLAN.tiny, zone: 'gp_plan_tiny', throttle: tiny });
+  return out;
+}
+
+/** One zone per usage plan, keyed by the API key, so every key has its own bucket as in a usage plan. */
+export function throttleZones(profile: Profile): string[] {
+  if (!profile.features.includes('throttle')) return [];
+  const lines = ['limit_req_status 429;', 'limit_req_log_level warn;'];
+  for (const { plan, zone, throttle } of planThrottles(profile)) {
+    lines.push(
+      `map $gp_plan $${zone}_key { default ""; ${plan} $http_x_api_key; }`,
+      `limit_req_zone $${zone}_key zone=${zone}:4m rate=${nginxRate(throttle.rateLimit)};`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * limit_req with `nodelay` admits burst + 1 requests at once and then one per 1/rate: a token
+ * bucket whose size is burst + 1, hence burstLimit - 1.
+ */
+export function throttleLimits(profile: Profile): string[] {
+  if (!profile.features.includes('throttle')) return [];
+  return planThrottles(profile).map(
+    ({ zone, throttle }) => `limit_req zone=${zone} burst=${Math.max(0, throttle.burstLimit - 1)} nodelay;`,
+  );
+}
+
+/** nginx takes whole requests per second or per minute. */
+function nginxRate(rate: number): string {
+  if (Number.isInteger(rate)) return `${rate}r/s`;
+  return `${Math.max(1, Math.round(rate * 60))}r/m`;
+}
