@@ -1,0 +1,196 @@
+import { build } from 'hdr-histogram-js';
+import { createHistogram, encodeHistogram, type Histogram, histogramStats } from '../load/histograms.js';
+import type { ScenarioResult } from '../results/model.js';
+import { CACHE_LATENCY_METRIC, CACHE_TAG } from './k6-metrics.js';
+
+/** The `--out json` metrics ingest reads; every other metric's lines are skipped unparsed. */
+export const POINT_METRICS = [
+  'http_req_duration',
+  'http_req_failed',
+  'dropped_iterations',
+  CACHE_LATENCY_METRIC,
+];
+
+export interface Point {
+  metric: string;
+  timeMs: number;
+  value: number;
+  tags: Record<string, string>;
+}
+
+interface Second {
+  sent: number;
+  byStatus: Record<string, number>;
+  dropped: number;
+  failed: number;
+  /** Packed (sparse) so thousands of seconds stay small; merged across runners like the totals. */
+  latency: Histogram;
+}
+
+const micros = (ms: number): number => (ms > 0 ? Math.round(ms * 1000) : 0);
+
+/**
+ * The raw points of one k6 scenario from every runner: exact HDR histograms (microseconds), so the
+ * merged percentiles are those of all points together, the per-second series, and the totals.
+ */
+export class ScenarioPoints {
+  readonly runners = new Set<string>();
+  requests = 0;
+  transportErrors = 0;
+  failed = 0;
+  dropped = 0;
+  cacheHits = 0;
+  cacheMisses = 0;
+  firstMs = Number.POSITIVE_INFINITY;
+  lastMs = Number.NEGATIVE_INFINITY;
+  /** The origin of the first request URL seen: where the runners sent their load. */
+  origin?: string;
+  private readonly histograms = new Map<string, Histogram>();
+  private readonly byStatus: Record<string, number> = {};
+  private readonly seconds = new Map<number, Second>();
+
+  constructor(
+    readonly id: string,
+    /** Tag keys of the scenario's request templates: each value gets its own histogram (`key:value`). */
+    private readonly templateTagKeys: ReadonlySet<string>,
+  ) {}
+
+  add(point: Point, runner: string): void {
+    this.runners.add(runner);
+    this.firstMs = Math.min(this.firstMs, point.timeMs);
+    this.lastMs = Math.max(this.lastMs, point.timeMs);
+    const second = this.second(point.timeMs);
+    switch (point.metric) {
+      case 'http_req_duration':
+        this.request(point, second);
+        break;
+      case 'http_req_failed':
+        if (point.value !== 0) {
+          this.failed++;
+          second.failed++;
+        }
+        break;
+      case 'dropped_iterations':
+        this.dropped += point.value;
+        second.dropped += point.value;
+        break;
+      case CACHE_LATENCY_METRIC: {
+        const tag = point.tags[CACHE_TAG];
+        if (tag === undefined) break;
+        if (tag === 'hit') this.cacheHits++;
+        else if (tag === 'miss') this.cacheMisses++;
+        this.record(`tag:${tag}`, point.value);
+        break;
+      }
+    }
+  }
+
+  private request(point: Point, second: Second): void {
+    this.requests++;
+    second.sent++;
+    if (this.origin === undefined && point.tags.url) {
+      try {
+        this.origin = new URL(point.tags.url).origin;
+      } catch {
+        // A url tag a script overrode with something that is not a URL names no origin.
+      }
+    }
+    const status = point.tags.status ?? '0';
+    // Status 0: k6 got no response (refused, reset, timeout); timed apart, as the engine does.
+    if (status === '0') {
+      this.transportErrors++;
+      this.record('error', point.value);
+      return;
+    }
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+    second.byStatus[status] = (second.byStatus[status] ?? 0) + 1;
+    second.latency.recordValue(micros(point.value));
+    this.record('all', point.value);
+    this.record(`status:${status}`, point.value);
+    if (/^\d{3}$/.test(status)) this.record(`status:${status[0]}xx`, point.value);
+    for (const key of this.templateTagKeys) {
+      const value = point.tags[key];
+      if (value !== undefined) this.record(`${key}:${value}`, point.value);
+    }
+  }
+
+  private record(name: string, ms: number): void {
+    let h = this.histograms.get(name);
+    if (!h) {
+      h = createHistogram();
+      this.histograms.set(name, h);
+    }
+    h.recordValue(micros(ms));
+  }
+
+  private second(timeMs: number): Second {
+    const key = Math.floor(timeMs / 1000);
+    let s = this.seconds.get(key);
+    if (!s) {
+      s = {
+        sent: 0,
+        byStatus: {},
+        dropped: 0,
+        failed: 0,
+        latency: build({ bitBucketSize: 'packed', numberOfSignificantValueDigits: 3, autoResize: true }),
+      };
+      this.seconds.set(key, s);
+    }
+    return s;
+  }
+
+  statusCounts(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.byStatus).sort(([a], [b]) => Number(a) - Number(b)));
+  }
+
+  /** Every histogram, compressed base64 by name, with the percentiles of `all`. */
+  latency(): Pick<ScenarioResult['latency'], 'histograms' | 'percentiles'> {
+    const histograms: Record<string, string> = {};
+    if (!this.histograms.has('all')) this.histograms.set('all', createHistogram());
+    for (const name of [...this.histograms.keys()].sort()) {
+      histograms[name] = encodeHistogram(this.histograms.get(name) as Histogram);
+    }
+    const all = histogramStats(this.histograms.get('all') as Histogram);
+    return {
+      histograms,
+      percentiles: {
+        p50: all.p50,
+        p90: all.p90,
+        p95: all.p95,
+        p99: all.p99,
+        'p99.9': all.p999,
+        max: all.max,
+      },
+    };
+  }
+
+  /** One point per second from the first point to the last, empty seconds included. */
+  timeseries(): ScenarioResult['timeseries'] {
+    if (this.seconds.size === 0) return [];
+    const first = Math.floor(this.firstMs / 1000);
+    const last = Math.floor(this.lastMs / 1000);
+    const series: ScenarioResult['timeseries'] = [];
+    for (let key = first; key <= last; key++) {
+      const s = this.seconds.get(key);
+      const count = s?.latency.totalCount ?? 0;
+      series.push({
+        t: key - first,
+        sent: s?.sent ?? 0,
+        byStatus: s
+          ? Object.fromEntries(Object.entries(s.byStatus).sort(([a], [b]) => Number(a) - Number(b)))
+          : {},
+        p50: count ? (s as Second).latency.getValueAtPercentile(50) : 0,
+        p99: count ? (s as Second).latency.getValueAtPercentile(99) : 0,
+        dropped: s?.dropped ?? 0,
+        errors: s?.failed ?? 0,
+      });
+    }
+    return series;
+  }
+
+  /** Frees the WebAssembly memory of the merged histograms. */
+  destroy(): void {
+    for (const h of this.histograms.values()) h.destroy();
+    this.histograms.clear();
+  }
+}

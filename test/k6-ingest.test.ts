@@ -1,0 +1,251 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { type IngestOptions, ingestK6 } from '../src/k6/ingest.js';
+import { createHistogram, withHistogram } from '../src/load/histograms.js';
+import type { Scenario } from '../src/load/scenario.js';
+import type { Results, ScenarioResult } from '../src/results/model.js';
+import { validateResults } from '../src/results/validate.js';
+import { writeRunOutputs } from '../src/results/write-run.js';
+import { UsageError } from '../src/usage-error.js';
+import { REPO } from './helpers/cli.js';
+
+const FIXTURES = join(REPO, 'test', 'fixtures', 'k6');
+const fixture = (name: string) => join(FIXTURES, name);
+const RUNNERS = [fixture('throttle-steady-runner-0.json'), fixture('throttle-steady-runner-1.json.gz')];
+const tmp = mkdtempSync(join(tmpdir(), 'gp-k6-ingest-'));
+
+const throttleSteady: Scenario = {
+  id: 'throttle-steady',
+  title: 'steady rate above the plan throttle',
+  kind: 'throttle',
+  load: { executor: 'constant-arrival-rate', rate: 20, duration: '30s', preAllocatedVUs: 20 },
+  requests: [{ route: 'throttled', apiKey: 'valid' }],
+  thresholds: { http_req_duration: ['p(99)<250'], http_req_failed: ['rate<0.05'] },
+  expectedStatuses: { min: 200, max: 399, extra: [429] },
+};
+const cacheHitRatio: Scenario = {
+  id: 'cache-hit-ratio',
+  title: 'hit ratio over Zipf keys',
+  kind: 'cache',
+  load: { executor: 'constant-arrival-rate', rate: 10, duration: '3s', preAllocatedVUs: 5 },
+  requests: [
+    { route: 'cached', keys: { param: 'id', distribution: 'zipf', count: 4 }, tags: { path: 'zipf' } },
+  ],
+  thresholds: { 'http_req_duration{tag:hit}': ['p(95)<50'] },
+};
+
+/** The one scenario of a result, asserted present. */
+function only(results: Results): ScenarioResult {
+  assert.equal(results.scenarios.length, 1);
+  return results.scenarios[0]!;
+}
+
+const k6Findings = (s: ScenarioResult) => s.findings.k6 as Record<string, unknown>;
+
+function options(extra: Partial<IngestOptions> = {}): IngestOptions {
+  return {
+    scenarios: [throttleSteady, cacheHitRatio],
+    run: { id: 'k6-test', tool: { name: 'gateproof', version: 'test' } },
+    ...extra,
+  };
+}
+
+/** The raw points of the fixtures, read independently of the ingester. */
+function rawPoints(file: string, metric: string): { value: number; tags: Record<string, string> }[] {
+  const bytes = readFileSync(file);
+  const text = file.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line))
+    .filter((line) => line.type === 'Point' && line.metric === metric)
+    .map((line) => ({ value: line.data.value, tags: line.data.tags }));
+}
+
+test('two runners’ --out json lines merge into one exact histogram: p99 is that of all raw points together', async () => {
+  const results = await ingestK6(RUNNERS, options());
+  assert.deepEqual(validateResults(JSON.parse(JSON.stringify(results))), []);
+  const s = only(results);
+  assert.equal(s.source, 'k6');
+  assert.equal(s.executor, 'constant-arrival-rate');
+  assert.equal(s.latency.corrected, false);
+
+  const durations = RUNNERS.flatMap((f) => rawPoints(f, 'http_req_duration'));
+  const answered = durations.filter((p) => p.tags.status !== '0');
+  const all = createHistogram();
+  for (const p of answered) all.recordValue(Math.round(p.value * 1000));
+  const expectedP99 = all.getValueAtPercentile(99);
+  all.destroy();
+  assert.equal(s.latency.percentiles?.p99, expectedP99);
+  assert.equal(
+    withHistogram(s.latency.histograms.all!, (h) => h.getValueAtPercentile(99)),
+    expectedP99,
+  );
+  // And within HDR's precision (3 significant digits) of the exact p99 of the sorted values.
+  const sorted = answered.map((p) => p.value * 1000).sort((a, b) => a - b);
+  const exact = sorted[Math.ceil(0.99 * sorted.length) - 1]!;
+  assert.ok(Math.abs(expectedP99 - exact) <= exact * 0.001, `${expectedP99} vs ${exact}`);
+
+  const byStatus: Record<string, number> = {};
+  for (const p of answered) byStatus[p.tags.status!] = (byStatus[p.tags.status!] ?? 0) + 1;
+  assert.deepEqual(s.totals.byStatus, byStatus);
+  assert.ok(byStatus['429']! > 0 && byStatus['503'] === 1);
+  assert.equal(s.totals.requests, durations.length);
+  const failed = RUNNERS.flatMap((f) => rawPoints(f, 'http_req_failed')).filter((p) => p.value === 1);
+  assert.equal(s.totals.errors, failed.length);
+  const dropped = RUNNERS.flatMap((f) => rawPoints(f, 'dropped_iterations'));
+  assert.equal(s.totals.dropped, dropped.length);
+  assert.ok(
+    s.latency.histograms['status:429'] && s.latency.histograms['status:2xx'] && s.latency.histograms.error,
+  );
+
+  assert.equal(
+    s.timeseries.reduce((n, p) => n + p.sent, 0),
+    durations.length,
+  );
+  assert.deepEqual(
+    s.timeseries.map((p) => p.t),
+    s.timeseries.map((_, i) => i),
+  );
+  assert.ok(s.durationS > 3 && s.durationS < 5, `durationS ${s.durationS}`);
+  assert.deepEqual(s.findings.k6, {
+    runners: 2,
+    latencySource: 'points',
+    percentilesExact: true,
+    transportErrors: 1,
+  });
+  assert.deepEqual(
+    s.thresholds.map(({ metric, expr, ok }) => ({ metric, expr, ok })),
+    [
+      { metric: 'http_req_duration', expr: 'p(99)<250', ok: expectedP99 < 250_000 },
+      { metric: 'http_req_failed', expr: 'rate<0.05', ok: failed.length / durations.length < 0.05 },
+    ],
+  );
+  assert.equal(results.target.baseUrl, 'https://gw.example.com');
+  assert.equal(results.run.startedAt, s.startedAt);
+
+  const out = join(tmp, 'points');
+  writeRunOutputs(out, results);
+  assert.ok(existsSync(join(out, 'index.html')));
+  assert.deepEqual(validateResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))), []);
+});
+
+test('cache hits travel as gateproof_cache_latency{cache}: read back as the tag:hit and tag:miss histograms', async () => {
+  const file = fixture('cache-hit-ratio-runner-0.json.gz');
+  const results = await ingestK6([file], options());
+  const s = only(results);
+  const cache = rawPoints(file, 'gateproof_cache_latency');
+  const hits = cache.filter((p) => p.tags.cache === 'hit').length;
+  assert.ok(hits > 0 && hits < cache.length);
+  assert.deepEqual(k6Findings(s).cache, {
+    hits,
+    misses: cache.length - hits,
+    hitRatio: Math.round((hits / cache.length) * 1000) / 1000,
+    hitRatioIsLowerBound: true,
+  });
+  assert.equal(
+    withHistogram(s.latency.histograms['tag:hit']!, (h) => h.totalCount),
+    hits,
+  );
+  assert.ok(s.latency.histograms['path:zipf'], 'a template tag gets its histogram');
+  assert.deepEqual(
+    s.thresholds.map(({ metric, expr }) => ({ metric, expr })),
+    [{ metric: 'http_req_duration{tag:hit}', expr: 'p(95)<50' }],
+  );
+});
+
+test('a handleSummary JSON alone: its own percentiles, thresholds and the scenario named by a submetric', async () => {
+  const results = await ingestK6([fixture('throttle-steady-summary.json')], options());
+  assert.deepEqual(validateResults(JSON.parse(JSON.stringify(results))), []);
+  const s = only(results);
+  assert.equal(s.id, 'throttle-steady');
+  assert.deepEqual(s.totals, { requests: 600, byStatus: { 429: 118 }, errors: 3, dropped: 2 });
+  assert.deepEqual(s.latency.percentiles, {
+    p50: 14222,
+    p90: 41559,
+    p95: 63102,
+    p99: 188422,
+    'p99.9': 540118,
+    max: 612043,
+  });
+  assert.deepEqual(s.latency.histograms, {});
+  assert.deepEqual(s.timeseries, []);
+  assert.equal(s.durationS, 30.041);
+  assert.equal(k6Findings(s).percentilesExact, true);
+  assert.deepEqual(
+    s.thresholds.map(({ metric, expr, ok }) => `${metric} ${expr} ${ok}`),
+    [
+      'http_req_duration p(99)<250 true',
+      'http_req_duration{scenario:throttle-steady} p(95)<100 true',
+      'http_req_failed rate<0.01 true',
+      'http_reqs{status:429} count<300 true',
+    ],
+  );
+});
+
+test('summaries of two runners do not merge: only the maximum is kept, and the findings say so', async () => {
+  const results = await ingestK6(
+    [fixture('throttle-steady-summary.json'), fixture('throttle-steady-summary-export.json')],
+    options({ scenario: 'throttle-steady' }),
+  );
+  assert.deepEqual(validateResults(JSON.parse(JSON.stringify(results))), []);
+  const s = only(results);
+  assert.deepEqual(s.latency.percentiles, { max: 1203553 });
+  const k6 = k6Findings(s);
+  assert.equal(k6.percentilesExact, false);
+  assert.match(String(k6.percentilesNote), /do not merge/);
+  assert.deepEqual(s.totals, { requests: 1200, byStatus: { 429: 118 }, errors: 8, dropped: 6 });
+  // --summary-export's `true` means failed: its p(99) of 403 ms broke p(99)<250.
+  const verdicts = Object.fromEntries(s.thresholds.map((t) => [`${t.metric} ${t.expr}`, t.ok]));
+  assert.equal(verdicts['http_req_duration p(99)<250'], false);
+  assert.equal(verdicts['http_req_failed rate<0.01'], true);
+  assert.equal(s.verdict, 'fail');
+  assert.equal(results.summary.verdict, 'fail');
+});
+
+test('points win over summaries of the same scenario; the summaries are counted as not used', async () => {
+  const results = await ingestK6([...RUNNERS, fixture('throttle-steady-summary.json')], options());
+  assert.equal(k6Findings(only(results)).summariesNotUsed, 1);
+});
+
+test('bad input is one UsageError line naming the file', async () => {
+  const write = (name: string, text: string) => {
+    const file = join(tmp, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const cases: [string, RegExp][] = [
+    [write('empty.json', ''), /empty\.json: empty$/],
+    [write('blank.json', '\n\n'), /blank\.json: empty$/],
+    [write('not-json.txt', 'hello\nworld\n'), /not-json\.txt: not JSON/],
+    [write('other.json', '{"metrics": {"x": "y"}}'), /other\.json: not a k6 output/],
+    [
+      write(
+        'bad-line.json',
+        `${readFileSync(RUNNERS[0]!, 'utf8').split('\n').slice(0, 3).join('\n')}\n{"metric":"http_req_duration",\n`,
+      ),
+      /bad-line\.json:4: not JSON/,
+    ],
+    [join(tmp, 'missing.json'), /missing\.json: cannot be read/],
+  ];
+  for (const [file, message] of cases) {
+    await assert.rejects(ingestK6([file], options()), (err: Error) => {
+      assert.ok(err instanceof UsageError, `${file}: ${err.message}`);
+      assert.match(err.message, message);
+      assert.equal(err.message.includes('\n'), false);
+      return true;
+    });
+  }
+  await assert.rejects(
+    ingestK6([fixture('throttle-steady-summary-export.json')], options()),
+    /pass --scenario ID/,
+  );
+  await assert.rejects(
+    ingestK6(RUNNERS, options({ scenarios: [cacheHitRatio] })),
+    /'throttle-steady' is not a gateproof scenario/,
+  );
+});
