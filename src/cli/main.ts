@@ -4,6 +4,7 @@ import { UsageError } from '../usage-error.js';
 import { compareCommand } from './compare.js';
 import { faultsCommand } from './faults.js';
 import { generateCommand } from './generate.js';
+import { k6Command } from './k6.js';
 import { loadCommand } from './load.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -23,6 +24,7 @@ for (const command of [
   reportCommand(),
   compareCommand(),
   generateCommand(),
+  k6Command(),
 ]) {
   // Subcommands added this way do not inherit settings: without these, a bad option would exit 1.
   program.addCommand(command.copyInheritedSettings(program));
