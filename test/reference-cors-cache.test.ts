@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 import { signRequest } from '../src/auth/sigv4-sign.js';
+import { servesGateproofPage } from '../src/probe/page-origin.js';
 import type { Echo } from '../src/probe/protocol.js';
 import { type Probe, startProbe } from '../src/probe/server.js';
 import { ManualClock } from '../src/reference/clock.js';
@@ -13,6 +15,7 @@ import { type ReferenceGateway, startReferenceGateway } from '../src/reference/s
 import { type ReferenceStack, startReferenceStack } from '../src/reference/stack.js';
 import type { Results } from '../src/results/model.js';
 import { UsageError } from '../src/usage-error.js';
+import { BrowserHost } from '../suites/browser-pages.js';
 import { gateproof } from './helpers/cli.js';
 
 let nonces = 0;
@@ -236,5 +239,45 @@ describe('reference gateway stage cache', () => {
     });
     assert.equal(flushed.status, 202);
     assert.notEqual((await call(url)).version, first.version);
+  });
+});
+
+describe('browser page origins for a url target', () => {
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+
+  it('serves the page on an origin nobody serves, reuses one already served, and stops at close', async () => {
+    const host = new BrowserHost(() => Promise.reject(new Error('no browser in this test')));
+    const origin = `http://127.0.0.1:${await freePort()}`;
+    assert.equal(await servesGateproofPage(origin), false);
+    await host.serve(origin);
+    assert.equal(await servesGateproofPage(origin), true);
+    const other = new BrowserHost(() => Promise.reject(new Error('no browser in this test')));
+    await other.serve(origin);
+    await other.close();
+    assert.equal(
+      await servesGateproofPage(origin),
+      true,
+      "the second host did not take over the first's origin",
+    );
+    await host.close();
+    assert.equal(await servesGateproofPage(origin), false);
+  });
+
+  it('says which port is taken when something else holds the origin', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => blocker.once('listening', resolve));
+    const origin = `http://127.0.0.1:${(blocker.address() as { port: number }).port}`;
+    const host = new BrowserHost(() => Promise.reject(new Error('no browser in this test')));
+    await assert.rejects(host.serve(origin), (err: Error) =>
+      err.message.startsWith(`[setup_fail] cannot serve the browser page at ${origin}: listen EADDRINUSE`),
+    );
+    await host.close();
+    blocker.close();
   });
 });
