@@ -60,6 +60,7 @@ test('the config is written from the profile: keys, throttle, quota, cache, CORS
     plans: {
       default: { throttle: { rateLimit: 50, burstLimit: 10 } },
       tinyQuota: { quota: { limit: 3, period: 'WEEK', offset: 1 } },
+      throttled: { throttle: { rateLimit: 20, burstLimit: 5 } },
     },
     cache: cacheSettings({
       ttlSeconds: 60,
@@ -120,6 +121,12 @@ test('the config is written from the profile: keys, throttle, quota, cache, CORS
   const location = (path: string) =>
     conf.slice(conf.indexOf(`location = /test/${path} {`)).split('\n    }')[0]!;
   assert.doesNotMatch(location('cached-off'), /proxy_cache /, 'a TTL of 0 turns the cache off');
+  // The method throttle of the throttled route adds to the plan's, on that route only.
+  assert.match(
+    location('throttled'),
+    /gp_plan_default burst=9 nodelay;\n.*gp_method_throttled burst=4 nodelay;/,
+  );
+  assert.doesNotMatch(location('keyed'), /gp_method_throttled/);
   assert.match(location('cached-strict'), /gp_cache_unauthorized/);
   assert.doesNotMatch(location('cached-silent'), /gp_cache_unauthorized|Warning/);
   assert.doesNotMatch(conf, /^user /m);

@@ -128,7 +128,10 @@ function routeLocation(input: NginxConfigInput, role: string, path: string): str
     `if ($request_method !~ ^(${route.methods.join('|')})$) { rewrite ^ ${respond('missing-token')} last; }`,
   );
   if (route.keyed && claimed(profile, 'apikey')) {
-    lines.push(`if ($gp_key_ok = 0) { rewrite ^ ${respond('forbidden')} last; }`, ...throttleLimits(profile));
+    lines.push(
+      `if ($gp_key_ok = 0) { rewrite ^ ${respond('forbidden')} last; }`,
+      ...throttleLimits(profile, role),
+    );
     if (quotaLua(input)) lines.push(`access_by_lua_block { ${QUOTA_ACCESS_LUA} }`);
   }
   if (claimed(profile, 'cache') && profile.cache)

@@ -38,20 +38,36 @@ export function keyMaps(profile: Profile): string[] {
   return lines;
 }
 
-function planThrottles(profile: Profile): Array<{ plan: string; zone: string; throttle: Throttle }> {
-  const out: Array<{ plan: string; zone: string; throttle: Throttle }> = [];
-  const def = profile.plans.default?.throttle;
-  const tiny = profile.plans.tinyQuota?.throttle;
-  if (def) out.push({ plan: PLAN.default, zone: 'gp_plan_default', throttle: def });
-  if (tiny) out.push({ plan: PLAN.tiny, zone: 'gp_plan_tiny', throttle: tiny });
+interface Bucket {
+  /** Keys on this plan get a bucket each. */
+  plan: string;
+  zone: string;
+  throttle: Throttle;
+  /** A method-level throttle applies to its own route only; a plan's to every keyed route. */
+  role?: string;
+}
+
+function buckets(profile: Profile): Bucket[] {
+  const out: Bucket[] = [];
+  const { default: def, tinyQuota, throttled } = profile.plans;
+  if (def?.throttle) out.push({ plan: PLAN.default, zone: 'gp_plan_default', throttle: def.throttle });
+  if (tinyQuota?.throttle) out.push({ plan: PLAN.tiny, zone: 'gp_plan_tiny', throttle: tinyQuota.throttle });
+  if (throttled?.throttle) {
+    out.push({
+      plan: PLAN.default,
+      zone: 'gp_method_throttled',
+      throttle: throttled.throttle,
+      role: 'throttled',
+    });
+  }
   return out;
 }
 
-/** One zone per usage plan, keyed by the API key, so every key has its own bucket as in a usage plan. */
+/** One zone per bucket, keyed by the API key, so every key has its own bucket as in a usage plan. */
 export function throttleZones(profile: Profile): string[] {
   if (!profile.features.includes('throttle')) return [];
   const lines = ['limit_req_status 429;', 'limit_req_log_level warn;'];
-  for (const { plan, zone, throttle } of planThrottles(profile)) {
+  for (const { plan, zone, throttle } of buckets(profile)) {
     lines.push(
       `map $gp_plan $${zone}_key { default ""; ${plan} $http_x_api_key; }`,
       `limit_req_zone $${zone}_key zone=${zone}:4m rate=${nginxRate(throttle.rateLimit)};`,
@@ -61,14 +77,17 @@ export function throttleZones(profile: Profile): string[] {
 }
 
 /**
- * limit_req with `nodelay` admits burst + 1 requests at once and then one per 1/rate: a token
- * bucket whose size is burst + 1, hence burstLimit - 1.
+ * The buckets a request on this route draws from. limit_req with `nodelay` admits burst + 1
+ * requests at once and then one per 1/rate: a token bucket whose size is burst + 1, hence
+ * burstLimit - 1.
  */
-export function throttleLimits(profile: Profile): string[] {
+export function throttleLimits(profile: Profile, role: string): string[] {
   if (!profile.features.includes('throttle')) return [];
-  return planThrottles(profile).map(
-    ({ zone, throttle }) => `limit_req zone=${zone} burst=${Math.max(0, throttle.burstLimit - 1)} nodelay;`,
-  );
+  return buckets(profile)
+    .filter((b) => b.role === undefined || b.role === role)
+    .map(
+      ({ zone, throttle }) => `limit_req zone=${zone} burst=${Math.max(0, throttle.burstLimit - 1)} nodelay;`,
+    );
 }
 
 /** nginx takes whole requests per second or per minute. */

@@ -30,10 +30,12 @@ export function defaultNginxProfile(): Profile {
     baseUrl: 'http://127.0.0.1:0',
     stage: 'test',
     profile: 'generic',
+    // The reference gateway's plans: a generous plan throttle, and a method throttle on the
+    // route the load scenarios measure.
     plans: {
-      // The same limits the reference gateway puts on the route the load scenarios measure.
-      default: { throttle: { rateLimit: 200, burstLimit: 100 } },
+      default: { throttle: { rateLimit: 1000, burstLimit: 500 } },
       tinyQuota: { quota: { limit: 5, period: 'DAY' } },
+      throttled: { throttle: { rateLimit: 200, burstLimit: 100 } },
     },
     // The settings the reference gateway is proved with, so the two columns of a comparison mean the same.
     cache: {
@@ -86,6 +88,7 @@ export function resolveNginxProfile(base: Profile, facts: NginxFacts): Profile {
     plans: {
       default: base.plans.default ?? defaults.plans.default,
       tinyQuota: base.plans.tinyQuota ?? defaults.plans.tinyQuota,
+      throttled: base.plans.throttled ?? defaults.plans.throttled,
     },
     cache:
       cache.requireAuthorizationForCacheControl && !cache.invalidationHeaders
