@@ -23,8 +23,13 @@ const throttleSteady: Scenario = {
   title: 'steady rate above the plan throttle',
   kind: 'throttle',
   load: { executor: 'constant-arrival-rate', rate: 20, duration: '30s', preAllocatedVUs: 20 },
-  requests: [{ route: 'throttled', apiKey: 'valid' }],
-  thresholds: { http_req_duration: ['p(99)<250'], http_req_failed: ['rate<0.05'] },
+  requests: [{ route: 'throttled', apiKey: 'valid', tags: { key: 'valid' } }],
+  thresholds: {
+    http_req_duration: ['p(99)<250'],
+    http_req_failed: ['rate<0.05'],
+    'http_req_failed{key:valid}': ['rate<0.02'],
+    'dropped_iterations{key:valid}': ['count<1'],
+  },
   expectedStatuses: { min: 200, max: 399, extra: [429] },
 };
 const cacheHitRatio: Scenario = {
@@ -117,14 +122,22 @@ test('two runners’ --out json lines merge into one exact histogram: p99 is tha
     latencySource: 'points',
     percentilesExact: true,
     transportErrors: 1,
+    thresholdsNotEvaluated: ['dropped_iterations{key:valid}'],
   });
   assert.deepEqual(
     s.thresholds.map(({ metric, expr, ok }) => ({ metric, expr, ok })),
     [
       { metric: 'http_req_duration', expr: 'p(99)<250', ok: expectedP99 < 250_000 },
       { metric: 'http_req_failed', expr: 'rate<0.05', ok: failed.length / durations.length < 0.05 },
+      // Every point of the fixtures carries the template's tag: the tag's failure rate is the whole one.
+      {
+        metric: 'http_req_failed{key:valid}',
+        expr: 'rate<0.02',
+        ok: failed.length / durations.length < 0.02,
+      },
     ],
   );
+  assert.ok(s.latency.histograms['key:valid'], 'a template tag gets its histogram');
   assert.equal(results.target.baseUrl, 'https://gw.example.com');
   assert.equal(results.run.startedAt, s.startedAt);
 
@@ -147,6 +160,10 @@ test('cache hits travel as gateproof_cache_latency{cache}: read back as the tag:
     hitRatio: Math.round((hits / cache.length) * 1000) / 1000,
     hitRatioIsLowerBound: true,
   });
+  assert.equal(
+    s.timeseries.reduce((n, p) => n + (p.tags?.hit ?? 0), 0),
+    hits,
+  );
   assert.equal(
     withHistogram(s.latency.histograms['tag:hit']!, (h) => h.totalCount),
     hits,

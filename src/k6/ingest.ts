@@ -49,11 +49,12 @@ function fromPoints(scenario: Scenario, points: ScenarioPoints, summaries: numbe
     failed: points.failed,
     dropped: points.dropped,
     durationS,
+    byTag: points.byTag,
   };
   const thresholds: ThresholdOutcome[] = [];
   const notEvaluated: string[] = [];
   for (const [key, expressions] of Object.entries(scenario.thresholds ?? {})) {
-    // A threshold on what the points do not carry (a tag's own failure rate) is named, not guessed.
+    // A threshold on something the points do not carry is named, not guessed.
     try {
       thresholds.push(...evaluateThresholds({ [key]: expressions }, metrics));
     } catch {

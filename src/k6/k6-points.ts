@@ -23,6 +23,8 @@ interface Second {
   byStatus: Record<string, number>;
   dropped: number;
   failed: number;
+  /** Cache-tagged responses by tag (`hit`, `miss`): the hit ratio over time. */
+  tags: Record<string, number>;
   /** Packed (sparse) so thousands of seconds stay small; merged across runners like the totals. */
   latency: Histogram;
 }
@@ -48,6 +50,8 @@ export class ScenarioPoints {
   private readonly histograms = new Map<string, Histogram>();
   private readonly byStatus: Record<string, number> = {};
   private readonly seconds = new Map<number, Second>();
+  /** Requests and failed ones per template tag (`key:other`) and cache tag (`tag:hit`), for `http_req_failed{key:other}`. */
+  readonly byTag: Record<string, { requests: number; failed: number }> = {};
 
   constructor(
     readonly id: string,
@@ -68,6 +72,7 @@ export class ScenarioPoints {
         if (point.value !== 0) {
           this.failed++;
           second.failed++;
+          for (const group of this.templateGroups(point.tags)) this.group(group).failed++;
         }
         break;
       case 'dropped_iterations':
@@ -79,6 +84,8 @@ export class ScenarioPoints {
         if (tag === undefined) break;
         if (tag === 'hit') this.cacheHits++;
         else if (tag === 'miss') this.cacheMisses++;
+        second.tags[tag] = (second.tags[tag] ?? 0) + 1;
+        this.group(`tag:${tag}`).requests++;
         this.record(`tag:${tag}`, point.value);
         break;
       }
@@ -88,6 +95,8 @@ export class ScenarioPoints {
   private request(point: Point, second: Second): void {
     this.requests++;
     second.sent++;
+    const groups = this.templateGroups(point.tags);
+    for (const group of groups) this.group(group).requests++;
     if (this.origin === undefined && point.tags.url) {
       try {
         this.origin = new URL(point.tags.url).origin;
@@ -108,10 +117,22 @@ export class ScenarioPoints {
     this.record('all', point.value);
     this.record(`status:${status}`, point.value);
     if (/^\d{3}$/.test(status)) this.record(`status:${status[0]}xx`, point.value);
+    for (const group of groups) this.record(group, point.value);
+  }
+
+  /** The template tag groups (`key:value`) a point belongs to. */
+  private templateGroups(tags: Record<string, string>): string[] {
+    const groups: string[] = [];
     for (const key of this.templateTagKeys) {
-      const value = point.tags[key];
-      if (value !== undefined) this.record(`${key}:${value}`, point.value);
+      const value = tags[key];
+      if (value !== undefined) groups.push(`${key}:${value}`);
     }
+    return groups;
+  }
+
+  private group(name: string): { requests: number; failed: number } {
+    this.byTag[name] ??= { requests: 0, failed: 0 };
+    return this.byTag[name];
   }
 
   private record(name: string, ms: number): void {
@@ -132,6 +153,7 @@ export class ScenarioPoints {
         byStatus: {},
         dropped: 0,
         failed: 0,
+        tags: {},
         latency: build({ bitBucketSize: 'packed', numberOfSignificantValueDigits: 3, autoResize: true }),
       };
       this.seconds.set(key, s);
@@ -183,6 +205,7 @@ export class ScenarioPoints {
         p99: count ? (s as Second).latency.getValueAtPercentile(99) : 0,
         dropped: s?.dropped ?? 0,
         errors: s?.failed ?? 0,
+        ...(s && Object.keys(s.tags).length > 0 && { tags: s.tags }),
       });
     }
     return series;

@@ -3,8 +3,9 @@ import { fromK6ThresholdKey } from './k6-metrics.js';
 
 /**
  * One runner's end-of-test summary, from either of k6's formats:
- * - `handleSummary(data)` JSON (k6 v0.30+, unchanged through 1.x): `metrics.NAME = {type, contains,
- *   values: {...}, thresholds: {EXPR: {ok}}}`;
+ * - `handleSummary(data)` JSON (k6 v0.30 on, still the default data in 1.x and 2.x; not the opt-in
+ *   `--new-machine-readable-summary` shape): `metrics.NAME = {type, contains, values: {...},
+ *   thresholds: {EXPR: {ok}}}`;
  * - the older `--summary-export` file: `metrics.NAME = {avg, min, ..., thresholds: {EXPR: failed}}`,
  *   its booleans true when the threshold FAILED, and rates as `{passes, fails, value}`.
  */
