@@ -4,7 +4,6 @@
  * histograms (`tag:hit`, `tag:miss`) travel as a separate trend tagged `cache`.
  */
 export const CACHE_LATENCY_METRIC = 'gateproof_cache_latency';
-export const CACHE_HIT_METRIC = 'gateproof_cache_hit';
 export const CACHE_TAG = 'cache';
 
 const SELECTOR = /^([a-z_]+)\{\s*([A-Za-z0-9_-]+)\s*:\s*([^{}]+?)\s*\}$/;

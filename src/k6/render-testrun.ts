@@ -2,9 +2,9 @@ import { stringify } from 'yaml';
 import type { Scenario } from '../load/scenario.js';
 
 /** The PersistentVolumeClaim every runner pod writes its points to (ReadWriteMany when pods spread over nodes). */
-export const RESULTS_CLAIM = 'gateproof-k6-results';
+const RESULTS_CLAIM = 'gateproof-k6-results';
 /** The Secret holding the target's variables (GATEPROOF_BASE_URL, GATEPROOF_API_KEY, ...). */
-export const TARGET_SECRET = 'gateproof-target';
+const TARGET_SECRET = 'gateproof-target';
 
 /**
  * A k6-operator TestRun for one scenario: `parallelism` pods each run a segment of the script (an
