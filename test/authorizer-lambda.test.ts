@@ -62,6 +62,7 @@ describe('Lambda-style authorizer: outcomes', () => {
       'x-gp-authorizer-principal': 'alice',
       'x-gp-authorizer-tier': '2',
       'x-gp-authorizer-verified': 'true',
+      'x-gp-authorizer-invocation': '1',
       'x-gp-authorizer-principalid': 'alice',
     });
     assert.equal(fn.invocations, 1);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  CompactSign,
   type CryptoKey,
   calculateJwkThumbprint,
   exportJWK,
@@ -10,6 +11,7 @@ import {
   type JWTPayload,
   SignJWT,
 } from 'jose';
+import { serveMintApi } from './issuer-mint-api.js';
 
 /**
  * gateproof's own OpenID Connect issuer: a discovery document and a JWKS on loopback, and the
@@ -23,13 +25,17 @@ export type IssuerAlgorithm = (typeof ISSUER_ALGORITHMS)[number];
 export const DISCOVERY_PATH = '/.well-known/openid-configuration';
 export const JWKS_PATH = '/.well-known/jwks.json';
 
-export interface IssuerKey {
+/** The public half of a signing key, which anyone may hold. */
+export interface PublishedKey {
   kid: string;
   alg: IssuerAlgorithm;
-  privateKey: CryptoKey;
   publicKey: CryptoKey;
   /** The public key as published in the JWKS (with kid, alg and use). */
   jwk: JWK;
+}
+
+export interface IssuerKey extends PublishedKey {
+  privateKey: CryptoKey;
 }
 
 export interface IssuerOptions {
@@ -41,6 +47,11 @@ export interface IssuerOptions {
   scope?: string;
   /** Milliseconds since the epoch; minted `iat` and `exp` follow it. */
   now?: () => number;
+  /**
+   * Serve the mint API (see issuer-mint-api.ts) to callers presenting this secret, so that suites
+   * in other processes can have tokens signed without ever holding a private key.
+   */
+  mintSecret?: string;
 }
 
 export interface MintOptions {
@@ -58,21 +69,29 @@ export interface JwksBehaviour {
   padToBytes?: number;
 }
 
-export interface Issuer {
+/** What signs tokens for a suite: the issuer itself, or the issuer reached through its mint API. */
+export interface TokenIssuer {
   /** The `iss` of minted tokens; discovery is at `issuerUrl + DISCOVERY_PATH`. */
   readonly issuerUrl: string;
-  readonly jwksUrl: string;
   readonly audience: string;
-  /** Every published key, oldest first. */
-  readonly keys: readonly IssuerKey[];
   /** The key that currently signs for `alg`. */
-  signingKey(alg?: IssuerAlgorithm): IssuerKey;
+  signingKey(alg?: IssuerAlgorithm): PublishedKey;
   /**
    * A signed token: default claims iss, aud, sub, iat, exp (+5 min) and scope, then `claims` over
    * them; a claim set to `undefined` is removed.
    */
   mint(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>;
+  /** Any payload, JSON or not, signed as a compact JWS by the current key for `options.alg`. */
+  sign(payload: Uint8Array, options?: MintOptions): Promise<string>;
   /** Publishes a new RS256 key and makes it the default signer; the old one stays published. */
+  rotate(): Promise<PublishedKey>;
+}
+
+export interface Issuer extends TokenIssuer {
+  readonly jwksUrl: string;
+  /** Every published key, oldest first. */
+  readonly keys: readonly IssuerKey[];
+  signingKey(alg?: IssuerAlgorithm): IssuerKey;
   rotate(): Promise<IssuerKey>;
   jwks(): JSONWebKeySet;
   setJwksBehaviour(behaviour: JwksBehaviour): void;
@@ -116,8 +135,10 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
     res.end(body);
   };
 
+  let issuer: Issuer | undefined;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://issuer').pathname;
+    if (options.mintSecret && issuer && serveMintApi(req, res, path, issuer, options.mintSecret)) return;
     if (req.method !== 'GET') return send(res, 405, '{"error":"method not allowed"}');
     if (path === DISCOVERY_PATH) return send(res, 200, JSON.stringify(discovery()));
     if (path !== JWKS_PATH) return send(res, 404, '{"error":"not found"}');
@@ -157,7 +178,14 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
     return key;
   };
 
-  return {
+  const headerOf = (key: IssuerKey, mintOptions: MintOptions) => ({
+    alg: key.alg,
+    typ: 'JWT',
+    kid: key.kid,
+    ...mintOptions.header,
+  });
+
+  issuer = {
     issuerUrl,
     jwksUrl,
     audience,
@@ -179,8 +207,12 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
       };
       for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
       return new SignJWT(payload as JWTPayload)
-        .setProtectedHeader({ alg: key.alg, typ: 'JWT', kid: key.kid, ...mintOptions.header })
+        .setProtectedHeader(headerOf(key, mintOptions))
         .sign(key.privateKey);
+    },
+    async sign(payload, mintOptions = {}) {
+      const key = signingKey(mintOptions.alg);
+      return new CompactSign(payload).setProtectedHeader(headerOf(key, mintOptions)).sign(key.privateKey);
     },
     async rotate() {
       const key = await createKey('RS256');
@@ -202,4 +234,5 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return issuer;
 }

@@ -96,6 +96,11 @@ export const KEY_AND_PLAN_FAULTS = [
       'quota.exhaust.limit-then-429',
       'quota.exhaust.stays-exhausted',
       'quota.concurrency.burst',
+      'sigv4.accept.get',
+      'sigv4.session.accepted',
+      'sigv4.presigned.accepted',
+      'jwt.accept.valid',
+      'authorizer.accept.allow',
     ],
   },
 ] as const satisfies readonly Fault[];

@@ -2,7 +2,11 @@ import { UsageError } from '../usage-error.js';
 import type { Fault } from './fault.js';
 import { CACHE_FAULTS } from './faults-cache.js';
 import { CORS_FAULTS } from './faults-cors.js';
+import { JWT_GATEWAY_FAULTS } from './faults-jwt.js';
 import { KEY_AND_PLAN_FAULTS } from './faults-keys-plans.js';
+import { SIGV4_FAULTS } from './faults-sigv4.js';
+import { JWT_FAULTS } from './jwt-authorizer.js';
+import { LAMBDA_AUTHORIZER_FAULTS } from './lambda-authorizer.js';
 
 export type { Fault } from './fault.js';
 
@@ -10,7 +14,15 @@ export type { Fault } from './fault.js';
  * The whole catalog: one list per family, each in its own file beside the code it breaks, so a
  * new family adds a file and a line here.
  */
-export const FAULTS = [...KEY_AND_PLAN_FAULTS, ...CORS_FAULTS, ...CACHE_FAULTS] as const satisfies readonly Fault[];
+export const FAULTS = [
+  ...KEY_AND_PLAN_FAULTS,
+  ...CORS_FAULTS,
+  ...CACHE_FAULTS,
+  ...SIGV4_FAULTS,
+  ...JWT_FAULTS,
+  ...JWT_GATEWAY_FAULTS,
+  ...LAMBDA_AUTHORIZER_FAULTS,
+] as const satisfies readonly Fault[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];
 

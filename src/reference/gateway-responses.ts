@@ -30,6 +30,18 @@ export const GATEWAY_RESPONSES = {
     message:
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
   },
+  /** Not a type of its own in AWS (it answers under DEFAULT_4XX), but with its own error type. */
+  INCOMPLETE_SIGNATURE: {
+    status: 403,
+    errorType: 'IncompleteSignatureException',
+    message: "Authorization header requires 'Credential' parameter.",
+  },
+  /** An unknown access key or a wrong session token; DEFAULT_4XX in AWS, with its own error type. */
+  UNRECOGNIZED_CLIENT: {
+    status: 403,
+    errorType: 'UnrecognizedClientException',
+    message: 'The security token included in the request is invalid.',
+  },
   EXPIRED_TOKEN: {
     status: 403,
     errorType: 'ExpiredTokenException',

@@ -92,6 +92,15 @@ export class JwksCache {
     return findKey(await this.refresh(), kid, alg);
   }
 
+  /** Every published signing key, from the cache while it is fresh. */
+  async published(): Promise<readonly JWK[]> {
+    const { now, maxAgeMs } = this.options;
+    if (this.current && now() - this.current.fetchedAt < maxAgeMs) return this.current.keys;
+    if (!this.mayFetch())
+      throw new JwksUnavailableError('the JWKS could not be fetched recently; waiting to retry');
+    return (await this.refresh()).keys;
+  }
+
   private mayFetch(): boolean {
     return (
       this.inFlight !== undefined ||

@@ -4,9 +4,11 @@ import {
   compactVerify,
   exportSPKI,
   importJWK,
+  importX509,
   type JWK,
   type JWTPayload,
 } from 'jose';
+import { request } from 'undici';
 import { type AuthorizerRejection, rejection } from './authorizer-outcome.js';
 import { JwksCache, type JwksCacheOptions, JwksUnavailableError } from './jwks-cache.js';
 
@@ -52,6 +54,85 @@ export const JWT_FAULTS = [
     description: "the key in a token's jwk header is trusted",
     breaks: ['jwt.attack.embedded-jwk'],
   },
+  {
+    name: 'jwt-trust-embedded-x5c',
+    description: "the certificate in a token's x5c header is trusted",
+    breaks: ['jwt.attack.embedded-x5c'],
+  },
+  {
+    name: 'jwt-follow-jku',
+    description: "keys are fetched from the URL in a token's jku header",
+    breaks: ['jwt.attack.jku-elsewhere'],
+  },
+  {
+    name: 'jwt-follow-x5u',
+    description: "the certificate is fetched from the URL in a token's x5u header",
+    breaks: ['jwt.attack.x5u-elsewhere'],
+  },
+  {
+    name: 'jwt-signature-not-verified',
+    description: 'the token is decoded and its claims checked, but its signature is never verified',
+    breaks: [
+      'jwt.attack.bad-signature',
+      'jwt.attack.empty-signature',
+      'jwt.attack.oversized-signature',
+      'jwt.attack.alg-none',
+      'jwt.attack.alg-none-capitalized',
+      'jwt.attack.alg-none-uppercase',
+      'jwt.attack.alg-none-mixed-case',
+      'jwt.attack.hs256-key-confusion-pem',
+      'jwt.attack.hs256-key-confusion-jwk-n',
+      'jwt.attack.hs256-weak-secret',
+      'jwt.attack.unknown-kid',
+      'jwt.attack.embedded-jwk',
+      'jwt.attack.jku-elsewhere',
+      'jwt.attack.x5u-elsewhere',
+      'jwt.attack.embedded-x5c',
+      'jwt.attack.ecdsa-zero-raw',
+      'jwt.attack.ecdsa-zero-der',
+    ],
+  },
+  {
+    name: 'jwt-kid-fallback-any-key',
+    description: 'a kid absent from the JWKS falls back to trying every published key',
+    breaks: ['jwt.attack.unknown-kid'],
+  },
+  {
+    name: 'jwt-hmac-shared-secret',
+    description: 'HS256 tokens signed with a shared secret left at its default ("secret") are accepted too',
+    breaks: ['jwt.attack.hs256-weak-secret'],
+  },
+  {
+    name: 'jwt-ecdsa-psychic-signature',
+    description: 'ES256 is allowed and an all-zero signature verifies (CVE-2022-21449)',
+    breaks: ['jwt.attack.ecdsa-zero-raw', 'jwt.attack.ecdsa-zero-der'],
+  },
+  { name: 'jwt-ignore-iss', description: 'the iss claim is not checked', breaks: ['jwt.attack.wrong-iss'] },
+  {
+    name: 'jwt-ignore-nbf-iat',
+    description: 'only exp is checked: a token not valid yet, or issued in the future, is accepted',
+    breaks: ['jwt.attack.nbf-ahead', 'jwt.attack.iat-ahead'],
+  },
+  {
+    name: 'jwt-ignore-scopes',
+    description: "the route's authorization scopes are not checked",
+    breaks: ['jwt.attack.missing-scope'],
+  },
+  {
+    name: 'jwt-fail-open-malformed',
+    description: 'a token that cannot be parsed lets the request through without claims (fail open)',
+    breaks: [
+      'jwt.attack.not-three-parts',
+      'jwt.attack.bad-base64',
+      'jwt.attack.bad-json',
+      'jwt.attack.two-tokens',
+    ],
+  },
+  {
+    name: 'jwt-first-token-of-list',
+    description: 'an Authorization header holding a list is cut at the first comma and its first token used',
+    breaks: ['jwt.attack.two-tokens'],
+  },
 ] as const;
 export type JwtFaultName = (typeof JWT_FAULTS)[number]['name'];
 
@@ -95,12 +176,22 @@ export interface JwtAuthorizer {
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-/** A failed check: `expired` selects the Cognito variant's own message. */
+/** A failed check: `expired` selects the Cognito variant's own message; `malformed` is a token that does not parse. */
 class Refusal {
   constructor(
     readonly description: string,
-    readonly kind: 'invalid' | 'expired' | 'scope' = 'invalid',
+    readonly kind: 'invalid' | 'malformed' | 'expired' | 'scope' = 'invalid',
   ) {}
+}
+
+/** The secret a faulty gateway left at its default. */
+const DEFAULT_SHARED_SECRET = new TextEncoder().encode('secret');
+
+/** ECDSA r = s = 0, raw (64 zero bytes) or DER (SEQUENCE of two zero INTEGERs). */
+function isZeroEcdsaSignature(signature: Uint8Array): boolean {
+  const der = [0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00];
+  if (signature.length === der.length && signature.every((byte, i) => byte === der[i])) return true;
+  return signature.length === 64 && signature.every((byte) => byte === 0);
 }
 
 export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer {
@@ -117,17 +208,23 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer 
       throw new Refusal('no token in the identity source');
     if (typeof authorization !== 'string') throw new Refusal('more than one Authorization header');
     if (authorization.length > maxLength) throw new Refusal('the token is too large');
-    const token = authorization.replace(/^bearer +/i, '');
-    if (!COMPACT_JWS.test(token)) throw new Refusal('the token is not a compact JWS of three parts');
-    const [encodedHeader = '', encodedPayload = ''] = token.split('.');
+    const value =
+      config.fault === 'jwt-first-token-of-list' ? (authorization.split(',')[0] ?? '').trim() : authorization;
+    const token = value.replace(/^bearer +/i, '');
+    if (!COMPACT_JWS.test(token))
+      throw new Refusal('the token is not a compact JWS of three parts', 'malformed');
+    const [encodedHeader = '', encodedPayload = '', encodedSignature = ''] = token.split('.');
     const header = decodeJson(encodedHeader, 'header');
     const alg = header.alg;
-    if (typeof alg !== 'string') throw new Refusal('the token header has no alg');
+    if (typeof alg !== 'string') throw new Refusal('the token header has no alg', 'malformed');
 
-    const payload =
-      config.fault === 'jwt-accept-alg-none' && alg.toLowerCase() === 'none'
-        ? encodedPayload
-        : await verifiedPayload(token, header, alg);
+    const unverified =
+      config.fault === 'jwt-signature-not-verified' ||
+      (config.fault === 'jwt-accept-alg-none' && alg.toLowerCase() === 'none') ||
+      (config.fault === 'jwt-ecdsa-psychic-signature' &&
+        alg === 'ES256' &&
+        isZeroEcdsaSignature(base64url.decode(encodedSignature)));
+    const payload = unverified ? encodedPayload : await verifiedPayload(token, header, alg);
     const claims = decodeJson(payload, 'payload');
     checkClaims(claims, scopes);
     return { ok: true, claims, context: claimsContext(claims) };
@@ -155,21 +252,57 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer 
     header: Record<string, unknown>,
     alg: string,
   ): Promise<(CryptoKey | Uint8Array)[]> {
-    if (config.fault === 'jwt-trust-embedded-jwk' && isObject(header.jwk)) {
-      return [await importJWK(header.jwk as JWK, alg).catch(() => Promise.reject(new Refusal('bad jwk')))];
-    }
+    const foreign = await foreignKeys(header, alg).catch(() => Promise.reject(new Refusal('bad key header')));
+    if (foreign) return foreign;
     const kid = header.kid;
     if (config.fault === 'jwt-hs-rs-confusion' && alg.startsWith('HS') && typeof kid === 'string') {
       return confusedSecrets(kid);
     }
+    if (config.fault === 'jwt-hmac-shared-secret' && alg === 'HS256') return [DEFAULT_SHARED_SECRET];
     if (!algorithms.has(alg)) throw new Refusal('the signing algorithm of the token is not allowed');
     if (typeof kid !== 'string') throw new Refusal('the token header has no kid');
     const key = await jwks.key(kid, alg).catch((err: unknown) => {
       if (err instanceof JwksUnavailableError) throw new Refusal("unable to get the issuer's signing keys");
       throw new Refusal('the signing key of the JWKS cannot be imported');
     });
-    if (!key) throw new Refusal('no key of the issuer matches the kid of the token');
-    return [key];
+    if (key) return [key];
+    if (config.fault === 'jwt-kid-fallback-any-key') return everyPublishedKey(alg);
+    throw new Refusal('no key of the issuer matches the kid of the token');
+  }
+
+  /** Keys a broken verifier takes from the token itself (jwk, x5c) or from where it points (jku, x5u). */
+  async function foreignKeys(
+    header: Record<string, unknown>,
+    alg: string,
+  ): Promise<(CryptoKey | Uint8Array)[] | undefined> {
+    const { fault } = config;
+    if (fault === 'jwt-trust-embedded-jwk' && isObject(header.jwk))
+      return [await importJWK(header.jwk as JWK, alg)];
+    if (
+      fault === 'jwt-trust-embedded-x5c' &&
+      Array.isArray(header.x5c) &&
+      typeof header.x5c[0] === 'string'
+    ) {
+      return [await importX509(pemCertificate(header.x5c[0]), alg)];
+    }
+    if (fault === 'jwt-follow-x5u' && typeof header.x5u === 'string') {
+      return [await importX509(await fetchText(header.x5u), alg)];
+    }
+    if (fault === 'jwt-follow-jku' && typeof header.jku === 'string') {
+      const set = JSON.parse(await fetchText(header.jku)) as { keys?: JWK[] };
+      const jwk = set.keys?.find((candidate) => candidate.kid === header.kid);
+      return jwk ? [await importJWK(jwk, alg)] : undefined;
+    }
+    return undefined;
+  }
+
+  async function everyPublishedKey(alg: string): Promise<(CryptoKey | Uint8Array)[]> {
+    const keys: (CryptoKey | Uint8Array)[] = [];
+    for (const jwk of await jwks.published()) {
+      const key = await importJWK(jwk, alg).catch(() => undefined);
+      if (key) keys.push(key);
+    }
+    return keys;
   }
 
   /** The HMAC secrets a confused verifier derives from an RSA public key. */
@@ -185,7 +318,10 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer 
 
   function checkClaims(claims: JWTPayload, scopes: readonly string[]): void {
     const at = Math.floor(now() / 1000);
-    if (claims.iss !== config.issuer) throw new Refusal('the token does not have a valid issuer');
+    const { fault } = config;
+    if (claims.iss !== config.issuer && fault !== 'jwt-ignore-iss') {
+      throw new Refusal('the token does not have a valid issuer');
+    }
     if (config.fault !== 'jwt-ignore-aud') {
       const audiences = claims.aud === undefined ? [claims.client_id] : [claims.aud].flat();
       if (!audiences.some((aud) => typeof aud === 'string' && config.audience.includes(aud))) {
@@ -195,13 +331,15 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer 
     if (typeof claims.exp !== 'number') throw new Refusal('the token has no numeric exp');
     if (config.fault !== 'jwt-ignore-exp' && claims.exp <= at)
       throw new Refusal('the token has expired', 'expired');
-    if (claims.nbf !== undefined && !(typeof claims.nbf === 'number' && claims.nbf <= at)) {
+    const timesChecked = fault !== 'jwt-ignore-nbf-iat';
+    if (timesChecked && claims.nbf !== undefined && !(typeof claims.nbf === 'number' && claims.nbf <= at)) {
       throw new Refusal('the token is not valid yet');
     }
-    if (claims.iat !== undefined && !(typeof claims.iat === 'number' && claims.iat <= at)) {
+    if (timesChecked && claims.iat !== undefined && !(typeof claims.iat === 'number' && claims.iat <= at)) {
       throw new Refusal('the token was issued in the future');
     }
-    if (scopes.length > 0 && !tokenScopes(claims).some((scope) => scopes.includes(scope))) {
+    const scopesChecked = fault !== 'jwt-ignore-scopes';
+    if (scopesChecked && scopes.length > 0 && !tokenScopes(claims).some((scope) => scopes.includes(scope))) {
       throw new Refusal(`expected scopes: [${scopes.join(' ')}]`, 'scope');
     }
   }
@@ -226,7 +364,11 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer 
       try {
         return await verify(authorization, scopes);
       } catch (err) {
-        return refuse(err instanceof Refusal ? err : new Refusal('the token cannot be verified'), scopes);
+        const refusal = err instanceof Refusal ? err : new Refusal('the token cannot be verified');
+        if (refusal.kind === 'malformed' && config.fault === 'jwt-fail-open-malformed') {
+          return { ok: true, claims: {}, context: {} };
+        }
+        return refuse(refusal, scopes);
       }
     },
   };
@@ -237,9 +379,9 @@ function decodeJson(segment: string, part: 'header' | 'payload'): Record<string,
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(segment)));
   } catch {
-    throw new Refusal(`the token ${part} is not base64url-encoded JSON`);
+    throw new Refusal(`the token ${part} is not base64url-encoded JSON`, 'malformed');
   }
-  if (!isObject(value)) throw new Refusal(`the token ${part} is not a JSON object`);
+  if (!isObject(value)) throw new Refusal(`the token ${part} is not a JSON object`, 'malformed');
   return value;
 }
 
@@ -269,4 +411,18 @@ function claimsContext(claims: JWTPayload): Record<string, string> {
         : JSON.stringify(value);
   }
   return context;
+}
+
+function pemCertificate(base64Der: string): string {
+  return `-----BEGIN CERTIFICATE-----\n${base64Der}\n-----END CERTIFICATE-----\n`;
+}
+
+/** What a broken verifier fetches from a URL in the token: small, and quickly given up on. */
+async function fetchText(url: string): Promise<string> {
+  const response = await request(url, { signal: AbortSignal.timeout(1500) });
+  if (response.statusCode !== 200) {
+    await response.body.dump();
+    throw new Error(`${url} answered ${response.statusCode}`);
+  }
+  return response.body.text();
 }

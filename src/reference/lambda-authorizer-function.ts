@@ -5,8 +5,9 @@ import type { AuthorizerResult } from './lambda-authorizer-result.js';
  * The reference gateway's own Lambda authorizer function (`authorizerUri:
  * gateproof:reference-authorizer`). The token says what to answer, so a suite can ask for each
  * outcome: `allow-<name>` allows, `deny-<name>` denies, `unauthorized-<name>` refuses,
- * `crash-<name>` throws; anything else is refused. It counts its calls, so a suite can prove an
- * answer came from the cache or that the function was never asked.
+ * `crash-<name>` throws; anything else is refused. It numbers its calls and says the number in its
+ * context (`invocation`, a string so that it survives any gateway's context handling), so a suite
+ * can prove through the gateway that an answer came from the cache or that the function was never asked.
  */
 
 export const REFERENCE_AUTHORIZER_URI = 'gateproof:reference-authorizer';
@@ -32,14 +33,19 @@ function stageResource(methodArn: string): string {
   return `${api}/${stage}/*`;
 }
 
-function policyResult(effect: 'Allow' | 'Deny', principal: string, methodArn: string): AuthorizerResult {
+function policyResult(
+  effect: 'Allow' | 'Deny',
+  principal: string,
+  methodArn: string,
+  invocation: number,
+): AuthorizerResult {
   return {
     principalId: principal,
     policyDocument: {
       Version: '2012-10-17',
       Statement: [{ Effect: effect, Action: 'execute-api:Invoke', Resource: stageResource(methodArn) }],
     },
-    context: { principal, tier: 2, verified: true },
+    context: { principal, tier: 2, verified: true, invocation: String(invocation) },
   };
 }
 
@@ -50,8 +56,8 @@ export function createReferenceAuthorizerFunction(): ReferenceAuthorizerFunction
     const token = tokenOf(event);
     const [, verb = '', name = ''] = /^(allow|deny|unauthorized|crash)-(.*)$/s.exec(token) ?? [];
     const principal = name || 'anonymous';
-    if (verb === 'allow') return policyResult('Allow', principal, event.methodArn);
-    if (verb === 'deny') return policyResult('Deny', principal, event.methodArn);
+    if (verb === 'allow') return policyResult('Allow', principal, event.methodArn, invocations);
+    if (verb === 'deny') return policyResult('Deny', principal, event.methodArn, invocations);
     if (verb === 'crash') throw new Error('the reference authorizer crashed on purpose');
     throw new Error('Unauthorized');
   };

@@ -47,6 +47,46 @@ export const LAMBDA_AUTHORIZER_FAULTS = [
       "the authorizer's result cache ignores the identity sources: one caller's policy serves the next",
     breaks: ['authorizer.cache.no-leak-across-identities'],
   },
+  {
+    name: 'authorizer-cache-off',
+    description: 'authorizerResultTtlInSeconds is ignored: the function is called on every request',
+    breaks: ['authorizer.cache.reused-within-ttl'],
+  },
+  {
+    name: 'authorizer-cache-never-expires',
+    description: 'a cached authorizer result is served forever, whatever its TTL',
+    breaks: ['authorizer.cache.expires-after-ttl'],
+  },
+  {
+    name: 'authorizer-called-without-identity',
+    description: 'a request without its identity source still calls the function, with an empty token',
+    breaks: ['authorizer.identity.missing-not-called'],
+  },
+  {
+    name: 'authorizer-validation-expression-ignored',
+    description: 'identityValidationExpression is not checked: any token goes to the function',
+    breaks: ['authorizer.identity.invalid-not-called'],
+  },
+  {
+    name: 'authorizer-deny-ignored',
+    description: "the policy's effect is not read: a Deny statement admits the caller like an Allow",
+    breaks: ['authorizer.reject.deny', 'authorizer.response.deny-body'],
+  },
+  {
+    name: 'authorizer-unauthorized-500',
+    description: "the function's Unauthorized error is treated as a crash (500) instead of 401",
+    breaks: ['authorizer.reject.unauthorized', 'authorizer.response.unauthorized-body'],
+  },
+  {
+    name: 'authorizer-crash-fails-open',
+    description: 'a function that crashes lets the request through (fail open)',
+    breaks: ['authorizer.reject.crash', 'authorizer.response.crash-body'],
+  },
+  {
+    name: 'authorizer-context-strings-only',
+    description: 'context values that are numbers or booleans are dropped instead of passed on as strings',
+    breaks: ['authorizer.accept.context-forwarded'],
+  },
 ] as const;
 export type LambdaAuthorizerFaultName = (typeof LAMBDA_AUTHORIZER_FAULTS)[number]['name'];
 
@@ -162,7 +202,14 @@ export function createLambdaAuthorizer(config: LambdaAuthorizerConfig): LambdaAu
       : new RegExp(`^(?:${config.identityValidationExpression})$`);
   const now = config.now ?? Date.now;
   const timeoutMs = config.timeoutMs ?? 10_000;
-  const cache = new ResultCache<AcceptedResult>(ttlSeconds * 1000, now);
+  const fault = config.fault;
+  const cacheTtlMs =
+    fault === 'authorizer-cache-off'
+      ? 0
+      : fault === 'authorizer-cache-never-expires' && ttlSeconds > 0
+        ? Number.POSITIVE_INFINITY
+        : ttlSeconds * 1000;
+  const cache = new ResultCache<AcceptedResult>(cacheTtlMs, now);
 
   function identityValues(request: LambdaAuthorizerRequest): string[] | undefined {
     const values: string[] = [];
@@ -225,7 +272,10 @@ export function createLambdaAuthorizer(config: LambdaAuthorizerConfig): LambdaAu
   }
 
   function decide(result: AcceptedResult, request: LambdaAuthorizerRequest, cached: boolean): LambdaOutcome {
-    const decision = evaluatePolicy(result.policy, 'execute-api:Invoke', request.methodArn);
+    const decision =
+      fault === 'authorizer-deny-ignored'
+        ? 'allow'
+        : evaluatePolicy(result.policy, 'execute-api:Invoke', request.methodArn);
     if (decision === 'deny') {
       return rejection(
         'ACCESS_DENIED',
@@ -252,17 +302,19 @@ export function createLambdaAuthorizer(config: LambdaAuthorizerConfig): LambdaAu
   return {
     flush: () => cache.clear(),
     async authorize(request) {
-      const values = identityValues(request);
-      if (!values)
+      const found = identityValues(request);
+      if (!found && fault !== 'authorizer-called-without-identity')
         return rejection('UNAUTHORIZED', UNAUTHORIZED_BODY, 'an identity source is missing or empty');
-      if (validation && !validation.test(values[0] ?? '')) {
+      const values = found ?? sources.map(() => '');
+      const validate = found !== undefined && fault !== 'authorizer-validation-expression-ignored';
+      if (validate && validation && !validation.test(values[0] ?? '')) {
         return rejection(
           'UNAUTHORIZED',
           UNAUTHORIZED_BODY,
           'the token does not match identityValidationExpression',
         );
       }
-      const key = config.fault === 'authorizer-cache-ignores-identity' ? '' : JSON.stringify(values);
+      const key = fault === 'authorizer-cache-ignores-identity' ? '' : JSON.stringify(values);
       const hit = cache.get(key);
       if (hit) return decide(hit, request, true);
 
@@ -270,12 +322,17 @@ export function createLambdaAuthorizer(config: LambdaAuthorizerConfig): LambdaAu
       try {
         answer = await invoke(event(request, values));
       } catch (err) {
-        if (err === 'Unauthorized' || (err instanceof Error && err.message === 'Unauthorized')) {
+        const unauthorized =
+          err === 'Unauthorized' || (err instanceof Error && err.message === 'Unauthorized');
+        if (unauthorized && fault !== 'authorizer-unauthorized-500') {
           return rejection(
             'UNAUTHORIZED',
             UNAUTHORIZED_BODY,
             'the authorizer function answered Unauthorized',
           );
+        }
+        if (!unauthorized && fault === 'authorizer-crash-fails-open') {
+          return { ok: true, principalId: 'anonymous', context: { principalId: 'anonymous' }, cached: false };
         }
         // The function's own message may quote the token: only our timeout's message is kept.
         const reason = err instanceof FunctionTimeout ? err.message : 'the authorizer function threw';
@@ -292,6 +349,7 @@ export function createLambdaAuthorizer(config: LambdaAuthorizerConfig): LambdaAu
           `malformed authorizer result: ${reason}`,
         );
       }
+      if (fault === 'authorizer-context-strings-only') result = withStringContextOnly(result, answer);
       cache.set(key, result);
       return decide(result, request, false);
     },
@@ -304,4 +362,13 @@ function headerValue(headers: LambdaAuthorizerRequest['headers'], name: string):
   const value =
     direct ?? Object.entries(headers).find(([candidate]) => candidate.toLowerCase() === name)?.[1];
   return typeof value === 'string' ? value : value?.join(', ');
+}
+
+/** What a gateway that forwards only string context values keeps of a result. */
+function withStringContextOnly(result: AcceptedResult, answer: unknown): AcceptedResult {
+  const original = (answer as { context?: Record<string, unknown> }).context ?? {};
+  const context = Object.fromEntries(
+    Object.entries(result.context).filter(([key]) => typeof original[key] === 'string'),
+  );
+  return { ...result, context };
 }

@@ -40,6 +40,10 @@ export interface RequestContext {
   plan?: UsagePlan;
   /** The outcome of a quota charge made ahead of the usage-plan step (only under a fault). */
   quotaChargedEarly?: boolean;
+  /** `$context.authorizer.*` from a JWT or Lambda authorizer (authorize step), sent on to the integration. */
+  authorizerContext?: Readonly<Record<string, string>>;
+  /** Credentials the gateway consumed (SigV4's Authorization header or query parameters), kept from the integration. */
+  consumed?: { headers: readonly string[]; query: readonly string[] };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Pool } from 'undici';
 import { UsageError } from '../usage-error.js';
 import type { ApiMethod } from './api-model.js';
+import { AUTHORIZER_HEADER_PREFIX, authorizerHeaders } from './authorizer-outcome.js';
 import { gatewayResponse } from './gateway-responses.js';
 import type { Reply, RequestContext, Step } from './pipeline.js';
 import type { GatewayRuntime } from './runtime.js';
@@ -56,7 +57,7 @@ export class HttpProxy {
   /** The whole answer is buffered, as API Gateway does, so a late body still counts against the timeout. */
   async forward(ctx: RequestContext, route: ApiMethod): Promise<Reply> {
     const endpoint = this.endpoints.get(route)!;
-    const query = [endpoint.search, ctx.rawQuery].filter(Boolean).join('&');
+    const query = [endpoint.search, forwardedQuery(ctx)].filter(Boolean).join('&');
     const httpMethod = route.integration.httpMethod === 'ANY' ? ctx.httpMethod : route.integration.httpMethod;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), this.timeoutMs);
@@ -114,14 +115,37 @@ function requestHeaders(ctx: RequestContext): Record<string, string> {
     ?.toLowerCase()
     .split(',')
     .map((token) => token.trim());
+  const consumed = ctx.consumed?.headers;
   for (const name in ctx.headers) {
     const value = ctx.headers[name];
     if (value === undefined || NOT_FORWARDED.has(name) || connection?.includes(name)) continue;
+    // A caller must not be able to pose as the authorizer: only the gateway sets these.
+    if (consumed?.includes(name) || name.startsWith(AUTHORIZER_HEADER_PREFIX)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  if (ctx.authorizerContext) Object.assign(headers, authorizerHeaders(ctx.authorizerContext));
   const forwardedFor = headers['x-forwarded-for'];
   headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${ctx.sourceIp}` : ctx.sourceIp;
   return headers;
+}
+
+/** The caller's query as received, less the parameters the gateway consumed (a presigned signature). */
+function forwardedQuery(ctx: RequestContext): string {
+  const consumed = ctx.consumed?.query;
+  if (!consumed?.length || !ctx.rawQuery) return ctx.rawQuery;
+  return ctx.rawQuery
+    .split('&')
+    .filter((pair) => !consumed.includes(queryName(pair)))
+    .join('&');
+}
+
+function queryName(pair: string): string {
+  const name = pair.split('=', 1)[0] ?? '';
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
 }
 
 function responseHeaders(upstream: IncomingHttpHeaders): Record<string, string | string[]> {

@@ -2,6 +2,7 @@ import { loadContract } from '../contract/load-contract.js';
 import { UsageError } from '../usage-error.js';
 import { ApiKeys } from './api-keys.js';
 import { type ApiMethod, type ApiModel, apiModel } from './api-model.js';
+import { createAuthorizers, type StageAuthorizers } from './authorizers.js';
 import { CacheAuthority } from './cache-authority.js';
 import type { Clock } from './clock.js';
 import type { GatewayConfig } from './config.js';
@@ -24,6 +25,8 @@ export interface GatewayRuntime {
   readonly proxy: HttpProxy;
   readonly clock: Clock;
   readonly fault: FaultName | undefined;
+  /** IAM, JWT and Lambda authorizers by security scheme, and the Lambda functions they run. */
+  readonly authorizers: StageAuthorizers;
   readonly cors: CorsPolicy | undefined;
   /** REST-style CORS: the OPTIONS methods added to each resource, answered by a mock. */
   readonly corsOptionsMethods: ReadonlySet<ApiMethod>;
@@ -51,6 +54,7 @@ export function createRuntime(
     proxy: new HttpProxy(model.methods, config.stage.variables, config.integrationTimeoutMs),
     clock,
     fault,
+    authorizers: createAuthorizers(model, config, clock, fault),
     cors,
     corsOptionsMethods: new Set(optionsMethods),
     cache: config.cache && {

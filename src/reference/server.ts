@@ -33,7 +33,9 @@ export async function startReferenceGateway(
   const fault = parseFault(options.fault);
   const gw = createRuntime(parseGatewayConfig(config), options.clock ?? systemClock, fault);
   const run = compose(buildPipeline(gw));
-  const server = createServer((req, res) => handle(req, res, run, fault));
+  // Node's own header limit (16 KB) stands for API Gateway's; only a fault lifts it.
+  const limits = fault === 'jwt-no-size-limit' ? { maxHeaderSize: 1024 * 1024 } : {};
+  const server = createServer(limits, (req, res) => handle(req, res, run, fault));
   const host = options.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { ApiKey, GatewayConfigInput, Quota, Throttle, UsagePlanConfig } from './config.js';
 import { parseFault } from './faults.js';
 import { startReferenceGateway } from './server.js';
+import { type AuthSetup, startAuthSetup } from './stack-auth.js';
 import { type CorsCacheSetup, startCorsCacheSetup } from './stack-cors-cache.js';
 
 const STAGE = 'test';
@@ -83,7 +84,9 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
   const probe = await startProbe({ host });
   let gateway: Awaited<ReturnType<typeof startReferenceGateway>>;
   let corsCache: CorsCacheSetup | undefined;
+  let auth: AuthSetup | undefined;
   try {
+    auth = await startAuthSetup({ host, stage: STAGE, region: REGION, accountId: ACCOUNT_ID, apiId: API_ID });
     corsCache = await startCorsCacheSetup({
       host,
       stage: STAGE,
@@ -93,13 +96,14 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
       ...(options.corsStyle ? { corsStyle: options.corsStyle } : {}),
     });
     const config: GatewayConfigInput = {
-      stage: { name: STAGE, variables: { probeUrl: probe.url } },
+      stage: { name: STAGE, variables: { probeUrl: probe.url, ...auth.stageVariables } },
       apiKeys,
       usagePlans,
       region: REGION,
       accountId: ACCOUNT_ID,
       apiId: API_ID,
-      iamCredentials: [corsCache.invalidator],
+      iamCredentials: [corsCache.invalidator, ...auth.iamCredentials],
+      jwksRefetchCooldownMs: auth.jwksRefetchCooldownMs,
       cors: corsCache.cors,
       cache: corsCache.cache,
       ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
@@ -112,6 +116,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     });
   } catch (err) {
     await corsCache?.close();
+    await auth?.close();
     await probe.close();
     throw err;
   }
@@ -125,11 +130,12 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     baseUrl: gateway.url,
     stage: STAGE,
     profile: 'aws',
-    features: ['apikey', 'quota', 'throttle', 'cors', 'cors-browser', 'cache'],
+    features: ['apikey', 'quota', 'throttle', 'cors', 'cors-browser', 'cache', ...auth.features],
     probe: { url: probe.url },
     apiKeys: keys,
     plans: { default: { throttle }, tinyQuota: { quota }, throttled: { throttle: methodThrottle } },
     ...corsCache.profile(gateway.url),
+    ...auth.profile,
   });
   return {
     profile,
@@ -139,6 +145,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     close: async () => {
       await gateway.close();
       await corsCache.close();
+      await auth.close();
       await probe.close();
     },
   };

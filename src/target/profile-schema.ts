@@ -71,6 +71,8 @@ export const profileSchema = z.strictObject({
       iam: path.default('/iam'),
       jwt: path.default('/jwt'),
       authorizer: path.default('/authorizer'),
+      /** A REQUEST authorizer with its result cache on, keyed by Authorization and the nonce. */
+      authorizerRequest: path.default('/authorizer-request'),
       cached: path.default('/cached'),
       /** Cached with a short per-method TTL (cache.shortTtlSeconds). */
       cachedShort: path.default('/cached-short'),
@@ -115,6 +117,10 @@ export const profileSchema = z.strictObject({
       sessionToken: secret.optional(),
       /** A credential whose policy denies execute-api:Invoke on the IAM route. */
       denied: z.strictObject({ accessKeyId: secret, secretAccessKey: secret }).optional(),
+      /** Temporary credentials (as from STS), whose session token must come with every request. */
+      temporary: z
+        .strictObject({ accessKeyId: secret, secretAccessKey: secret, sessionToken: secret })
+        .optional(),
     })
     .optional(),
   jwt: z
@@ -123,6 +129,11 @@ export const profileSchema = z.strictObject({
       issuer: z.union([z.literal('builtin'), z.url()]).default('builtin'),
       audience: z.string().min(1),
       scopes: z.array(z.string()).default([]),
+      /**
+       * The built-in issuer's mint API, through which suites get tokens signed without holding
+       * its private keys (see src/auth/issuer-mint-api.ts). Without it no token can be made.
+       */
+      mint: z.strictObject({ url: z.url({ protocol: /^https?$/ }), secret }).optional(),
     })
     .optional(),
   authorizer: z
@@ -134,7 +145,15 @@ export const profileSchema = z.strictObject({
         unauthorized: secret,
         crash: secret.optional(),
       }),
+      /** The TTL of the cached REQUEST authorizer (routes.authorizerRequest). */
       resultTtlSeconds: z.number().int().min(0).max(3600).default(300),
+      /** The context the allow token's answer must carry to the integration, as strings. */
+      context: z.record(z.string(), z.string()).optional(),
+      /**
+       * The context key in which the function numbers its calls, so that a cached answer, or a call
+       * never made, shows through the gateway.
+       */
+      invocationKey: z.string().min(1).optional(),
     })
     .optional(),
   cors: z

@@ -19,8 +19,11 @@ export function secretsOf(profile: Profile): string[] {
       profile.sigv4.secretAccessKey,
       profile.sigv4.sessionToken,
       profile.sigv4.denied?.secretAccessKey,
+      profile.sigv4.temporary?.secretAccessKey,
+      profile.sigv4.temporary?.sessionToken,
     );
   }
+  out.push(profile.jwt?.mint?.secret);
   if (profile.authorizer) out.push(...Object.values(profile.authorizer.tokens));
   const cache = profile.cache;
   if (cache) {

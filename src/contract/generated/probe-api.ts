@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/authorizer-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lambda-style REQUEST authorizer whose result is cached by its identity sources (the Authorization header and the nonce), so each case has its own cache entries. */
+        get: operations["getAuthorizerRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cached": {
         parameters: {
             query?: never;
@@ -310,6 +327,24 @@ export interface operations {
         };
     };
     getAuthorizer: {
+        parameters: {
+            query?: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Echo"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            500: components["responses"]["Error"];
+        };
+    };
+    getAuthorizerRequest: {
         parameters: {
             query?: {
                 /** @description A per-case unique value; the probe counts requests by it. */

@@ -1,0 +1,87 @@
+import { base64url, type CryptoKey, importJWK, type JWK } from 'jose';
+import { request } from 'undici';
+import {
+  MINT_API_PATH,
+  type MintRequest,
+  type SignersResponse,
+  type SignRequest,
+} from './issuer-mint-api.js';
+import type { IssuerAlgorithm, MintOptions, PublishedKey, TokenIssuer } from './oidc-issuer.js';
+
+/**
+ * The built-in issuer seen from another process (a Playwright worker): tokens are signed by the
+ * issuer through its mint API, so no private key ever leaves the process that holds it.
+ */
+
+export interface RemoteIssuerOptions {
+  issuerUrl: string;
+  audience: string;
+  /** The issuer's base URL serving the mint API (usually `issuerUrl`). */
+  mintUrl: string;
+  secret: string;
+  timeoutMs?: number;
+}
+
+async function publishedKeys(response: SignersResponse): Promise<Map<IssuerAlgorithm, PublishedKey>> {
+  const keys = new Map<IssuerAlgorithm, PublishedKey>();
+  for (const [alg, jwk] of Object.entries(response.signers) as [IssuerAlgorithm, JWK][]) {
+    const publicKey = (await importJWK(jwk, alg, { extractable: true })) as CryptoKey;
+    keys.set(alg, { kid: String(jwk.kid), alg, publicKey, jwk });
+  }
+  return keys;
+}
+
+export async function connectIssuer(options: RemoteIssuerOptions): Promise<TokenIssuer> {
+  const base = `${options.mintUrl.replace(/\/+$/, '')}${MINT_API_PATH}`;
+  const timeout = options.timeoutMs ?? 10_000;
+
+  async function call<T>(action: string, body?: unknown): Promise<T> {
+    const res = await request(`${base}/${action}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${options.secret}`, 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) {
+      throw new Error(
+        `the issuer's mint API answered ${action} with ${res.statusCode}: ${text.slice(0, 200)}`,
+      );
+    }
+    return JSON.parse(text) as T;
+  }
+
+  let signers = await publishedKeys(await call<SignersResponse>('signers'));
+  const signingKey = (alg: IssuerAlgorithm = 'RS256'): PublishedKey => {
+    const key = signers.get(alg);
+    if (!key) throw new Error(`the issuer has no ${alg} key`);
+    return key;
+  };
+  const withOptions = (mintOptions: MintOptions) => ({
+    ...(mintOptions.alg && { alg: mintOptions.alg }),
+    ...(mintOptions.header && { header: mintOptions.header }),
+  });
+
+  return {
+    issuerUrl: options.issuerUrl,
+    audience: options.audience,
+    signingKey,
+    async mint(claims = {}, mintOptions = {}) {
+      const body: MintRequest = {
+        claims: Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined)),
+        remove: Object.keys(claims).filter((name) => claims[name] === undefined),
+        ...withOptions(mintOptions),
+      };
+      return (await call<{ token: string }>('mint', body)).token;
+    },
+    async sign(payload, mintOptions = {}) {
+      const body: SignRequest = { payload: base64url.encode(payload), ...withOptions(mintOptions) };
+      return (await call<{ token: string }>('sign', body)).token;
+    },
+    async rotate() {
+      signers = await publishedKeys(await call<SignersResponse>('rotate', {}));
+      return signingKey('RS256');
+    },
+  };
+}

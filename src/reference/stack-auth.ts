@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { type Issuer, startIssuer } from '../auth/oidc-issuer.js';
+import { loadContract } from '../contract/load-contract.js';
+import type { Feature, ProfileInput } from '../target/profile-schema.js';
+import { apiModel } from './api-model.js';
+import type { IamCredential } from './config.js';
+import { methodArn } from './iam-policy.js';
+
+/**
+ * The reference's callers and authorizers, fresh every start: IAM users for SigV4 (allowed,
+ * temporary, denied on the IAM route), the built-in OIDC issuer the JWT authorizer trusts, and the
+ * tokens the reference authorizer function answers. The issuer serves its mint API to the suites,
+ * so its private keys never leave this process.
+ */
+
+const AUDIENCE = 'gateproof';
+const SCOPE = 'gateproof/read';
+/** Short, so a run sees a new key learnt soon after it is published. */
+const JWKS_REFETCH_COOLDOWN_MS = 1000;
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+export interface AuthSetupOptions {
+  host: string;
+  stage: string;
+  region: string;
+  accountId: string;
+  apiId: string;
+}
+
+export interface AuthSetup {
+  iamCredentials: IamCredential[];
+  /** The JWT authorizer's issuer and audience, as the contract reads them. */
+  stageVariables: { jwtIssuer: string; jwtAudience: string };
+  jwksRefetchCooldownMs: number;
+  features: Feature[];
+  profile: Pick<ProfileInput, 'sigv4' | 'jwt' | 'authorizer'>;
+  issuer: Issuer;
+  close(): Promise<void>;
+}
+
+/** An access key id as AWS shapes them: a four-letter prefix and 16 upper-case letters or digits. */
+function accessKeyId(prefix: 'AKIA' | 'ASIA'): string {
+  return prefix + [...randomBytes(16)].map((byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join('');
+}
+
+const secretKey = (): string => randomBytes(30).toString('base64');
+
+/** The TTL the contract gives the cached REQUEST authorizer, so the profile can never say otherwise. */
+function requestAuthorizerTtl(): number {
+  const method = apiModel(loadContract()).methods.find((m) => m.resourcePath === '/authorizer-request');
+  const ttl = method?.authorization.authorizer?.authorizerResultTtlInSeconds;
+  if (typeof ttl !== 'number') throw new Error('the probe contract has no cached REQUEST authorizer');
+  return ttl;
+}
+
+export async function startAuthSetup(options: AuthSetupOptions): Promise<AuthSetup> {
+  const arn = (method: string, path: string) => methodArn({ ...options, method, path });
+  const invoke = (effect: 'Allow' | 'Deny', resource: string) => ({
+    Effect: effect,
+    Action: 'execute-api:Invoke',
+    Resource: resource,
+  });
+  const stageMethods = arn('*', '*');
+  const allowed: IamCredential = {
+    accessKeyId: accessKeyId('AKIA'),
+    secretAccessKey: secretKey(),
+    arn: `arn:aws:iam::${options.accountId}:user/gateproof-caller`,
+    policy: { Version: '2012-10-17', Statement: [invoke('Allow', stageMethods)] },
+  };
+  const temporary: IamCredential = {
+    accessKeyId: accessKeyId('ASIA'),
+    secretAccessKey: secretKey(),
+    sessionToken: randomBytes(96).toString('base64'),
+    arn: `arn:aws:sts::${options.accountId}:assumed-role/gateproof-role/gateproof-session`,
+    policy: { Version: '2012-10-17', Statement: [invoke('Allow', stageMethods)] },
+  };
+  const denied: IamCredential = {
+    accessKeyId: accessKeyId('AKIA'),
+    secretAccessKey: secretKey(),
+    arn: `arn:aws:iam::${options.accountId}:user/gateproof-denied`,
+    policy: {
+      Version: '2012-10-17',
+      Statement: [invoke('Allow', stageMethods), invoke('Deny', arn('*', '/iam'))],
+    },
+  };
+
+  const mintSecret = randomBytes(32).toString('base64url');
+  const issuer = await startIssuer({ host: options.host, audience: AUDIENCE, scope: SCOPE, mintSecret });
+  const principal = `gateproof${randomBytes(8).toString('hex')}`;
+
+  return {
+    iamCredentials: [allowed, temporary, denied],
+    stageVariables: { jwtIssuer: issuer.issuerUrl, jwtAudience: AUDIENCE },
+    jwksRefetchCooldownMs: JWKS_REFETCH_COOLDOWN_MS,
+    features: ['sigv4', 'sigv4-presigned', 'jwt', 'authorizer'],
+    profile: {
+      sigv4: {
+        region: options.region,
+        accessKeyId: allowed.accessKeyId,
+        secretAccessKey: allowed.secretAccessKey,
+        temporary: {
+          accessKeyId: temporary.accessKeyId,
+          secretAccessKey: temporary.secretAccessKey,
+          sessionToken: temporary.sessionToken!,
+        },
+        denied: { accessKeyId: denied.accessKeyId, secretAccessKey: denied.secretAccessKey },
+      },
+      jwt: {
+        issuer: issuer.issuerUrl,
+        audience: AUDIENCE,
+        scopes: [SCOPE],
+        mint: { url: issuer.issuerUrl, secret: mintSecret },
+      },
+      authorizer: {
+        // What the reference authorizer function answers to (see lambda-authorizer-function.ts).
+        tokens: {
+          allow: `allow-${principal}`,
+          deny: `deny-${principal}`,
+          unauthorized: `unauthorized-${principal}`,
+          crash: `crash-${principal}`,
+        },
+        resultTtlSeconds: requestAuthorizerTtl(),
+        context: { principal, tier: '2', verified: 'true' },
+        invocationKey: 'invocation',
+      },
+    },
+    issuer,
+    close: () => issuer.close(),
+  };
+}

@@ -1,0 +1,480 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type SignedRequest, type SignInput, signRequest } from '../src/auth/sigv4-sign.js';
+import { signThenTamper, signWithoutHost } from '../src/auth/sigv4-tamper.js';
+import type { paths } from '../src/contract/generated/probe-api.js';
+import type { TypedClient } from '../src/contract/typed-client.js';
+import type { Echo } from '../src/probe/protocol.js';
+import type { Profile } from '../src/target/profile-schema.js';
+import {
+  type AwsError,
+  errorMessage,
+  expectGatewayResponse,
+  expectNotReached,
+  expectReached,
+  expectRefused,
+  REJECT,
+  type Rejection,
+} from './expectations.js';
+import { expect, gateCase, test } from './fixtures.js';
+import { deniedOf, iamRequest, pathOf, sendSigned, sigv4Of, temporaryOf } from './signed-requests.js';
+
+/**
+ * IAM authorization (SigV4): a method with authorization type AWS_IAM admits a request only when
+ * its signature, made now by a known credential for this region and execute-api, covers every
+ * part of the request, and the caller's policy allows execute-api:Invoke on the method. Each part
+ * is tampered with on its own; every refusal is proven at the origin.
+ */
+
+const REF = 'aws-semantics.md#iam-authorization-sigv4-rest-403s';
+const SIGV4_SPEC = 'AWS SigV4: create a canonical request';
+const SKEW_MS = 15 * 60_000;
+const OTHER_REGION = (region: string) => (region === 'ap-northeast-1' ? 'eu-west-1' : 'ap-northeast-1');
+
+interface Ctx {
+  client: TypedClient<paths>;
+  target: Profile;
+  nonce: string;
+}
+
+/** A request to send: signed (perhaps tampered with), or not signed at all. */
+type Build = (ctx: Ctx) => SignedRequest;
+
+const sha256 = (body: string) => createHash('sha256').update(body).digest('hex');
+
+/** A signed POST whose body hash is sent too, as SDKs do: the body must still be hashed by the gateway. */
+function postInput(ctx: Ctx): SignInput {
+  const body = JSON.stringify({ case: ctx.nonce });
+  return iamRequest(ctx.client, ctx.target, ctx.nonce, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-amz-content-sha256': sha256(body) },
+    body,
+  });
+}
+
+const at = (offsetMs: number) => new Date(Date.now() + offsetMs);
+
+/** The requests of the refusal cases, each named once and shared with the exact-response cases. */
+const REQUESTS = {
+  unsigned: (ctx) => ({
+    method: 'GET',
+    url: ctx.client.url(ctx.target.routes.iam, { gpn: ctx.nonce }),
+    headers: {},
+  }),
+  notSigV4: (ctx) => ({
+    method: 'GET',
+    url: ctx.client.url(ctx.target.routes.iam, { gpn: ctx.nonce }),
+    headers: { authorization: `Bearer ${randomBytes(16).toString('hex')}` },
+  }),
+  tamperMethod: (ctx) => signThenTamper(iamRequest(ctx.client, ctx.target, ctx.nonce), { part: 'method' }),
+  tamperPath: (ctx) =>
+    signThenTamper(
+      iamRequest(ctx.client, ctx.target, ctx.nonce, {
+        url: ctx.client.url(ctx.target.routes.open, { gpn: ctx.nonce }),
+      }),
+      { part: 'path', value: pathOf(ctx.client.url(ctx.target.routes.iam)) },
+    ),
+  tamperQuery: (ctx) => signThenTamper(iamRequest(ctx.client, ctx.target, ctx.nonce), { part: 'query' }),
+  tamperHeader: (ctx) =>
+    signThenTamper(
+      iamRequest(ctx.client, ctx.target, ctx.nonce, { headers: { 'x-gp-signed': 'original' } }),
+      {
+        part: 'header',
+        name: 'x-gp-signed',
+      },
+    ),
+  tamperBody: (ctx) =>
+    signThenTamper(postInput(ctx), { part: 'body', value: JSON.stringify({ case: 'tampered' }) }),
+  hostNotSigned: (ctx) => signWithoutHost(iamRequest(ctx.client, ctx.target, ctx.nonce)),
+  expired: (ctx) => signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { date: at(-SKEW_MS) })),
+  future: (ctx) => signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { date: at(SKEW_MS) })),
+  wrongRegion: (ctx) =>
+    signRequest(
+      iamRequest(ctx.client, ctx.target, ctx.nonce, { region: OTHER_REGION(sigv4Of(ctx.target).region) }),
+    ),
+  wrongService: (ctx) => signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { service: 's3' })),
+  unknownKey: (ctx) =>
+    signRequest(
+      iamRequest(ctx.client, ctx.target, ctx.nonce, {
+        credentials: {
+          accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
+          secretAccessKey: randomBytes(30).toString('base64'),
+        },
+      }),
+    ),
+  tokenMissing: (ctx) => {
+    const { accessKeyId, secretAccessKey } = temporaryOf(sigv4Of(ctx.target));
+    return signRequest(
+      iamRequest(ctx.client, ctx.target, ctx.nonce, { credentials: { accessKeyId, secretAccessKey } }),
+    );
+  },
+  tokenWrong: (ctx) => {
+    const temporary = temporaryOf(sigv4Of(ctx.target));
+    const sessionToken = randomBytes(Math.max(16, (temporary.sessionToken.length * 3) >> 2)).toString(
+      'base64',
+    );
+    return signRequest(
+      iamRequest(ctx.client, ctx.target, ctx.nonce, { credentials: { ...temporary, sessionToken } }),
+    );
+  },
+  denied: (ctx) =>
+    signRequest(
+      iamRequest(ctx.client, ctx.target, ctx.nonce, { credentials: deniedOf(sigv4Of(ctx.target)) }),
+    ),
+} satisfies Record<string, Build>;
+
+interface Refusal {
+  id: string;
+  title: string;
+  build: Build;
+  refs?: string[];
+}
+
+const refusals: Refusal[] = [
+  {
+    id: 'sigv4.reject.unsigned',
+    title: 'an IAM method refuses a request without a signature',
+    build: REQUESTS.unsigned,
+  },
+  {
+    id: 'sigv4.tamper.method',
+    title: 'a request whose method changed after signing is refused',
+    build: REQUESTS.tamperMethod,
+    refs: [SIGV4_SPEC],
+  },
+  {
+    id: 'sigv4.tamper.path',
+    title: 'a signature made for another path is refused on this one',
+    build: REQUESTS.tamperPath,
+    refs: [SIGV4_SPEC],
+  },
+  {
+    id: 'sigv4.tamper.query',
+    title: 'a request given a query parameter after signing is refused',
+    build: REQUESTS.tamperQuery,
+    refs: [SIGV4_SPEC],
+  },
+  {
+    id: 'sigv4.tamper.header',
+    title: 'a request whose signed header changed after signing is refused',
+    build: REQUESTS.tamperHeader,
+    refs: [SIGV4_SPEC],
+  },
+  {
+    id: 'sigv4.tamper.body',
+    title:
+      'a request whose body changed after signing is refused, even with the original body hash sent along',
+    build: REQUESTS.tamperBody,
+    refs: [SIGV4_SPEC, 'aws-semantics.md: the payload hash is computed over the body'],
+  },
+  {
+    id: 'sigv4.reject.host-not-signed',
+    title: 'a signature whose signed headers leave out host is refused',
+    build: REQUESTS.hostNotSigned,
+    refs: [SIGV4_SPEC],
+  },
+  {
+    id: 'sigv4.skew.expired',
+    title: 'a signature made more than 5 minutes ago is refused',
+    build: REQUESTS.expired,
+  },
+  {
+    id: 'sigv4.skew.future',
+    title: 'a signature dated more than 5 minutes ahead is refused',
+    build: REQUESTS.future,
+  },
+  {
+    id: 'sigv4.scope.wrong-region',
+    title: 'a signature scoped to another region is refused',
+    build: REQUESTS.wrongRegion,
+  },
+  {
+    id: 'sigv4.scope.wrong-service',
+    title: 'a signature scoped to another service than execute-api is refused',
+    build: REQUESTS.wrongService,
+  },
+  {
+    id: 'sigv4.reject.unknown-access-key',
+    title: 'a signature by an access key the account does not have is refused',
+    build: REQUESTS.unknownKey,
+  },
+  {
+    id: 'sigv4.session.token-required',
+    title: 'temporary credentials without their session token are refused',
+    build: REQUESTS.tokenMissing,
+  },
+  {
+    id: 'sigv4.session.token-checked',
+    title: 'temporary credentials with another session token are refused',
+    build: REQUESTS.tokenWrong,
+  },
+  {
+    id: 'sigv4.policy.explicit-deny',
+    title: "a valid signature is refused when the caller's policy denies execute-api:Invoke on the method",
+    build: REQUESTS.denied,
+    refs: [REF, 'aws-semantics.md: policy denies'],
+  },
+];
+
+/** API Gateway's exact answers, each asserted by its own case at --profile aws. */
+const SIGNATURE_TIME = String.raw`\d{8}T\d{6}Z`;
+const INVALID_SIGNATURE = 'InvalidSignatureException';
+const responses: { name: string; title: string; build: Build; aws: (ctx: Ctx) => AwsError }[] = [
+  {
+    name: 'missing-token',
+    title: 'an unsigned request is answered 403 Missing Authentication Token',
+    build: REQUESTS.unsigned,
+    aws: () => REJECT.missingToken.aws,
+  },
+  {
+    name: 'incomplete-signature',
+    title: 'an Authorization header that is not SigV4 is answered 403 IncompleteSignatureException',
+    build: REQUESTS.notSigV4,
+    aws: () => ({
+      status: 403,
+      message: /^Authorization header requires 'Credential' parameter\./,
+      errorType: 'IncompleteSignatureException',
+    }),
+  },
+  {
+    name: 'signature-mismatch',
+    title: 'a tampered request is answered 403 with "The request signature we calculated does not match…"',
+    build: REQUESTS.tamperQuery,
+    aws: () => ({
+      status: 403,
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+      errorType: INVALID_SIGNATURE,
+    }),
+  },
+  {
+    name: 'expired',
+    title: 'an old signature is answered 403 "Signature expired: … is now earlier than … (… - 5 min.)"',
+    build: REQUESTS.expired,
+    aws: () => ({
+      status: 403,
+      message: new RegExp(
+        `^Signature expired: ${SIGNATURE_TIME} is now earlier than ${SIGNATURE_TIME} \\(${SIGNATURE_TIME} - 5 min\\.\\)$`,
+      ),
+      errorType: INVALID_SIGNATURE,
+    }),
+  },
+  {
+    name: 'not-yet-current',
+    title: 'a signature from the future is answered 403 "Signature not yet current: … is still later than …"',
+    build: REQUESTS.future,
+    aws: () => ({
+      status: 403,
+      message: new RegExp(
+        `^Signature not yet current: ${SIGNATURE_TIME} is still later than ${SIGNATURE_TIME} \\(${SIGNATURE_TIME} \\+ 5 min\\.\\)$`,
+      ),
+      errorType: INVALID_SIGNATURE,
+    }),
+  },
+  {
+    name: 'wrong-region',
+    title: 'a signature for another region is answered 403 "Credential should be scoped to a valid region"',
+    build: REQUESTS.wrongRegion,
+    aws: (ctx) => ({
+      status: 403,
+      message: `Credential should be scoped to a valid region, not '${OTHER_REGION(sigv4Of(ctx.target).region)}'. `,
+      errorType: INVALID_SIGNATURE,
+    }),
+  },
+  {
+    name: 'wrong-service',
+    title: 'a signature for another service is answered 403 "Credential should be scoped to correct service"',
+    build: REQUESTS.wrongService,
+    aws: () => ({
+      status: 403,
+      message: "Credential should be scoped to correct service: 'execute-api'. ",
+      errorType: INVALID_SIGNATURE,
+    }),
+  },
+  {
+    name: 'unknown-key',
+    title:
+      'an unknown access key is answered 403 UnrecognizedClientException "The security token included in the request is invalid."',
+    build: REQUESTS.unknownKey,
+    aws: () => ({
+      status: 403,
+      message: 'The security token included in the request is invalid.',
+      errorType: 'UnrecognizedClientException',
+    }),
+  },
+  {
+    name: 'explicit-deny',
+    title:
+      'a denied caller is answered 403 AccessDeniedException "User: … is not authorized to perform: execute-api:Invoke … with an explicit deny"',
+    build: REQUESTS.denied,
+    aws: (ctx) => ({
+      status: 403,
+      message: new RegExp(
+        `^User: arn:aws:\\S+ is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:\\S+/GET${escapeRegExp(ctx.target.routes.iam)} with an explicit deny$`,
+      ),
+      errorType: 'AccessDeniedException',
+    }),
+  },
+];
+
+const SIGV4_REJECT: Rejection = {
+  statuses: [401, 403],
+  aws: { status: 403, message: null },
+};
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const sigv4Case = (
+  meta: { id: string; title: string; refs?: string[]; presigned?: boolean },
+  body: Parameters<typeof gateCase>[1],
+) =>
+  gateCase(
+    {
+      id: meta.id,
+      title: meta.title,
+      level: meta.presigned ? 'extended' : 'core',
+      features: meta.presigned ? ['sigv4', 'sigv4-presigned'] : ['sigv4'],
+      refs: meta.refs ?? [REF],
+    },
+    body,
+  );
+
+test.describe('sigv4', () => {
+  sigv4Case(
+    { id: 'sigv4.accept.get', title: 'a GET signed by an allowed credential reaches the integration' },
+    async ({ client, target, probe, nonce }) => {
+      const res = await sendSigned(client, signRequest(iamRequest(client, target, nonce)));
+      expect(res.status).toBe(200);
+      expect((res.json as Echo | undefined)?.nonce, 'the echo is of this request').toBe(nonce);
+      await expectReached(probe, nonce, 1);
+    },
+  );
+
+  sigv4Case(
+    {
+      id: 'sigv4.accept.post-body',
+      title: 'a POST whose body is signed reaches the integration with that body',
+    },
+    async ({ client, target, probe, nonce }) => {
+      const input = postInput({ client, target, nonce });
+      const res = await sendSigned(client, signRequest(input));
+      expect(res.status).toBe(200);
+      expect((res.json as Echo | undefined)?.body, 'the body the integration received').toBe(input.body);
+      await expectReached(probe, nonce, 1);
+    },
+  );
+
+  sigv4Case(
+    {
+      id: 'sigv4.session.accepted',
+      title: 'temporary credentials with their session token reach the integration',
+    },
+    async ({ client, target, probe, nonce }) => {
+      const credentials = temporaryOf(sigv4Of(target));
+      const res = await sendSigned(client, signRequest(iamRequest(client, target, nonce, { credentials })));
+      expect(res.status).toBe(200);
+      await expectReached(probe, nonce, 1);
+    },
+  );
+
+  sigv4Case(
+    {
+      id: 'sigv4.integration.authorization-stripped',
+      title: 'the signed Authorization header is removed before the request reaches the integration',
+    },
+    async ({ client, target, strict, nonce }) => {
+      test.skip(!strict, 'API Gateway behaviour: asserted at --profile aws only');
+      const res = await sendSigned(client, signRequest(iamRequest(client, target, nonce)));
+      expect(res.status).toBe(200);
+      const headers = (res.json as Echo | undefined)?.headers ?? {};
+      expect(Object.keys(headers), 'headers the integration received').not.toContain('authorization');
+    },
+  );
+
+  for (const refusal of refusals) {
+    sigv4Case(refusal, async ({ client, target, probe, nonce, strict }) => {
+      const res = await sendSigned(client, refusal.build({ client, target, nonce }));
+      expectRefused(res, SIGV4_REJECT, strict);
+      await expectNotReached(probe, nonce);
+    });
+  }
+
+  sigv4Case(
+    {
+      id: 'sigv4.replay.aws-vector',
+      title: "a request signed in AWS's own SigV4 test suite, replayed today, is refused as expired",
+      refs: [REF, 'AWS SigV4 test suite: get-vanilla'],
+    },
+    async ({ client, target, probe, nonce, strict }) => {
+      const res = await client.raw('GET', target.routes.iam, {
+        query: { gpn: nonce },
+        headers: {
+          'x-amz-date': '20150830T123600Z',
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+        },
+      });
+      expectRefused(res, SIGV4_REJECT, strict);
+      await expectNotReached(probe, nonce);
+      if (strict) {
+        // Expiry is checked before the scope and the key, so "expired" is the answer, not "wrong service".
+        expect(errorMessage(res) ?? '', 'the reason given').toMatch(/^Signature expired: 20150830T123600Z /);
+      }
+    },
+  );
+
+  const presigned = (ctx: Ctx, overrides: Partial<SignInput> = {}): SignInput =>
+    iamRequest(ctx.client, ctx.target, ctx.nonce, { signQuery: true, expiresIn: 300, ...overrides });
+
+  sigv4Case(
+    {
+      id: 'sigv4.presigned.accepted',
+      title: 'a presigned URL (signature in the query) reaches the integration',
+      presigned: true,
+    },
+    async ({ client, target, probe, nonce }) => {
+      const res = await sendSigned(client, signRequest(presigned({ client, target, nonce })));
+      expect(res.status).toBe(200);
+      await expectReached(probe, nonce, 1);
+    },
+  );
+
+  sigv4Case(
+    {
+      id: 'sigv4.presigned.tampered',
+      title: 'a presigned URL given another query parameter is refused',
+      presigned: true,
+    },
+    async ({ client, target, probe, nonce, strict }) => {
+      const signed = signThenTamper(presigned({ client, target, nonce }), { part: 'query' });
+      expectRefused(await sendSigned(client, signed), SIGV4_REJECT, strict);
+      await expectNotReached(probe, nonce);
+    },
+  );
+
+  sigv4Case(
+    {
+      id: 'sigv4.presigned.expired',
+      title: 'a presigned URL used after X-Amz-Expires is refused, though inside the clock skew',
+      presigned: true,
+    },
+    async ({ client, target, probe, nonce, strict }) => {
+      const signed = signRequest(presigned({ client, target, nonce }, { expiresIn: 60, date: at(-120_000) }));
+      expectRefused(await sendSigned(client, signed), SIGV4_REJECT, strict);
+      await expectNotReached(probe, nonce);
+    },
+  );
+
+  for (const response of responses) {
+    sigv4Case(
+      { id: `sigv4.response.${response.name}`, title: response.title },
+      async ({ client, target, nonce, strict }) => {
+        test.skip(!strict, 'API Gateway body and header: asserted at --profile aws only');
+        const ctx = { client, target, nonce };
+        const res = await sendSigned(client, response.build(ctx));
+        expectGatewayResponse(res, { statuses: [], aws: response.aws(ctx) });
+      },
+    );
+  }
+});
