@@ -105,6 +105,8 @@ test('scenario figures side by side: declared vs inferred throttle, 429 share, p
   assert.deepEqual(figure('throttle.inferredRate'), [null, 198.6]);
   assert.deepEqual(figure('throttle.inferredBurst'), [null, 101]);
   assert.deepEqual(figure('share429'), [50 / 300, 0.25], 'from the status counts when no finding says');
+  assert.deepEqual(figure('throttle.p99Us429'), [null, 900]);
+  assert.equal(figure('throttle.p50Us429'), undefined, 'a figure no run has is left out');
   assert.deepEqual(figure('latency.p99'), [2500, 2500]);
   assert.deepEqual(figure('cache.hitRatio'), [null, 0.9]);
   assert.deepEqual(figure('cache.invalidationVisibleMs'), [null, 12]);

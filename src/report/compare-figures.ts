@@ -54,6 +54,19 @@ const FIGURES: FigureSpec[] = [
     read: (s) => finding(s, 'throttle.inferredBurst'),
   },
   { name: 'share429', label: 'share of 429', unit: 'ratio', read: share429 },
+  // How cheap a refusal is: a gateway that makes a 429 as slowly as a 200 protects nothing.
+  {
+    name: 'throttle.p50Us429',
+    label: '429 latency p50',
+    unit: 'us',
+    read: (s) => finding(s, 'throttle.p50Us429'),
+  },
+  {
+    name: 'throttle.p99Us429',
+    label: '429 latency p99',
+    unit: 'us',
+    read: (s) => finding(s, 'throttle.p99Us429'),
+  },
   { name: 'latency.p50', label: 'latency p50', unit: 'us', read: (s) => s.latency.percentiles?.p50 },
   { name: 'latency.p99', label: 'latency p99', unit: 'us', read: (s) => s.latency.percentiles?.p99 },
   {
