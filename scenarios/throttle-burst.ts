@@ -1,7 +1,7 @@
 import type { Scenario } from '../src/load/scenario.js';
 
 /**
- * A quiet key, then a spike of five times the rate, then twice the rate: the spike shows the
+ * A quiet key, then a spike of three times the rate, then twice the rate: the spike shows the
  * burst (admitted in it less rate × its length), the tail the rate.
  */
 export const throttleBurst: Scenario = {
@@ -11,10 +11,10 @@ export const throttleBurst: Scenario = {
   idleBefore: '2s',
   load: {
     executor: 'ramping-arrival-rate',
-    startRate: 1000,
+    startRate: 600,
     timeUnit: '1s',
     stages: [
-      { target: 1000, duration: '500ms' },
+      { target: 600, duration: '500ms' },
       { target: 400, duration: '1ms' },
       { target: 400, duration: '9499ms' },
     ],

@@ -7,7 +7,7 @@ import { CACHE_BODY_BYTES, CacheObserver, type ProbeReadings } from './cache-fin
 import { parseDuration } from './duration.js';
 import { type LoadOptions, type Progress, runLoad } from './engine.js';
 import { fitScenario } from './fit-scenario.js';
-import type { Scenario } from './scenario.js';
+import type { Executor, Scenario } from './scenario.js';
 import { toScenarioResult } from './scenario-result.js';
 import { targetRequests } from './target-requests.js';
 import { evaluateThresholds, type ThresholdMetrics, thresholdMetrics } from './thresholds.js';
@@ -18,6 +18,11 @@ const SLACK_S = 5;
 const GRACEFUL_STOP_S = 5;
 /** A closed-model run is bounded by its duration; this only stops a runaway. */
 const CLOSED_MAX_REQUESTS = 10_000_000;
+/**
+ * Sent before the timed part (and before its idle spell), on cache keys of their own: neither the
+ * engine nor the target then runs cold code, or loads a module, inside the measurement.
+ */
+const WARM_UP: Executor = { executor: 'constant-vus', vus: 4, duration: '500ms' };
 const NO_METRICS: ThresholdMetrics = { histograms: {}, requests: 0, failed: 0, dropped: 0, durationS: 0 };
 
 export interface ScenarioRunOptions {
@@ -35,6 +40,16 @@ function limitsFor(scenario: Scenario): LoadOptions['limits'] {
     maxDurationS: idleS + plan.durationMs / 1000 + GRACEFUL_STOP_S + SLACK_S,
     maxRequests: Math.min(planned, scenario.maxRequests ?? planned),
   };
+}
+
+/**
+ * An open-model run keeps `preAllocatedVUs` connections and up to `maxVUs` requests in flight: when
+ * the target slows down, the extra requests wait for a connection with their latency counted from
+ * when they were meant to start (so it shows), and arrivals beyond `maxVUs` are dropped and counted.
+ */
+function connectionsFor(load: Executor): { connections?: number } {
+  if (load.executor === 'constant-vus' || load.maxVUs === undefined) return {};
+  return { connections: Math.min(load.preAllocatedVUs, load.maxVUs) };
 }
 
 /** Misses of one key this far apart belong to different fills: well under the route's TTL. */
@@ -75,7 +90,18 @@ export async function runScenario(
   const fitted = fitScenario(scenario, profile);
   // A threshold k6 would refuse is refused before the run, not after it.
   evaluateThresholds(fitted.thresholds ?? {}, NO_METRICS);
-  const requests = targetRequests(fitted, profile, options.runTag ?? randomBytes(4).toString('hex'));
+  const runTag = options.runTag ?? randomBytes(4).toString('hex');
+  const requests = targetRequests(fitted, profile, runTag);
+  const signal = options.signal ? { signal: options.signal } : {};
+  await runLoad({
+    origin: requests.origin,
+    scenario: { ...fitted, idleBefore: undefined, load: WARM_UP, maxRequests: undefined },
+    resolveRequest: targetRequests(fitted, profile, `${runTag}w`).resolveRequest,
+    limits: { maxDurationS: 5, maxRequests: 5000 },
+    timeoutMs: profile.timeoutMs,
+    gracefulStopS: 1,
+    ...signal,
+  });
   const throttle = fitted.kind === 'throttle' ? new ThrottleObserver(fitted) : undefined;
   const cache = fitted.kind === 'cache' ? new CacheObserver(fitted, fillGapMs(fitted, profile)) : undefined;
   const probe = cache && profile.probe ? new ProbeClient(profile.probe.url, profile.timeoutMs) : undefined;
@@ -87,10 +113,11 @@ export async function runScenario(
     limits: limitsFor(fitted),
     timeoutMs: profile.timeoutMs,
     gracefulStopS: GRACEFUL_STOP_S,
+    ...connectionsFor(fitted.load),
     ...(throttle && { classify: throttle.classify }),
     ...(cache && { classify: cache.classify, classifyBodyBytes: CACHE_BODY_BYTES }),
     ...(options.onProgress && { onProgress: options.onProgress }),
-    ...(options.signal && { signal: options.signal }),
+    ...signal,
   });
   const findings: Record<string, unknown> = {};
   if (throttle) {

@@ -8,6 +8,44 @@ const BIN_MS = 10;
 /** Headers that tell a client its limit: `Retry-After` (RFC 9110), the IETF draft's `RateLimit-*` and the common `X-RateLimit-*`. */
 const RATE_LIMIT_HEADER = /^(retry-after|ratelimit(-[a-z-]+)?|x-ratelimit-[a-z-]+|x-rate-limit-[a-z-]+)$/;
 
+/** Stalls longer than this, on either side, move requests across the bucket's time line. */
+const STALL_US = 50_000;
+
+/**
+ * Why the traffic cannot be trusted to show the bucket, if it cannot: the load was not offered as
+ * planned (dropped arrivals, a late start), or the target decided late and unevenly (the spread
+ * of its 429 latency, whose answer needs no integration).
+ */
+function stallOf(result: EngineResult): string | undefined {
+  const reasons: string[] = [];
+  if (result.totals.dropped > 0) reasons.push(`${result.totals.dropped} arrivals dropped`);
+  const lag = result.stats.lag?.p99 ?? 0;
+  if (lag > STALL_US) reasons.push(`start lag p99 ${(lag / 1000).toFixed(0)} ms`);
+  const refused = result.stats['status:429'];
+  if (refused && refused.p99 - refused.p50 > STALL_US) {
+    reasons.push(
+      `429 latency p50 ${(refused.p50 / 1000).toFixed(1)} ms but p99 ${(refused.p99 / 1000).toFixed(0)} ms`,
+    );
+  }
+  return reasons.length > 0 ? reasons.join(', ') : undefined;
+}
+
+function note(fitted: boolean, refused: boolean, stall: string | undefined): Record<string, unknown> {
+  if (!fitted) {
+    return {
+      note: refused
+        ? 'too few refusals to fit the bucket: run longer or offer more'
+        : 'no request was refused: the offered load never exceeded the limit',
+    };
+  }
+  return stall
+    ? {
+        inferenceTrusted: false,
+        note: `the generator or the target stalled (${stall}): the inferred bucket may be off`,
+      }
+    : { inferenceTrusted: true };
+}
+
 const share = (part: number, whole: number) => (whole > 0 ? Number((part / whole).toFixed(4)) : 0);
 
 /**
@@ -69,14 +107,7 @@ export class ThrottleObserver {
       burstError: error(estimate?.burst, declaredBurst),
       fitWindowS: estimate?.windowS ?? null,
       fitSegments: estimate?.segments ?? null,
-      ...(estimate
-        ? {}
-        : {
-            note:
-              this.refused.length > 0
-                ? 'too few refusals to fit the bucket: run longer or offer more'
-                : 'no request was refused: the offered load never exceeded the limit',
-          }),
+      ...note(estimate !== undefined, this.refused.length > 0, stallOf(result)),
       share429: share(refused, result.totals.responses),
       p50Us200: latency('200', 'p50'),
       p99Us200: latency('200', 'p99'),

@@ -1,0 +1,69 @@
+import { runLoad } from '../src/load/engine.js';
+
+export interface Accuracy {
+  rate: number;
+  /** Requests sent over those the schedule intended (dropped arrivals are the difference). */
+  achievedOverIntended: number;
+  dropped: number;
+  lagP50Us: number;
+  lagP99Us: number;
+}
+
+/** An open-model run at a fixed rate: how much of the schedule was kept, and how late. */
+export async function arrivalAccuracy(url: string, rate: number, seconds: number): Promise<Accuracy> {
+  const spec = { method: 'GET', path: '/', headers: {} };
+  const result = await runLoad({
+    origin: url,
+    scenario: {
+      id: 'accuracy',
+      title: 'arrival-rate accuracy',
+      kind: 'latency',
+      load: {
+        executor: 'constant-arrival-rate',
+        rate,
+        duration: `${seconds}s`,
+        preAllocatedVUs: 200,
+        maxVUs: 200,
+      },
+      requests: [{ route: 'open' }],
+    },
+    resolveRequest: () => spec,
+    limits: { maxDurationS: seconds + 10, maxRequests: rate * seconds * 2 },
+  });
+  return {
+    rate,
+    achievedOverIntended: Number((result.totals.sent / result.totals.intended).toFixed(5)),
+    dropped: result.totals.dropped,
+    lagP50Us: result.stats.lag?.p50 ?? 0,
+    lagP99Us: result.stats.lag?.p99 ?? 0,
+  };
+}
+
+/** Resident memory after 10 s and at the end of a long open-model run: flat means no per-request state. */
+export async function memoryGrowth(
+  url: string,
+  rate: number,
+  seconds: number,
+): Promise<{ at10sMb: number; atEndMb: number }> {
+  const spec = { method: 'GET', path: '/', headers: {} };
+  const mb = () => Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10;
+  let at10sMb = 0;
+  let atEndMb = 0;
+  await runLoad({
+    origin: url,
+    scenario: {
+      id: 'memory',
+      title: 'memory over a long run',
+      kind: 'latency',
+      load: { executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: 200 },
+      requests: [{ route: 'open' }],
+    },
+    resolveRequest: () => spec,
+    limits: { maxDurationS: seconds + 10, maxRequests: rate * seconds * 2 },
+    onProgress: (p) => {
+      if (p.elapsedS === 10) at10sMb = mb();
+      if (p.elapsedS === seconds) atEndMb = mb();
+    },
+  });
+  return { at10sMb, atEndMb };
+}

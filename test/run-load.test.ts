@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { chromium } from '@playwright/test';
+import { throttleSteady } from '../scenarios/throttle-steady.js';
+import type { Results } from '../src/results/model.js';
+import { validateResults } from '../src/results/validate.js';
+import { gateproof } from './helpers/cli.js';
+
+const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+test('gateproof run with a scenario writes a scenario section that validates, and index.html charts it in Chromium', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'gp-run-load-'));
+  const result = await gateproof(
+    ['run', '--suites', 'apikey', '--scenarios', 'throttle-steady', '--out', out],
+    {
+      timeoutMs: 90_000,
+    },
+  );
+  // The verdict depends on how busy the machine is (latency thresholds); the run itself must complete.
+  assert.ok(result.code === 0 || result.code === 1, result.stdout + result.stderr);
+  assert.match(result.stdout, /\d\/1 scenarios pass/);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+  assert.deepEqual(validateResults(results), []);
+  assert.ok(results.cases.some((c) => c.suite === 'apikey'));
+  assert.equal(results.scenarios.length, 1);
+  const [scenario] = results.scenarios;
+  assert.ok(scenario);
+  assert.equal(scenario.id, throttleSteady.id);
+  for (const name of ['declaredRate', 'declaredBurst', 'inferredRate', 'inferredBurst', 'share429']) {
+    assert.ok(name in (scenario.findings.throttle as object), name);
+  }
+  const events = readFileSync(join(out, 'events.ndjson'), 'utf8');
+  assert.ok(events.includes('"type":"scenario"'), 'the scenario was streamed as an event');
+
+  const browser = await chromium.launch(CHROMIUM);
+  try {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(pathToFileURL(join(out, 'index.html')).href);
+    const article = page.locator('#scenario-throttle-steady');
+    const captions = await article.locator('figure.chart figcaption').allTextContents();
+    assert.deepEqual(captions, [
+      'Requests per second, by response status',
+      'Latency over time',
+      'Latency histogram (log scale)',
+    ]);
+    assert.equal((await article.locator('svg polyline').count()) >= 6, true);
+    // Every chart was laid out with a size, not an empty box.
+    for (const box of await article
+      .locator('figure.chart svg')
+      .evaluateAll((svgs) => svgs.map((svg) => svg.getBoundingClientRect().width))) {
+      assert.ok(box > 100, `chart width ${box}`);
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('gateproof load refuses an unknown scenario in one line, exit code 2', async () => {
+  const result = await gateproof(['load', '--scenario', 'nope']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /^gateproof: unknown scenario nope; known scenarios: throttle-steady, /);
+  assert.equal(result.stderr.trim().split('\n').length, 1);
+});
