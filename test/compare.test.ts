@@ -37,6 +37,7 @@ function otherRun(): Results {
         inferredRate: 198.6,
         inferredBurst: 101,
         share429: 0.25,
+        p99Us429: 900,
       },
       cache: { hitRatio: 0.9, hitP50Us: 400, missP50Us: 1900, invalidationVisibleMs: 12 },
     },
