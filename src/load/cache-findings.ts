@@ -136,10 +136,9 @@ export class CacheObserver {
     const requests = result.totals.responses;
     const origin = probe ? originCount(probe) : undefined;
     const ratio = (n: number) => (requests > 0 ? Number((1 - n / requests).toFixed(4)) : null);
-    const fills = [...this.keys.values()];
+    const fills = this.invalidator.includes(true) ? [] : [...this.keys.values()];
     const totalFills = fills.reduce((sum, k) => sum + k.fills, 0);
     const perKeyOrigin = probe?.perKey?.reduce((a, b) => a + b, 0);
-    const hasInvalidator = this.invalidator.includes(true);
     return {
       hitRatio: origin === undefined ? ratio(count(misses)) : ratio(origin),
       hitRatioSource: origin === undefined ? 'versions' : 'probe',
@@ -152,14 +151,15 @@ export class CacheObserver {
       missP50Us: latency('miss', 'p50'),
       missP99Us: latency('miss', 'p99'),
       invalidationVisibleMs: this.visibleMs.length > 0 ? Number(median(this.visibleMs).toFixed(1)) : null,
-      ...(hasInvalidator && {
+      ...(this.invalidator.includes(true) && {
         invalidationVisibleMaxMs:
           this.visibleMs.length > 0 ? Number(Math.max(...this.visibleMs).toFixed(1)) : null,
         invalidations: this.invalidations,
         invalidationsIgnored: this.ignored,
         invalidationsUnseen: this.pending.length,
       }),
-      // Every fill of a key counts, the first one included: it is an expiry from nothing.
+      // Every fill of a key counts, the first one included: it is an expiry from nothing. Where
+      // invalidations refill the key on purpose, fills say nothing about expiry.
       originRequestsPerKeyAtExpiry:
         totalFills === 0
           ? null
