@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ProbeClient } from '../probe/probe-client.js';
 import type { ScenarioResult } from '../results/model.js';
 import type { Profile } from '../target/profile-schema.js';
-import { planRun } from './arrivals.js';
+import { planRun, type RunPlan } from './arrivals.js';
 import { CACHE_BODY_BYTES, CacheObserver, type ProbeReadings } from './cache-findings.js';
 import { parseDuration } from './duration.js';
 import { type LoadOptions, type Progress, runLoad } from './engine.js';
@@ -32,8 +32,7 @@ export interface ScenarioRunOptions {
   runTag?: string;
 }
 
-function limitsFor(scenario: Scenario): LoadOptions['limits'] {
-  const plan = planRun(scenario.load);
+function limitsFor(scenario: Scenario, plan: RunPlan): LoadOptions['limits'] {
   const idleS = scenario.idleBefore ? parseDuration(scenario.idleBefore) / 1000 : 0;
   const planned = plan.model === 'open' ? Math.ceil(plan.expected * 1.01) + 10 : CLOSED_MAX_REQUESTS;
   return {
@@ -76,6 +75,25 @@ async function probeReadings(
   return { before, after, path, perKey };
 }
 
+/** The warm-up run (see WARM_UP): the scenario's own requests on keys of their own, its result discarded. */
+async function warmUp(
+  scenario: Scenario,
+  profile: Profile,
+  runTag: string,
+  signal: { signal?: AbortSignal },
+) {
+  const requests = targetRequests(scenario, profile, `${runTag}w`);
+  await runLoad({
+    origin: requests.origin,
+    scenario: { ...scenario, idleBefore: undefined, load: WARM_UP, maxRequests: undefined },
+    resolveRequest: requests.resolveRequest,
+    limits: { maxDurationS: 5, maxRequests: 5000 },
+    timeoutMs: profile.timeoutMs,
+    gracefulStopS: 1,
+    ...signal,
+  });
+}
+
 /**
  * Runs one scenario against a target: fits it to the target's declared plan, resolves its request
  * templates against the profile, runs the engine, and turns what came back into the scenario
@@ -88,20 +106,13 @@ export async function runScenario(
   options: ScenarioRunOptions = {},
 ): Promise<ScenarioResult> {
   const fitted = fitScenario(scenario, profile);
+  const plan = planRun(fitted.load);
   // A threshold k6 would refuse is refused before the run, not after it.
   evaluateThresholds(fitted.thresholds ?? {}, NO_METRICS);
   const runTag = options.runTag ?? randomBytes(4).toString('hex');
   const requests = targetRequests(fitted, profile, runTag);
   const signal = options.signal ? { signal: options.signal } : {};
-  await runLoad({
-    origin: requests.origin,
-    scenario: { ...fitted, idleBefore: undefined, load: WARM_UP, maxRequests: undefined },
-    resolveRequest: targetRequests(fitted, profile, `${runTag}w`).resolveRequest,
-    limits: { maxDurationS: 5, maxRequests: 5000 },
-    timeoutMs: profile.timeoutMs,
-    gracefulStopS: 1,
-    ...signal,
-  });
+  await warmUp(fitted, profile, runTag, signal);
   const throttle = fitted.kind === 'throttle' ? new ThrottleObserver(fitted) : undefined;
   const cache = fitted.kind === 'cache' ? new CacheObserver(fitted, fillGapMs(fitted, profile)) : undefined;
   const probe = cache && profile.probe ? new ProbeClient(profile.probe.url, profile.timeoutMs) : undefined;
@@ -110,7 +121,7 @@ export async function runScenario(
     origin: requests.origin,
     scenario: fitted,
     resolveRequest: requests.resolveRequest,
-    limits: limitsFor(fitted),
+    limits: limitsFor(fitted, plan),
     timeoutMs: profile.timeoutMs,
     gracefulStopS: GRACEFUL_STOP_S,
     ...connectionsFor(fitted.load),
@@ -121,7 +132,7 @@ export async function runScenario(
   });
   const findings: Record<string, unknown> = {};
   if (throttle) {
-    const offeredS = Math.min(planRun(fitted.load).durationMs / 1000, result.durationS);
+    const offeredS = Math.min(plan.durationMs / 1000, result.durationS);
     findings.throttle = throttle.findings(result, profile.plans.throttled?.throttle, offeredS);
   }
   if (cache) {
