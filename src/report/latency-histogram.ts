@@ -7,15 +7,26 @@ import type { SafeHtml } from './escape.js';
 const QUANTILES = 1000;
 const BINS_PER_DECADE = 10;
 
-/** The histograms worth drawing, in this order, with how the legend names them. */
-const SHOWN: ReadonlyArray<readonly [string, string, string]> = [
-  ['all', 'all', '#3a7bd5'],
-  ['uncorrected', 'uncorrected', '#888888'],
-  ['status:200', '200', statusColor('200')],
-  ['status:429', '429', statusColor('429')],
-  ['tag:hit', 'cache hit', '#2e9d4f'],
-  ['tag:miss', 'cache miss', '#d93636'],
-];
+/**
+ * The histograms worth drawing, in this order, with how the legend names them. 200 against 429
+ * only when something was refused: otherwise 200 is `all` again.
+ */
+function shown(
+  histograms: Readonly<Record<string, string>>,
+): ReadonlyArray<readonly [string, string, string]> {
+  return [
+    ['all', 'all', '#3a7bd5'],
+    ['uncorrected', 'uncorrected', '#888888'],
+    ...(histograms['status:429']
+      ? ([
+          ['status:200', '200', statusColor('200')],
+          ['status:429', '429', statusColor('429')],
+        ] as const)
+      : []),
+    ['tag:hit', 'cache hit', '#1a9c9c'],
+    ['tag:miss', 'cache miss', '#d93636'],
+  ];
+}
 
 /**
  * A histogram's quantiles in log10(ms), read from its compressed base64 form: enough to place
@@ -49,7 +60,7 @@ function msLabel(decade: number): string {
  */
 export function latencyHistogramChart(latency: ScenarioResult['latency']): SafeHtml | undefined {
   const drawn: { label: string; color: string; quantiles: number[] }[] = [];
-  for (const [name, label, color] of SHOWN) {
+  for (const [name, label, color] of shown(latency.histograms)) {
     const encoded = latency.histograms[name];
     const quantiles = encoded === undefined ? undefined : logQuantiles(encoded);
     if (!quantiles) continue;
