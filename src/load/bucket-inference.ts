@@ -5,7 +5,7 @@ export interface BucketEstimate {
   rate: number;
   /** Tokens the bucket held at the start. */
   burst: number;
-  /** 95 % intervals: the rate's from a moving-block bootstrap of the fit's points, the burst's from the rate's. */
+  /** 95 % intervals from a moving-block bootstrap of the fit's points and of the burst's readings. */
   rateCI: [number, number];
   burstCI: [number, number];
   /** From the first refusal to the last, seconds since the run's start. */
@@ -64,28 +64,49 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /**
- * What the bucket held when it was last full before the first segment's refusals: at a refusal
- * at t the bucket is empty, so for the last moment s it was full, admitted(s, t] = b + r·(t − s),
- * and for any other s admitted(s, t] is less. So b is the largest admitted(s, t] − r·(t − s) over
- * s before t, read at every refusal of the first segment; the median of those keeps one jittery
- * refusal from deciding. When the bucket was full at the start and drained at once, s is 0.
+ * What the bucket held when it was last full before each refusal of the first segment: at a
+ * refusal at t the bucket is empty, so for the last moment s it was full, admitted(s, t] =
+ * b + r·(t − s), and for any other s admitted(s, t] is less. So each refusal reads b as the largest
+ * admitted(s, t] − r·(t − s) over s before t; their median keeps one jittery refusal from
+ * deciding. When the bucket was full at the start and drained at once, s is 0.
  */
-function burstAt(points: readonly Point[], admitted: readonly number[], rate: number, binMs: number): number {
-  const first = points.filter((p) => p.segment === 0);
+function burstReadings(
+  points: readonly Point[],
+  admitted: readonly number[],
+  rate: number,
+  binMs: number,
+): number[] {
   const values: number[] = [];
   // best = max over boundaries j ≤ bin of (rate·t_j − admitted before j).
   let best = Number.NEGATIVE_INFINITY;
   let before = 0;
   let j = 0;
-  for (const p of first) {
+  for (const p of points) {
+    if (p.segment !== 0) break;
     for (; j <= p.bin; j++) {
       best = Math.max(best, (rate * j * binMs) / 1000 - before);
       before += admitted[j] ?? 0;
     }
     values.push(p.y - rate * p.t + best);
   }
-  values.sort((a, b) => a - b);
-  return percentile(values, 0.5);
+  return values;
+}
+
+const median = (values: readonly number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+
+/** `length` indexes into [0, length), drawn in blocks of neighbours, which share timing jitter. */
+function blockSample(length: number, random: () => number): number[] {
+  const block = Math.min(length, Math.max(2, Math.round(Math.cbrt(length))));
+  const sample: number[] = [];
+  while (sample.length < length) {
+    const start = Math.floor(random() * (length - block + 1));
+    for (let b = 0; b < block; b++) sample.push(start + b);
+  }
+  return sample;
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
@@ -96,9 +117,9 @@ const round = (value: number, digits: number) => Number(value.toFixed(digits));
  * refusals it admitted rate × the time between them: the admitted count read at each refusal
  * lies on a line whose slope is the rate. Reading it only at refusals keeps the fit true when the
  * caller stalls (the count dips, but no refusal marks the dip); a silence long enough for the
- * bucket to fill starts a new segment with a level of its own. The burst is then read from the
- * first drain (see burstAt): after a quiet spell and a spike, the spike's admitted count less
- * rate × its length.
+ * bucket to fill starts a new segment with a level of its own. The burst is then read off the
+ * first segment (see burstReadings): after a quiet spell and a spike, the spike's admitted count
+ * less rate × its length.
  *
  * `admitted[k]` and `refused[k]` count requests sent in [k·binMs, (k+1)·binMs).
  */
@@ -131,31 +152,31 @@ export function inferTokenBucket(
   const rate = slopeOf(points, segments);
   if (rate === undefined) return undefined;
 
-  // Neighbouring points share timing jitter, so they are resampled in blocks.
-  const n = points.length;
-  const block = Math.max(2, Math.round(Math.cbrt(n)));
+  // The bootstrap redraws the fit's points (for the rate) and the first segment's readings of
+  // the burst at that rate (for the burst), both in blocks.
   const random = seededRandom(0x5eed);
   const rates: number[] = [];
+  const bursts: number[] = [];
   for (let r = 0; r < RESAMPLES; r++) {
-    const sample: Point[] = [];
-    while (sample.length < n) {
-      const start = Math.floor(random() * (n - block + 1));
-      for (let b = 0; b < block; b++) sample.push(points[start + b] as Point);
-    }
-    const resampled = slopeOf(sample, segments);
-    if (resampled !== undefined) rates.push(resampled);
+    const resampled = slopeOf(
+      blockSample(points.length, random).map((i) => points[i] as Point),
+      segments,
+    );
+    if (resampled === undefined) continue;
+    rates.push(resampled);
+    const readings = burstReadings(points, admitted, resampled, binMs);
+    bursts.push(median(blockSample(readings.length, random).map((i) => readings[i] as number)));
   }
-  rates.sort((a, b) => a - b);
-  const rateCI: [number, number] =
-    rates.length > 0 ? [percentile(rates, 0.025), percentile(rates, 0.975)] : [rate, rate];
-  // The burst read off falls as the rate rises: the rate's interval bounds the burst's.
-  const burstCI: [number, number] = [
-    burstAt(points, admitted, rateCI[1], binMs),
-    burstAt(points, admitted, rateCI[0], binMs),
-  ];
+  const interval = (values: number[], fallback: number): [number, number] => {
+    values.sort((a, b) => a - b);
+    return values.length > 0 ? [percentile(values, 0.025), percentile(values, 0.975)] : [fallback, fallback];
+  };
+  const burst = median(burstReadings(points, admitted, rate, binMs));
+  const rateCI = interval(rates, rate);
+  const burstCI = interval(bursts, burst);
   return {
     rate: round(rate, 2),
-    burst: round(burstAt(points, admitted, rate, binMs), 1),
+    burst: round(burst, 1),
     rateCI: [round(rateCI[0], 2), round(rateCI[1], 2)],
     burstCI: [round(burstCI[0], 1), round(burstCI[1], 1)],
     windowS: [round((raw[0] as { t: number }).t, 3), round((raw.at(-1) as { t: number }).t, 3)],
