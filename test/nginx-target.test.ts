@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { request } from 'undici';
+import { connectIssuer } from '../src/auth/remote-issuer.js';
 import { servesGateproofPage } from '../src/probe/page-origin.js';
 import type { Results } from '../src/results/model.js';
 import { validateResults } from '../src/results/validate.js';
 import { findNginx, type NginxInstall } from '../src/target/nginx/nginx-binary.js';
 import { renderNginxConfig } from '../src/target/nginx/nginx-config.js';
+import { jwtModule } from '../src/target/nginx/nginx-jwt.js';
 import { defaultNginxProfile, nginxCapabilities } from '../src/target/nginx/nginx-profile.js';
 import { startNginxTarget } from '../src/target/nginx/nginx-target.js';
 import type { Profile } from '../src/target/profile-schema.js';
@@ -17,6 +19,7 @@ import { profileSchema } from '../src/target/profile-schema.js';
 import { UsageError } from '../src/usage-error.js';
 import { gateproof } from './helpers/cli.js';
 
+const JS = ['/modules/ngx_http_js_module.so'];
 const LUA: NginxInstall['modules'] = {
   lua: ['/modules/ndk_http_module.so', '/modules/ngx_http_lua_module.so'],
 };
@@ -117,7 +120,7 @@ test('the config is written from the profile: keys, throttle, quota, cache, CORS
     assert.ok(conf.includes(line), line);
   }
   // No route for what nginx cannot honour: those answer "Missing Authentication Token".
-  assert.doesNotMatch(conf, /location = \/test\/(iam|authorizer|jwt)/);
+  assert.doesNotMatch(conf, /location = \/test\/(iam|authorizer|jwt)/, 'jwt is not claimed here');
   const location = (path: string) =>
     conf.slice(conf.indexOf(`location = /test/${path} {`)).split('\n    }')[0]!;
   assert.doesNotMatch(location('cached-off'), /proxy_cache /, 'a TTL of 0 turns the cache off');
@@ -130,6 +133,39 @@ test('the config is written from the profile: keys, throttle, quota, cache, CORS
   assert.match(location('cached-strict'), /gp_cache_unauthorized/);
   assert.doesNotMatch(location('cached-silent'), /gp_cache_unauthorized|Warning/);
   assert.doesNotMatch(conf, /^user /m);
+});
+
+test('the JWT route verifies in njs against the issuer, and exists only when claimed', () => {
+  const jwt = { issuer: 'http://127.0.0.1:7000', audience: 'gateproof', scopes: ['gateproof/read'] };
+  const conf = render(profile({ features: ['apikey', 'jwt'], jwt }), { js: JS });
+  for (const line of [
+    'load_module /modules/ngx_http_js_module.so;',
+    'js_import gp_jwt from /tmp/gp-prefix/jwt.js;',
+    'js_var $gp_jwt_sub;',
+    'auth_request /__gateproof/jwt;',
+    'error_page 401 /__gateproof/unauthorized;',
+    'proxy_set_header x-gp-authorizer-claims-sub $gp_jwt_sub;',
+    'proxy_pass http://127.0.0.1:7000/.well-known/jwks.json;',
+    'subrequest_output_buffer_size 150k;',
+    'add_header WWW-Authenticate \'Bearer scope="" error="invalid_token" error_description="$gp_jwt_error"\' always;',
+    'return 401 \'{"message":"Unauthorized"}\';',
+  ]) {
+    assert.ok(conf.includes(line), line);
+  }
+  assert.ok(nginxCapabilities({ js: JS }).includes('jwt'));
+  assert.ok(!nginxCapabilities({}).includes('jwt'));
+  for (const modules of [{}, { js: JS }]) {
+    const off = render(profile({ features: modules.js ? ['apikey'] : ['apikey', 'jwt'], jwt }), modules);
+    assert.doesNotMatch(
+      off,
+      /location = \/test\/jwt|js_import/,
+      'no authorizer, no route: never an open one',
+    );
+  }
+  const js = jwtModule(jwt);
+  assert.ok(js.includes('"issuer":"http://127.0.0.1:7000"'));
+  assert.ok(js.includes("if (header.alg !== 'RS256') return refuse"));
+  assert.ok(!/jku|x5u|x5c/.test(js.replace(/^\/\/.*$/gm, '')), 'never a key from the token');
 });
 
 test('without the Lua module nginx claims no quota and loads no Lua', () => {
@@ -277,6 +313,52 @@ test('the cache, the throttle and CORS do what the profile says', { skip: noNgin
     const plain = await request(`${base}/open`);
     await plain.body.dump();
     assert.equal(plain.headers['access-control-allow-origin'], undefined, 'no Origin, no CORS headers');
+  } finally {
+    await target.close();
+  }
+});
+
+test('the JWT route admits a token of the built-in issuer and refuses forgeries', {
+  skip: noNginx,
+}, async (t) => {
+  const target = await startNginxTarget();
+  try {
+    const { profile: p } = target;
+    if (!p.features.includes('jwt')) {
+      t.skip('the njs module does not load: jwt is not claimed');
+      return;
+    }
+    const jwt = p.jwt!;
+    const issuer = await connectIssuer({
+      issuerUrl: jwt.issuer,
+      audience: jwt.audience,
+      mintUrl: jwt.mint!.url,
+      secret: jwt.mint!.secret,
+      timeoutMs: 5_000,
+    });
+    const token = await issuer.mint({ scope: jwt.scopes.join(' '), sub: 'alice' });
+    const get = async (authorization?: string) => {
+      const res = await request(`${p.baseUrl}/${p.stage}/jwt`, {
+        headers: authorization ? { authorization, 'x-gp-authorizer-claims-sub': 'mallory' } : {},
+      });
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        body: (await res.body.json()) as Record<string, unknown>,
+      };
+    };
+    const ok = await get(`Bearer ${token}`);
+    assert.equal(ok.status, 200);
+    const echoed = (ok.body.headers as Record<string, string>)['x-gp-authorizer-claims-sub'];
+    assert.equal(echoed, 'alice', "the token's sub, never the client's header");
+    const [header, payload] = token.split('.');
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
+    for (const forged of [`Bearer ${none}`, `Bearer ${header}.${payload}.AAAA`, undefined]) {
+      const refused = await get(forged);
+      assert.equal(refused.status, 401, String(forged));
+      assert.deepEqual(refused.body, { message: 'Unauthorized' });
+      assert.match(String(refused.headers['www-authenticate']), /^Bearer scope="" error="invalid_token"/);
+    }
   } finally {
     await target.close();
   }

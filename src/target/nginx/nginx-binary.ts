@@ -10,6 +10,7 @@ const MODULE_DIRS = ['/usr/lib/nginx/modules', '/usr/share/nginx/modules', '/usr
 
 /** Dynamic modules gateproof uses, each with the modules it needs loaded before it. */
 const MODULES = {
+  js: ['ngx_http_js_module.so'],
   lua: ['ndk_http_module.so', 'ngx_http_lua_module.so'],
 } as const;
 export type NginxModule = keyof typeof MODULES;
@@ -45,8 +46,9 @@ function isExecutable(file: string): boolean {
 }
 
 /**
- * The binary, its version, and whether the Lua module loads: a module file that is present but
- * built for another nginx makes `nginx -t` fail, and then the quota is not claimed.
+ * The binary, its version, and which of the js and Lua modules load: a module file that is
+ * present but built for another nginx makes `nginx -t` fail, and then what needs it (the JWT
+ * authorizer, the quota) is not claimed.
  */
 export function inspectNginx(env: NodeJS.ProcessEnv = process.env): NginxInstall {
   const binary = findNginx(env);

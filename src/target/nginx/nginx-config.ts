@@ -3,6 +3,7 @@ import type { Profile } from '../profile-schema.js';
 import type { NginxInstall } from './nginx-binary.js';
 import { cacheHttp, cacheLocation } from './nginx-cache.js';
 import { CORS_RESPONSE_HEADERS, corsHeaders, corsMaps } from './nginx-cors.js';
+import { JWT_CHALLENGE, jwtHttp, jwtLocations, jwtRoute } from './nginx-jwt.js';
 import { keyMaps, PLAN, throttleLimits, throttleZones } from './nginx-plans.js';
 import { QUOTA_ACCESS_LUA, type QuotaLuaOptions, quotaInitLua } from './nginx-quota-lua.js';
 import { block, checked } from './nginx-syntax.js';
@@ -24,11 +25,13 @@ export interface NginxConfigInput {
 
 /**
  * The routes nginx serves, with their methods as in the contract (anything else is "Missing
- * Authentication Token"); keyed ones need a key in a usage plan for this stage. No IAM, JWT or
- * authorizer routes: nginx cannot honour them, so they answer like any unknown resource.
+ * Authentication Token"); keyed ones need a key in a usage plan for this stage, the JWT one a
+ * token. No IAM or Lambda authorizer routes: nginx cannot honour them, so they answer like any
+ * unknown resource.
  */
-const ROUTES: Record<string, { methods: string[]; keyed?: true }> = {
+const ROUTES: Record<string, { methods: string[]; keyed?: true; jwt?: true }> = {
   open: { methods: ['GET', 'POST'] },
+  jwt: { methods: ['GET'], jwt: true },
   keyed: { methods: ['GET'], keyed: true },
   quota: { methods: ['GET'], keyed: true },
   throttled: { methods: ['GET'], keyed: true },
@@ -49,6 +52,7 @@ const GATEWAY_RESPONSES = {
   },
   throttled: { status: 429, type: 'TooManyRequestsException', message: '"Too Many Requests"' },
   'limit-exceeded': { status: 429, type: 'LimitExceededException', message: '"Limit Exceeded"' },
+  unauthorized: { status: 401, type: 'UnauthorizedException', message: '"Unauthorized"' },
   'integration-failure': { status: 502, type: '', message: '"Internal server error"' },
   'integration-timeout': { status: 504, type: '', message: '"Endpoint request timed out"' },
 } as const;
@@ -67,6 +71,7 @@ export function renderNginxConfig(input: NginxConfigInput): string {
   const quota = quotaLua(input);
   const cache = claimed(profile, 'cache') ? profile.cache : undefined;
   const cors = claimed(profile, 'cors') ? profile.cors : undefined;
+  const jwt = jwtOf(input);
   const http: string[] = [
     'access_log off;',
     'default_type application/json;',
@@ -84,25 +89,28 @@ export function renderNginxConfig(input: NginxConfigInput): string {
     ...throttleZones(profile),
     ...(cache ? cacheHttp(cache, prefix) : []),
     ...(cors ? corsMaps(cors) : []),
+    ...(jwt ? jwtHttp(prefix) : []),
     ...(quota ? ['lua_shared_dict gp_quota 4m;', block('init_by_lua_block', [quotaInitLua(quota)])] : []),
   ];
   const locations = Object.entries(profile.routes)
-    .filter(([role]) => ROUTES[role] !== undefined)
+    // Without its authorizer the JWT route would be an open one: it is left out instead.
+    .filter(([role]) => ROUTES[role] !== undefined && (!ROUTES[role].jwt || jwt))
     .map(([role, path]) =>
       routeLocation(input, role, `${stage ? `/${stage}` : ''}${checkedPath(path, role)}`),
     );
   const responses = (Object.keys(GATEWAY_RESPONSES) as GatewayResponse[]).map((name) =>
-    gatewayResponseLocation(name, cors !== undefined),
+    gatewayResponseLocation(name, cors !== undefined, name === 'unauthorized' && jwt ? [JWT_CHALLENGE] : []),
   );
   const server = [
     `listen 127.0.0.1:${input.port};`,
     ...locations,
+    ...(jwt ? jwtLocations(jwt) : []),
     ...responses,
     '# API Gateway answers an unknown resource or method like a protected one.',
     block('location /', [...commonHeaders(), `rewrite ^ ${respond('missing-token')} last;`]),
   ];
   return `# Written by gateproof from the target profile "${checked(profile.name, /^[\w .-]+$/, 'name')}".
-${(quota ? (input.modules.lua ?? []) : []).map((m) => `load_module ${m};`).join('\n')}
+${[...(quota ? (input.modules.lua ?? []) : []), ...(jwt ? (input.modules.js ?? []) : [])].map((m) => `load_module ${m};`).join('\n')}
 ${input.user ? `user ${checked(input.user, /^[a-z_][a-z0-9_-]*$/, 'user')};` : ''}
 worker_processes 1;
 pid ${join(prefix, 'nginx.pid')};
@@ -134,6 +142,8 @@ function routeLocation(input: NginxConfigInput, role: string, path: string): str
     );
     if (quotaLua(input)) lines.push(`access_by_lua_block { ${QUOTA_ACCESS_LUA} }`);
   }
+  const jwt = route.jwt ? jwtOf(input) : undefined;
+  if (jwt) lines.push(...jwtRoute(respond('unauthorized')));
   if (claimed(profile, 'cache') && profile.cache)
     lines.push(...cacheLocation(profile.cache, role, respond('forbidden')));
   if (cors) for (const h of CORS_RESPONSE_HEADERS) lines.push(`proxy_hide_header ${h};`);
@@ -159,9 +169,15 @@ function quotaLua(input: NginxConfigInput): QuotaLuaOptions | undefined {
   return { quota, plan: PLAN.tiny, plansCreatedAt: input.plansCreatedAt, refusal: respond('limit-exceeded') };
 }
 
-function gatewayResponseLocation(name: GatewayResponse, cors: boolean): string {
+/** The JWT authorizer, when the target claims it, the js module loads and the profile names the issuer. */
+function jwtOf(input: NginxConfigInput): NonNullable<Profile['jwt']> | undefined {
+  const { jwt } = input.profile;
+  return claimed(input.profile, 'jwt') && input.modules.js && jwt ? jwt : undefined;
+}
+
+function gatewayResponseLocation(name: GatewayResponse, cors: boolean, extra: string[]): string {
   const r = GATEWAY_RESPONSES[name];
-  const lines = ['internal;', ...commonHeaders(), ...(cors ? corsHeaders() : [])];
+  const lines = ['internal;', ...commonHeaders(), ...(cors ? corsHeaders() : []), ...extra];
   if (r.type) lines.push(`add_header x-amzn-ErrorType ${r.type} always;`);
   lines.push(`return ${r.status} '{"message":${r.message}}';`);
   return block(`location = ${respond(name)}`, lines);

@@ -7,14 +7,16 @@ const QUOTA_KEYS = 10;
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 /**
- * What the nginx configuration can honour, given the modules that load. No SigV4 and no Lambda
- * authorizer: stock nginx has neither, and a claim it cannot keep would be a lie in the matrix.
+ * What the nginx configuration can honour, given the modules that load (the quota needs Lua, the
+ * JWT authorizer njs). No SigV4 and no Lambda authorizer: stock nginx has neither, and a claim it
+ * cannot keep would be a lie in the matrix.
  */
 export function nginxCapabilities(modules: NginxInstall['modules']): Feature[] {
   return [
     'apikey',
     'throttle',
     ...(modules.lua ? (['quota'] as const) : []),
+    ...(modules.js ? (['jwt'] as const) : []),
     'cache',
     'cors',
     'cors-browser',
@@ -38,6 +40,7 @@ export function defaultNginxProfile(): Profile {
       throttled: { throttle: { rateLimit: 200, burstLimit: 100 } },
     },
     // The settings the reference gateway is proved with, so the two columns of a comparison mean the same.
+    jwt: { issuer: 'builtin', audience: 'gateproof', scopes: ['gateproof/read'] },
     cache: {
       ttlSeconds: 300,
       shortTtlSeconds: 2,
@@ -61,6 +64,8 @@ export interface NginxFacts {
   install: NginxInstall;
   /** Loopback origins serving gateproof's browser page: the first is allowed, the second is not. */
   pages?: { allowed: string; disallowed: string };
+  /** The built-in issuer nginx trusts, and its mint API for the suites. */
+  jwt?: NonNullable<Profile['jwt']>;
 }
 
 /**
@@ -71,7 +76,9 @@ export interface NginxFacts {
  */
 export function resolveNginxProfile(base: Profile, facts: NginxFacts): Profile {
   const defaults = defaultNginxProfile();
-  const capable = nginxCapabilities(facts.install.modules).filter((f) => f !== 'cors-browser' || facts.pages);
+  const capable = nginxCapabilities(facts.install.modules).filter(
+    (f) => (f !== 'cors-browser' || facts.pages) && (f !== 'jwt' || facts.jwt),
+  );
   const asked = base.features.length > 0 ? base.features : capable;
   const cache = base.cache ?? defaults.cache!;
   const cors = base.cors ?? defaults.cors!;
@@ -90,6 +97,7 @@ export function resolveNginxProfile(base: Profile, facts: NginxFacts): Profile {
       tinyQuota: base.plans.tinyQuota ?? defaults.plans.tinyQuota,
       throttled: base.plans.throttled ?? defaults.plans.throttled,
     },
+    ...(facts.jwt ? { jwt: facts.jwt } : {}),
     cache:
       cache.requireAuthorizationForCacheControl && !cache.invalidationHeaders
         ? { ...cache, invalidationHeaders: { [INVALIDATION_HEADER]: secretValue() } }

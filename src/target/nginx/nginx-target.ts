@@ -1,13 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Issuer, startIssuer } from '../../auth/oidc-issuer.js';
 import { type PageOrigin, startPageOrigin } from '../../probe/page-origin.js';
 import { type Probe, startProbe } from '../../probe/server.js';
 import { UsageError } from '../../usage-error.js';
 import type { Profile } from '../profile-schema.js';
 import { inspectNginx } from './nginx-binary.js';
 import { renderNginxConfig } from './nginx-config.js';
+import { JWT_MODULE_FILE, jwtModule } from './nginx-jwt.js';
 import { type NginxProcess, NginxStartError, startNginx } from './nginx-process.js';
 import { defaultNginxProfile, resolveNginxProfile } from './nginx-profile.js';
 
@@ -41,8 +44,9 @@ export async function startNginxTarget(options: NginxTargetOptions = {}): Promis
   const prefix = mkdtempSync(join(tmpdir(), 'gateproof-nginx-'));
   mkdirSync(join(prefix, 'temp'));
   const pageOrigins: PageOrigin[] = [];
+  let issuer: Issuer | undefined;
   const cleanUp = async () => {
-    await Promise.all([probe.close(), ...pageOrigins.map((p) => p.close())]);
+    await Promise.all([probe.close(), ...pageOrigins.map((p) => p.close()), issuer?.close()]);
     rmSync(prefix, { recursive: true, force: true });
   };
   try {
@@ -52,11 +56,14 @@ export async function startNginxTarget(options: NginxTargetOptions = {}): Promis
       pageOrigins.push(await startPageOrigin({ host: HOST }), await startPageOrigin({ host: HOST }));
     }
     const [allowed, disallowed] = pageOrigins;
+    const jwt = install.modules.js && wants(base, 'jwt') ? await builtinIssuer(base) : undefined;
+    issuer = jwt?.issuer;
     let profile = resolveNginxProfile(base, {
       baseUrl: base.baseUrl,
       probeUrl: probe.url,
       install,
       ...(allowed && disallowed ? { pages: { allowed: allowed.origin, disallowed: disallowed.origin } } : {}),
+      ...(jwt ? { jwt: jwt.profile } : {}),
     });
     const plansCreatedAt = Date.now() / 1000;
     for (let attempt = 1; ; attempt++) {
@@ -115,7 +122,43 @@ function launch(
   });
   // The config holds the API keys.
   writeFileSync(configFile, config, { mode: 0o600 });
+  if (profile.features.includes('jwt') && profile.jwt) {
+    writeFileSync(join(prefix, JWT_MODULE_FILE), jwtModule(profile.jwt), { mode: 0o600 });
+  }
   return startNginx({ binary, prefix, configFile, errorLog: join(prefix, 'error.log'), port });
+}
+
+function wants(profile: Profile, feature: Profile['features'][number]): boolean {
+  return profile.features.length === 0 || profile.features.includes(feature);
+}
+
+/**
+ * gateproof's own OIDC issuer, which nginx's JWT authorizer trusts, with its mint API so the
+ * suites can have tokens signed without ever holding its keys.
+ */
+async function builtinIssuer(
+  base: Profile,
+): Promise<{ issuer: Issuer; profile: NonNullable<Profile['jwt']> }> {
+  const jwt = base.jwt ?? defaultNginxProfile().jwt!;
+  if (jwt.issuer !== 'builtin') {
+    throw new UsageError('jwt.issuer: an nginx target trusts gateproof\'s built-in issuer only ("builtin")');
+  }
+  const secret = randomBytes(32).toString('base64url');
+  const issuer = await startIssuer({
+    host: HOST,
+    audience: jwt.audience,
+    ...(jwt.scopes.length ? { scope: jwt.scopes.join(' ') } : {}),
+    mintSecret: secret,
+  });
+  return {
+    issuer,
+    profile: {
+      issuer: issuer.issuerUrl,
+      audience: jwt.audience,
+      scopes: jwt.scopes,
+      mint: { url: issuer.issuerUrl, secret },
+    },
+  };
 }
 
 /** A profile's baseUrl says where nginx listens: loopback only, port 0 for a free one. */
