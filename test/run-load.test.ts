@@ -8,19 +8,10 @@ import { chromium } from '@playwright/test';
 import { throttleSteady } from '../scenarios/throttle-steady.js';
 import type { Results } from '../src/results/model.js';
 import { validateResults } from '../src/results/validate.js';
+import { BROWSER_ARGS } from '../src/run/browser-executable.js';
 import { gateproof } from './helpers/cli.js';
 
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-};
+const CHROMIUM = { executablePath: '/usr/bin/chromium', args: BROWSER_ARGS };
 
 test('gateproof run with a scenario writes a scenario section that validates, and index.html charts it in Chromium', async () => {
   const out = mkdtempSync(join(tmpdir(), 'gp-run-load-'));
