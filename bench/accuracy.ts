@@ -61,8 +61,8 @@ export async function memoryGrowth(
     resolveRequest: () => spec,
     limits: { maxDurationS: seconds + 10, maxRequests: rate * seconds * 2 },
     onProgress: (p) => {
-      if (p.elapsedS === 10) at10sMb = mb();
-      if (p.elapsedS === seconds) atEndMb = mb();
+      if (p.elapsedS <= 10) at10sMb = mb();
+      atEndMb = mb();
     },
   });
   return { at10sMb, atEndMb };
