@@ -45,9 +45,13 @@ export async function startNginxTarget(options: NginxTargetOptions = {}): Promis
   mkdirSync(join(prefix, 'temp'));
   const pageOrigins: PageOrigin[] = [];
   let issuer: Issuer | undefined;
+  // The prefix holds the keys in nginx.conf: gone on close, and on an abrupt exit too.
+  const removePrefix = () => rmSync(prefix, { recursive: true, force: true });
+  process.once('exit', removePrefix);
   const cleanUp = async () => {
     await Promise.all([probe.close(), ...pageOrigins.map((p) => p.close()), issuer?.close()]);
-    rmSync(prefix, { recursive: true, force: true });
+    process.off('exit', removePrefix);
+    removePrefix();
   };
   try {
     // The browser CORS cases load pages from two loopback origins, one allowed and one not: served
