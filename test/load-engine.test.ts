@@ -286,6 +286,9 @@ describe('load engine', () => {
       assert.ok(result.histograms[name], `histogram ${name}`);
     }
     assert.equal(result.byTag['tag:hit']?.byStatus['200'], result.byTag['path:hit']?.byStatus['200']);
+    assert.equal(result.byTag['path:hit']?.failed, 0);
+    const tagged = result.timeseries.reduce((sum, p) => sum + (p.tags?.hit ?? 0) + (p.tags?.miss ?? 0), 0);
+    assert.equal(tagged, result.totals.responses, 'every classified response is in the per-second tags');
     assert.ok(Math.abs((result.stats['tag:hit']?.count ?? 0) - 200) <= 4);
     const perSecond = result.timeseries.filter((p) => p.t < 2).map((p) => p.sent);
     assert.equal(perSecond.length, 2);
@@ -412,8 +415,9 @@ describe('load engine', () => {
 
   test('unexpected statuses count as failed, expectedStatuses included', async () => {
     const s = scenario({ executor: 'constant-vus', vus: 2, duration: '200ms' });
-    const plain = await run(s, '/status/429');
+    const plain = await run({ ...s, requests: [{ route: 'open', tags: { key: 'a' } }] }, '/status/429');
     assert.equal(plain.totals.failed, plain.totals.requests);
+    assert.equal(plain.byTag['key:a']?.failed, plain.totals.requests, 'failed per tag group too');
     assert.ok(plain.histograms['status:429'] && plain.histograms['status:4xx']);
     const expected = await run(
       { ...s, expectedStatuses: { min: 200, max: 399, extra: [429] } },
