@@ -41,6 +41,10 @@ export async function startReferenceStackInWorker(options: WorkerStackOptions = 
     await worker.terminate();
     throw err;
   });
+  // Once running, a crash of the thread must not take the run down: requests to it then fail, and say so.
+  worker.on('error', (err) =>
+    process.stderr.write(`gateproof: the reference stack's thread failed: ${err.message}\n`),
+  );
   let closing: Promise<void> | undefined;
   return {
     profile,
