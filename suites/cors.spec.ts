@@ -111,11 +111,7 @@ test.describe('cors', () => {
     async ({ client, target, nonce }) => {
       const cors = corsOf(target);
       const origin = exactOrigin(cors);
-      expectGranted(
-        await preflight(client, target.routes.open, nonce, origin, askedMethod(cors)),
-        origin,
-        cors,
-      );
+      expectGranted(await preflight(client, target.routes.open, nonce, origin, askedMethod(cors)), origin);
     },
   );
 
@@ -128,7 +124,7 @@ test.describe('cors', () => {
       const cors = corsOf(target);
       const method = askedMethod(cors);
       const res = await preflight(client, target.routes.open, nonce, exactOrigin(cors), method);
-      expectListed(res, 'access-control-allow-methods', method, cors);
+      expectListed(res, 'access-control-allow-methods', method);
     },
   );
 
@@ -148,7 +144,7 @@ test.describe('cors', () => {
         askedMethod(cors),
         header,
       );
-      expectListed(res, 'access-control-allow-headers', header, cors);
+      expectListed(res, 'access-control-allow-headers', header);
     },
   );
 
@@ -241,7 +237,7 @@ test.describe('cors', () => {
           askedHeader(cors),
         );
         expect([200, 204], `status ${res.status}`).toContain(res.status);
-        expectGranted(res, origin, cors);
+        expectGranted(res, origin);
         await expectNotReached(probe, nonce);
       },
     );
@@ -337,7 +333,7 @@ test.describe('cors', () => {
       const origin = exactOrigin(cors);
       const res = await client.get('/open', { query: { gpn: nonce }, headers: { origin } });
       expect(res.status).toBe(200);
-      expectGranted(res, origin, cors);
+      expectGranted(res, origin);
     },
   );
 
@@ -353,8 +349,7 @@ test.describe('cors', () => {
         query: { gpn: nonce },
         headers: { origin: exactOrigin(cors) },
       });
-      for (const header of cors.exposeHeaders)
-        expectListed(res, 'access-control-expose-headers', header, cors);
+      for (const header of cors.exposeHeaders) expectListed(res, 'access-control-expose-headers', header);
     },
   );
 
@@ -410,7 +405,7 @@ test.describe('cors', () => {
     async ({ client, target, nonce }) => {
       const cors = corsOf(target);
       const origin = wildcardPattern(cors).replace('*', `gp${randomBytes(3).toString('hex')}`);
-      expectGranted(await client.get('/open', { query: { gpn: nonce }, headers: { origin } }), origin, cors);
+      expectGranted(await client.get('/open', { query: { gpn: nonce }, headers: { origin } }), origin);
     },
   );
 
@@ -440,7 +435,7 @@ test.describe('cors', () => {
       const origin = exactOrigin(cors);
       const res = await client.get('/keyed', { query: { gpn: nonce }, headers: { origin } });
       expectRefused(res, REJECT.forbidden, strict);
-      expectGranted(res, origin, cors);
+      expectGranted(res, origin);
     },
   );
 
@@ -466,7 +461,7 @@ test.describe('cors', () => {
         headers: { 'x-api-key': key, origin },
       });
       expect(res.status, 'the quota is used up').toBe(429);
-      expectGranted(res, origin, cors);
+      expectGranted(res, origin);
     },
   );
 });

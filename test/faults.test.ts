@@ -28,7 +28,10 @@ async function run(
   args: string[] = [],
 ): Promise<{ code: number | null; results: Results; log: string }> {
   const out = mkdtempSync(join(tmpdir(), 'gp-fault-'));
-  const result = await gateproof(['run', '--suites', suites.join(','), '--no-load', '--out', out, ...args]);
+  // Playwright restarts its worker after every failed case, so a fault that breaks many cases runs long.
+  const result = await gateproof(['run', '--suites', suites.join(','), '--no-load', '--out', out, ...args], {
+    timeoutMs: 300_000,
+  });
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
   return { code: result.code, results, log: result.stdout + result.stderr };
 }
@@ -56,7 +59,9 @@ for (const fault of FAULTS.filter((f) => suitesOf(f).length > 0)) {
       .sort();
     const expected = fault.breaks.filter((id) => suites.includes(suiteOf(id))).sort();
     assert.deepEqual(failed, expected, log.slice(-2000));
-    assert.equal(code, 1);
+    // Only a broken core case fails the run; a fault caught by `check` cases alone exits 0.
+    const core = expected.some((id) => clean.cases.find((c) => c.id === id)?.level === 'core');
+    assert.equal(code, core ? 1 : 0);
     assert.equal(results.run.fault, fault.name);
   });
 }

@@ -43,6 +43,7 @@ export class CorsPolicy {
       if (config.maxAge !== undefined && fault !== 'cors-max-age-missing') {
         out['access-control-max-age'] = String(config.maxAge);
       }
+      if (fault === 'cors-preflight-no-allow-origin') delete out['access-control-allow-origin'];
     }
     return { status, headers: out, body: '' };
   }

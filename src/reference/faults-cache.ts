@@ -14,8 +14,9 @@ export const CACHE_FAULTS = [
   },
   {
     name: 'cache-key-ignores-param',
-    description: 'the declared cache-key parameters are left out of the key, so every value shares one entry',
-    breaks: ['cache.key.declared-splits'],
+    description:
+      'the declared cache-key parameters are left out of the key, so every request of a method shares one entry (and a later case never sees its own 500 or 1 MiB answer)',
+    breaks: ['cache.key.declared-splits', 'cache.size.over-1mib', 'cache.errors.not-cached'],
   },
   {
     name: 'cache-key-whole-query',
@@ -24,8 +25,9 @@ export const CACHE_FAULTS = [
   },
   {
     name: 'cache-key-includes-authorization',
-    description: 'the Authorization header is part of every cache key, though it is not declared',
-    breaks: ['cache.key.shared-across-callers'],
+    description:
+      'the Authorization header is part of every cache key, though it is not declared (so a signed invalidation refreshes an entry no one else reads)',
+    breaks: ['cache.key.shared-across-callers', 'cache.invalidation.authorized-updates'],
   },
   {
     name: 'cache-ttl-ignored',
@@ -33,9 +35,9 @@ export const CACHE_FAULTS = [
     breaks: ['cache.ttl.expires'],
   },
   {
-    name: 'cache-ttl-milliseconds',
-    description: 'the TTL is read as milliseconds, so entries expire almost at once',
-    breaks: ['cache.hit.within-ttl', 'cache.ttl.per-method'],
+    name: 'cache-ttl-one-second',
+    description: 'every entry lives at most one second, whatever its TTL',
+    breaks: ['cache.hit.within-ttl', 'cache.ttl.expires', 'cache.ttl.per-method'],
   },
   {
     name: 'cache-method-ttl-stage-wide',

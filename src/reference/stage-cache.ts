@@ -107,7 +107,7 @@ export class StageCache {
       if (this.bytes + bytes <= this.config.maxBytes) break;
       this.remove(oldest, entry);
     }
-    const ttlMs = fault === 'cache-ttl-milliseconds' ? ttlSeconds : ttlSeconds * 1000;
+    const ttlMs = fault === 'cache-ttl-one-second' ? Math.min(ttlSeconds * 1000, 1000) : ttlSeconds * 1000;
     const expiresAt = fault === 'cache-ttl-ignored' ? Number.POSITIVE_INFINITY : now + ttlMs;
     this.entries.set(key, { status: reply.status, headers: { ...reply.headers }, body, expiresAt, bytes });
     this.bytes += bytes;

@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { chromium } from '@playwright/test';
 
-/** Names a user sets to choose the browser the CORS cases run in. */
+/** The variable a user sets to choose the browser the CORS cases run in. */
 export const BROWSER_ENV = 'GATEPROOF_BROWSER';
 
 /** System Chromium by the names distributions give it, looked up on PATH. */
