@@ -44,9 +44,9 @@ export const JWT_GATEWAY_FAULTS = [
     breaks: ['jwt.accept.after-attacks', 'jwt.rotation.new-key-accepted'],
   },
   {
-    name: 'jwt-no-size-limit',
+    name: 'jwt-oversized-token-crash',
     description:
-      'neither the request headers nor the token have a size limit: a 64 KB token is verified and accepted',
+      'the header limit is lifted and a token too large for the verifier crashes it: 500 instead of a 4xx',
     breaks: ['jwt.attack.oversized'],
   },
   {

@@ -89,8 +89,8 @@ export function iamAuthorizer(setup: AuthorizerSetup): Authorizer {
     if (!verdict.ok) {
       const { type } = verdict;
       if (fault === 'sigv4-anonymous-allowed' && type === 'MISSING_AUTHENTICATION_TOKEN') return undefined;
-      if (fault === 'sigv4-unknown-key-fails-open' && !credentials.has(claimedAccessKey(ctx)))
-        return undefined;
+      const lookupFailed = type === 'UNRECOGNIZED_CLIENT' && !credentials.has(claimedAccessKey(ctx));
+      if (fault === 'sigv4-unknown-key-fails-open' && lookupFailed) return undefined;
       if (fault === 'sigv4-incomplete-as-missing-token' && type === 'INCOMPLETE_SIGNATURE') {
         return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
       }

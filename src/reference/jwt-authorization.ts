@@ -1,7 +1,8 @@
 import { UsageError } from '../usage-error.js';
 import { type Authorizer, type AuthorizerSetup, refusalReply, withStageVariables } from './authorizers.js';
 import type { FaultName } from './faults.js';
-import { createJwtAuthorizer, JWT_FAULTS, type JwtFaultName } from './jwt-authorizer.js';
+import { gatewayResponse } from './gateway-responses.js';
+import { createJwtAuthorizer, JWT_FAULTS, type JwtFaultName, MAX_TOKEN_LENGTH } from './jwt-authorizer.js';
 import type { RequestContext } from './pipeline.js';
 
 /**
@@ -51,7 +52,6 @@ export function jwtAuthorizer(setup: AuthorizerSetup): Authorizer {
     issuer: fault === 'jwt-issuer-trailing-slash' ? `${issuer}/` : issuer,
     audience: audience as string[],
     variant: authorization.type === 'COGNITO_USER_POOLS' ? 'cognito' : 'http',
-    ...(fault === 'jwt-no-size-limit' && { maxTokenLength: Number.POSITIVE_INFINITY }),
     now: () => clock.now(),
     jwks: {
       refetchCooldownMs:
@@ -64,6 +64,9 @@ export function jwtAuthorizer(setup: AuthorizerSetup): Authorizer {
   return async (ctx: RequestContext) => {
     const token = ctx.headers[header];
     if (token === undefined && fault === 'jwt-optional') return undefined;
+    if (fault === 'jwt-oversized-token-crash' && String(token).length > MAX_TOKEN_LENGTH) {
+      return gatewayResponse('API_CONFIGURATION_ERROR');
+    }
     const locked = (failures.get(ctx.sourceIp)?.lockedUntil ?? 0) > clock.now();
     const outcome =
       locked || (fault === 'jwt-bearer-required' && !/^bearer /i.test(String(token ?? '')))

@@ -70,7 +70,11 @@ export const LAMBDA_AUTHORIZER_FAULTS = [
   {
     name: 'authorizer-deny-ignored',
     description: "the policy's effect is not read: a Deny statement admits the caller like an Allow",
-    breaks: ['authorizer.reject.deny', 'authorizer.response.deny-body'],
+    breaks: [
+      'authorizer.reject.deny',
+      'authorizer.response.deny-body',
+      'authorizer.cache.no-leak-across-identities',
+    ],
   },
   {
     name: 'authorizer-unauthorized-500',

@@ -34,7 +34,7 @@ export async function startReferenceGateway(
   const gw = createRuntime(parseGatewayConfig(config), options.clock ?? systemClock, fault);
   const run = compose(buildPipeline(gw));
   // Node's own header limit (16 KB) stands for API Gateway's; only a fault lifts it.
-  const limits = fault === 'jwt-no-size-limit' ? { maxHeaderSize: 1024 * 1024 } : {};
+  const limits = fault === 'jwt-oversized-token-crash' ? { maxHeaderSize: 1024 * 1024 } : {};
   const server = createServer(limits, (req, res) => handle(req, res, run, fault));
   const host = options.host ?? '127.0.0.1';
   try {
