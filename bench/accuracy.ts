@@ -1,7 +1,13 @@
 import { runLoad } from '../src/load/engine.js';
 
+/** Requests in flight at most: room for a 100 ms stall of the target at 20,000/s without dropping. */
+const SLOTS = 2000;
+const CONNECTIONS = 200;
+
 export interface Accuracy {
   rate: number;
+  connections: number;
+  slots: number;
   /** Requests sent over those the schedule intended (dropped arrivals are the difference). */
   achievedOverIntended: number;
   dropped: number;
@@ -22,16 +28,20 @@ export async function arrivalAccuracy(url: string, rate: number, seconds: number
         executor: 'constant-arrival-rate',
         rate,
         duration: `${seconds}s`,
-        preAllocatedVUs: 200,
-        maxVUs: 200,
+        preAllocatedVUs: CONNECTIONS,
+        maxVUs: SLOTS,
       },
       requests: [{ route: 'open' }],
     },
     resolveRequest: () => spec,
     limits: { maxDurationS: seconds + 10, maxRequests: rate * seconds * 2 },
+    // As the scenario runner does: preAllocatedVUs are the connections, maxVUs the requests in flight.
+    connections: CONNECTIONS,
   });
   return {
     rate,
+    connections: CONNECTIONS,
+    slots: SLOTS,
     achievedOverIntended: Number((result.totals.sent / result.totals.intended).toFixed(5)),
     dropped: result.totals.dropped,
     lagP50Us: result.stats.lag?.p50 ?? 0,
