@@ -3,6 +3,9 @@ import { runGateproof } from '../run/run-gateproof.js';
 import { commandLine, interruptSignal, list } from './options.js';
 import { reportOutcome } from './outcome.js';
 
+/** Seconds of offered load per scenario in `gateproof run`. */
+const RUN_SCENARIO_SECONDS = 3;
+
 export function runCommand(): Command {
   return new Command('run')
     .description('run the conformance suites (and load scenarios) against a target and write the reports')
@@ -40,6 +43,8 @@ export function runCommand(): Command {
           ...(opts.suites ? { suites: opts.suites } : {}),
           ...(opts.scenarios ? { scenarios: opts.scenarios } : {}),
           load: opts.load,
+          // The load part of `run` is a smoke check beside the suites; `gateproof load` runs full length.
+          scenarioSeconds: RUN_SCENARIO_SECONDS,
           ...(opts.profile ? { profile: opts.profile } : {}),
           ...(opts.out ? { out: opts.out } : {}),
           ...(opts.fault ? { fault: opts.fault } : {}),

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shortenScenario } from '../load/shorten-scenario.js';
 import { collectResults } from '../results/collect.js';
 import { EventWriter, readEvents } from '../results/events.js';
 import type { Results } from '../results/model.js';
@@ -18,6 +19,8 @@ export interface RunOptions {
   suites?: string[];
   /** Load scenarios to run after the suites (default: all); `load: false` runs none. */
   scenarios?: string[];
+  /** Cut each scenario to this many seconds of offered load (`run`); full length when absent (`load`). */
+  scenarioSeconds?: number;
   load?: boolean;
   profile?: 'aws' | 'generic';
   out?: string;
@@ -44,7 +47,10 @@ export function newRunId(now = new Date()): string {
  */
 export async function runGateproof(options: RunOptions): Promise<{ results: Results; outDir: string }> {
   const suites = selectSuites(options.suites);
-  const scenarios = options.load === false ? [] : selectScenarios(options.scenarios);
+  const seconds = options.scenarioSeconds;
+  const scenarios = (options.load === false ? [] : selectScenarios(options.scenarios)).map((s) =>
+    seconds === undefined ? s : shortenScenario(s, seconds),
+  );
   const runId = newRunId();
   const outDir = resolve(options.out ?? join('reports', runId));
   mkdirSync(outDir, { recursive: true });
