@@ -10,7 +10,13 @@ import { TypedClient } from '../src/contract/typed-client.js';
 import { ProbeClient } from '../src/probe/probe-client.js';
 import type { Evidence } from '../src/results/model.js';
 import { createRedactor, redactEvidence } from '../src/results/redact.js';
-import { CASE_ANNOTATION, type CaseMeta, EVIDENCE_ATTACHMENT, SetupFailure } from '../src/run/case-meta.js';
+import {
+  CASE_ANNOTATION,
+  CASE_FAILURE,
+  type CaseMeta,
+  EVIDENCE_ATTACHMENT,
+  SetupFailure,
+} from '../src/run/case-meta.js';
 import { ENV } from '../src/run/run-env.js';
 import type { Feature, Profile } from '../src/target/profile-schema.js';
 import { readResolvedTarget } from '../src/target/resolved-target.js';
@@ -167,10 +173,18 @@ export function gateCase(meta: CaseInput, body: CaseBody): void {
     ) => {
       const missing = full.features.filter((f) => !target.features.includes(f));
       test.skip(missing.length > 0, `feature not claimed by the target: ${missing.join(', ')}`);
-      await body(
-        { target, freshKeys, browserHost, evidence, client, keys, probe, nonce, strict, browserPage },
-        testInfo,
-      );
+      try {
+        await body(
+          { target, freshKeys, browserHost, evidence, client, keys, probe, nonce, strict, browserPage },
+          testInfo,
+        );
+      } catch (err) {
+        // Under `gateproof run` a failure is recorded rather than thrown: Playwright restarts the
+        // worker (and relaunches the browser) after every thrown failure, which made a run under a
+        // fault many times slower than a clean one. Outside gateproof, failures throw as usual.
+        if (testInfo.expectedStatus === 'skipped' || !process.env[ENV.eventsFile]) throw err;
+        testInfo.annotations.push({ type: CASE_FAILURE, description: (err as Error).message ?? String(err) });
+      }
     },
   );
 }

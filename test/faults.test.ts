@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { before, describe, it, test } from 'node:test';
 import { FAULTS as CATALOG, type Fault } from '../src/reference/faults.js';
 import type { Results } from '../src/results/model.js';
 import { availableSuites } from '../src/run/run-suites.js';
@@ -28,7 +28,6 @@ async function run(
   args: string[] = [],
 ): Promise<{ code: number | null; results: Results; log: string }> {
   const out = mkdtempSync(join(tmpdir(), 'gp-fault-'));
-  // Playwright restarts its worker after every failed case, so a fault that breaks many cases runs long.
   const result = await gateproof(['run', '--suites', suites.join(','), '--no-load', '--out', out, ...args], {
     timeoutMs: 300_000,
   });
@@ -49,19 +48,22 @@ test('every declared broken case exists, and every case is broken by some fault'
   assert.deepEqual(unbroken, [], 'cases no fault can make fail');
 });
 
-for (const fault of FAULTS.filter((f) => suitesOf(f).length > 0)) {
-  test(`--fault ${fault.name} fails exactly ${fault.breaks.join(', ')}`, async () => {
-    const suites = suitesOf(fault);
-    const { code, results, log } = await run(suites, ['--fault', fault.name]);
-    const failed = results.cases
-      .filter((c) => FAILED.has(c.status))
-      .map((c) => c.id)
-      .sort();
-    const expected = fault.breaks.filter((id) => suites.includes(suiteOf(id))).sort();
-    assert.deepEqual(failed, expected, log.slice(-2000));
-    // Only a broken core case fails the run; a fault caught by `check` cases alone exits 0.
-    const core = expected.some((id) => clean.cases.find((c) => c.id === id)?.level === 'core');
-    assert.equal(code, core ? 1 : 0);
-    assert.equal(results.run.fault, fault.name);
-  });
-}
+// A fault run mostly waits on the gateway and the browser, so two at a time use the machine better.
+describe('each fault', { concurrency: 2 }, () => {
+  for (const fault of FAULTS.filter((f) => suitesOf(f).length > 0)) {
+    it(`--fault ${fault.name} fails exactly ${fault.breaks.join(', ')}`, async () => {
+      const suites = suitesOf(fault);
+      const { code, results, log } = await run(suites, ['--fault', fault.name]);
+      const failed = results.cases
+        .filter((c) => FAILED.has(c.status))
+        .map((c) => c.id)
+        .sort();
+      const expected = fault.breaks.filter((id) => suites.includes(suiteOf(id))).sort();
+      assert.deepEqual(failed, expected, log.slice(-2000));
+      // Only a broken core case fails the run; a fault caught by `check` cases alone exits 0.
+      const core = expected.some((id) => clean.cases.find((c) => c.id === id)?.level === 'core');
+      assert.equal(code, core ? 1 : 0);
+      assert.equal(results.run.fault, fault.name);
+    });
+  }
+});

@@ -16,6 +16,8 @@ export interface CaseMeta {
 
 export const CASE_ANNOTATION = 'gateproof-case';
 export const EVIDENCE_ATTACHMENT = 'gateproof-evidence';
+/** A case's failure recorded by gateCase instead of thrown (see suites/fixtures.ts). */
+export const CASE_FAILURE = 'gateproof-failure';
 
 /** Markers in an error message that say whose fault a failure is. */
 export const SETUP_FAIL = '[setup_fail]';

@@ -2,7 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import { EventWriter } from '../results/events.js';
 import type { CaseResult, Evidence } from '../results/model.js';
-import { CASE_ANNOTATION, type CaseMeta, EVIDENCE_ATTACHMENT } from './case-meta.js';
+import { CASE_ANNOTATION, CASE_FAILURE, type CaseMeta, EVIDENCE_ATTACHMENT } from './case-meta.js';
 import { caseStatus } from './case-status.js';
 import { ENV } from './run-env.js';
 
@@ -21,16 +21,27 @@ export default class GateproofReporter implements Reporter {
   }
 
   printsToStdio(): boolean {
-    return false;
+    return true;
+  }
+
+  onBegin(_config: unknown, suite: { allTests(): TestCase[] }): void {
+    process.stdout.write(`gateproof: ${suite.allTests().length} cases\n`);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
     // A retried test reports each attempt; only the last one is the case's result.
     if (result.status !== 'passed' && result.status !== 'skipped' && result.retry < test.retries) return;
     const meta = caseMeta(test);
-    const message = result.errors.map((e) => caseMessage(e.message ?? e.value ?? '')).find(Boolean);
-    const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
-    const status = caseStatus(result.status, meta.level, message);
+    const annotations = [...(result.annotations ?? []), ...test.annotations];
+    const recorded = annotations.find((a) => a.type === CASE_FAILURE)?.description;
+    const outcome = recorded !== undefined && result.status === 'passed' ? 'failed' : result.status;
+    const errors = [
+      ...(recorded === undefined ? [] : [recorded]),
+      ...result.errors.map((e) => e.message ?? e.value ?? ''),
+    ];
+    const message = errors.map(caseMessage).find(Boolean);
+    const skipReason = annotations.find((a) => a.type === 'skip')?.description;
+    const status = caseStatus(outcome, meta.level, message);
     const entry: CaseResult = {
       id: meta.id,
       suite: meta.id.split('.')[0] ?? 'custom',
@@ -45,8 +56,19 @@ export default class GateproofReporter implements Reporter {
       refs: meta.refs,
     };
     this.#events.write({ type: 'case', case: entry });
+    const why = entry.message ? `  ${entry.message}` : '';
+    process.stdout.write(`${MARK[status]} ${status.padEnd(13)} ${entry.id}${status === 'pass' ? '' : why}\n`);
   }
 }
+
+const MARK: Record<CaseResult['status'], string> = {
+  pass: '✓',
+  fail: '✗',
+  optional_fail: '~',
+  skip: '-',
+  setup_fail: '!',
+  harness_fail: '!',
+};
 
 function caseMeta(test: TestCase): CaseMeta {
   const annotation = test.annotations.find((a) => a.type === CASE_ANNOTATION);

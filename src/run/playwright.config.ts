@@ -18,6 +18,6 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   outputDir: `${outDir}/test-artifacts`,
-  reporter: [[fileURLToPath(new URL('./playwright-reporter.js', import.meta.url))], ['line']],
+  reporter: [[fileURLToPath(new URL('./playwright-reporter.js', import.meta.url))]],
   use: { trace: 'off' },
 });
