@@ -15,10 +15,10 @@ export const options: Options = {
   scenarios: {
     'throttle-burst': fitToPlan({
       executor: 'ramping-arrival-rate',
-      startRate: 1000,
+      startRate: 600,
       timeUnit: '1s',
       stages: [
-        { target: 1000, duration: '500ms' },
+        { target: 600, duration: '500ms' },
         { target: 400, duration: '1ms' },
         { target: 400, duration: '9499ms' },
       ],
