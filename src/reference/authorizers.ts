@@ -43,7 +43,6 @@ const AUTHORIZERS: Record<Exclude<AuthorizationType, 'NONE'>, (setup: Authorizer
 export interface StageAuthorizers {
   /** By security scheme name: one authorizer, with its caches, serves every method naming it. */
   byScheme: ReadonlyMap<string, Authorizer>;
-  functions: AuthorizerSetup['functions'];
 }
 
 export function createAuthorizers(
@@ -71,7 +70,7 @@ export function createAuthorizers(
       AUTHORIZERS[type]({ authorization, config, clock, fault, functions, methodArn: arnOf }),
     );
   }
-  return { byScheme, functions };
+  return { byScheme };
 }
 
 /**

@@ -25,7 +25,7 @@ export interface GatewayRuntime {
   readonly proxy: HttpProxy;
   readonly clock: Clock;
   readonly fault: FaultName | undefined;
-  /** IAM, JWT and Lambda authorizers by security scheme, and the Lambda functions they run. */
+  /** IAM, JWT and Lambda authorizers, by security scheme. */
   readonly authorizers: StageAuthorizers;
   readonly cors: CorsPolicy | undefined;
   /** REST-style CORS: the OPTIONS methods added to each resource, answered by a mock. */

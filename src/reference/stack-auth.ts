@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Issuer, startIssuer } from '../auth/oidc-issuer.js';
+import { startIssuer } from '../auth/oidc-issuer.js';
 import { loadContract } from '../contract/load-contract.js';
 import type { Feature, ProfileInput } from '../target/profile-schema.js';
 import { apiModel } from './api-model.js';
@@ -34,7 +34,6 @@ export interface AuthSetup {
   jwksRefetchCooldownMs: number;
   features: Feature[];
   profile: Pick<ProfileInput, 'sigv4' | 'jwt' | 'authorizer'>;
-  issuer: Issuer;
   close(): Promise<void>;
 }
 
@@ -124,7 +123,6 @@ export async function startAuthSetup(options: AuthSetupOptions): Promise<AuthSet
         invocationKey: 'invocation',
       },
     },
-    issuer,
     close: () => issuer.close(),
   };
 }
