@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { quotaSchema, throttleSchema } from '../reference/config.js';
+
+export type { Quota, Throttle } from '../reference/config.js';
 
 /**
  * The target profile: where a gateway is and what it promises. One schema for every kind of
@@ -29,22 +32,10 @@ const loopbackOrigin = z
     'must be http://127.0.0.1:PORT (a loopback origin)',
   );
 
-const throttle = z.strictObject({
-  rateLimit: z.number().positive(),
-  burstLimit: z.number().int().nonnegative(),
-});
-export type Throttle = z.infer<typeof throttle>;
-
-const quota = z.strictObject({
-  limit: z.number().int().positive(),
-  period: z.enum(['DAY', 'WEEK', 'MONTH']),
-  offset: z.number().int().nonnegative().default(0),
-});
-export type Quota = z.infer<typeof quota>;
-
+/** A usage plan as API Gateway defines it: the reference gateway's own schema, one source. */
 const plan = z.strictObject({
-  throttle: throttle.optional(),
-  quota: quota.optional(),
+  throttle: throttleSchema.optional(),
+  quota: quotaSchema.optional(),
 });
 
 export const profileSchema = z.strictObject({
