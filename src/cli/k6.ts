@@ -7,6 +7,7 @@ import type { Results } from '../results/model.js';
 import { writeRunOutputs } from '../results/write-run.js';
 import { newRunId, TOOL_VERSION } from '../run/run-gateproof.js';
 import { loadProfile } from '../target/load-profile.js';
+import { targetSummary } from '../target/target-summary.js';
 import { UsageError } from '../usage-error.js';
 import { commandLine } from './options.js';
 
@@ -23,16 +24,7 @@ function targetOf(file: string): Results['target'] {
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0] as string);
   }
-  return {
-    name: profile.name,
-    kind: profile.kind,
-    vendor: profile.vendor,
-    version: profile.version,
-    mode: profile.mode,
-    baseUrl: profile.baseUrl,
-    profile: profile.profile,
-    features: { declared: profile.features, detected: [] },
-  };
+  return targetSummary(profile);
 }
 
 function exportCommand(): Command {

@@ -13,9 +13,8 @@ import {
   type Comparison,
 } from './compare-model.js';
 import { COMPARE_STYLES } from './compare-styles.js';
-import { html, jsonScript, type SafeHtml, trusted } from './escape.js';
-import { CSP } from './html.js';
-import { STYLES } from './styles.js';
+import { html, jsonScript, type SafeHtml } from './escape.js';
+import { pageHead } from './page-head.js';
 
 /** Bodies in a matrix cell are cut here: the full exchange is in that run's own index.html. */
 const BODY_LIMIT = 4_000;
@@ -175,14 +174,7 @@ export function renderCompareHtml(runs: readonly CompareInput[], comparison = bu
   const names = comparison.columns.map((c) => c.target.name).join(' vs ');
   const page = html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>gateproof comparison: ${names}</title>
-<style>${trusted(STYLES)}${trusted(COMPARE_STYLES)}</style>
-</head>
+${pageHead(`gateproof comparison: ${names}`, COMPARE_STYLES)}
 <body>
 <header>
 <h1>Comparison <small>${names}</small></h1>

@@ -1,12 +1,11 @@
 import { formatMs } from '../results/format.js';
 import { type Results, STATUSES } from '../results/model.js';
 import { caseTables } from './cases.js';
-import { html, jsonScript, type SafeHtml, trusted } from './escape.js';
+import { html, jsonScript, type SafeHtml } from './escape.js';
+import { pageHead } from './page-head.js';
 import { scenarioArticle } from './scenarios.js';
-import { STYLES } from './styles.js';
 
 /** Nothing may be fetched: no scripts or styles from elsewhere, no fonts, images only as data URLs. */
-export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
 function targetFacts({ target, run }: Results): SafeHtml {
   const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : 'none');
@@ -46,14 +45,7 @@ export function renderIndexHtml(results: Results): string {
   const took = Number.isFinite(elapsed) ? `, took ${formatMs(Math.max(0, elapsed))}` : '';
   const page = html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>gateproof ${verdict}: ${target.name}</title>
-<style>${trusted(STYLES)}</style>
-</head>
+${pageHead(`gateproof ${verdict}: ${target.name}`)}
 <body>
 <header>
 <h1><span class="badge ${verdict}" id="verdict">${verdict.toUpperCase()}</span> ${target.name}</h1>

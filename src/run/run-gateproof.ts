@@ -11,6 +11,7 @@ import { writeRunOutputs } from '../results/write-run.js';
 import { openTarget } from '../target/open-target.js';
 import { writeResolvedTarget } from '../target/resolved-target.js';
 import { secretsOf } from '../target/secrets.js';
+import { targetSummary } from '../target/target-summary.js';
 import { runScenarios, selectScenarios } from './run-scenarios.js';
 import { runSuites, selectSuites } from './run-suites.js';
 
@@ -76,16 +77,7 @@ export async function runGateproof(options: RunOptions): Promise<{ results: Resu
         command: options.command,
         ...(options.fault ? { fault: options.fault } : {}),
       },
-      target: {
-        name: profile.name,
-        kind: profile.kind,
-        vendor: profile.vendor,
-        version: profile.version,
-        mode: profile.mode,
-        baseUrl: profile.baseUrl,
-        profile: profile.profile,
-        features: { declared: profile.features, detected: [] },
-      },
+      target: targetSummary(profile),
     });
     const targetFile = join(privateDir, 'target.json');
     writeResolvedTarget(targetFile, profile);
