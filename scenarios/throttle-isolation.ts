@@ -24,6 +24,8 @@ export const throttleIsolation: Scenario = {
     'http_reqs{status:429}': ['count>0'],
     'http_req_duration{status:429}': ['p(99)<100'],
   },
+  // The key beside the flood asks half the plan's rate: none of it may be refused.
+  checks: { 'throttle.share429{key:isolated}': '<= 0.01' },
   maxRequests: 7000,
   options: { planRate: 200 },
 };

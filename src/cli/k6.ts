@@ -10,6 +10,7 @@ import { loadProfile } from '../target/load-profile.js';
 import { targetSummary } from '../target/target-summary.js';
 import { UsageError } from '../usage-error.js';
 import { commandLine } from './options.js';
+import { EXIT_CODES } from './outcome.js';
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -64,7 +65,7 @@ function ingestCommand(): Command {
       process.stdout.write(
         `gateproof: ${results.scenarios.length} scenario(s), ${verdict}; written to ${resolve(opts.out)}\n`,
       );
-      if (verdict === 'fail') process.exitCode = 1;
+      process.exitCode = EXIT_CODES[verdict];
     });
 }
 

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { runGateproof } from '../run/run-gateproof.js';
 import { commandLine, interruptSignal } from './options.js';
-import { reportOutcome } from './outcome.js';
+import { EXIT_CODES_HELP, reportOutcome } from './outcome.js';
 
 export function loadCommand(): Command {
   return new Command('load')
@@ -14,6 +14,7 @@ export function loadCommand(): Command {
       'reference',
     )
     .option('--out <dir>', 'where to write the run (default: reports/<run-id>)')
+    .addHelpText('after', EXIT_CODES_HELP)
     .action(async (opts: { scenario: string; target: string; out?: string }) => {
       const { results, outDir } = await runGateproof({
         target: opts.target,

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { runGateproof } from '../run/run-gateproof.js';
 import { commandLine, interruptSignal, list } from './options.js';
-import { reportOutcome } from './outcome.js';
+import { EXIT_CODES_HELP, reportOutcome } from './outcome.js';
 
 /** Seconds of offered load per scenario in `gateproof run`. */
 const RUN_SCENARIO_SECONDS = 3;
@@ -24,6 +24,7 @@ export function runCommand(): Command {
       ]),
     )
     .option('--out <dir>', 'where to write the run (default: reports/<run-id>)')
+    .addHelpText('after', EXIT_CODES_HELP)
     .option(
       '--fault <name>',
       'break one promise of the reference gateway on purpose (see `gateproof faults`)',

@@ -106,6 +106,9 @@ export class ThrottleObserver {
       rateError: error(estimate?.rate, declaredRate),
       burstError: error(estimate?.burst, declaredBurst),
       fitWindowS: estimate?.windowS ?? null,
+      // What a bucket of the declared size could never admit in this time is a broken plan, fit or no fit.
+      admitted: this.admitted.reduce((sum, n) => sum + (n ?? 0), 0),
+      offeredS: Number(offeredS.toFixed(3)),
       fitSegments: estimate?.segments ?? null,
       ...note(estimate !== undefined, this.refused.length > 0, stallOf(result)),
       share429: share(refused, result.totals.responses),
