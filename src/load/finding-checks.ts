@@ -135,23 +135,29 @@ function within(
   if (declared === undefined)
     return { ...base, ok: null, note: 'the target declares no value to hold it against' };
   const group = (findings[source.group] ?? {}) as Record<string, unknown>;
-  const over = source.group === 'throttle' ? overAdmitted(group, tolerance) : undefined;
-  if (over) return { ...base, ok: false, note: over };
   const interval = read(findings, source.group, source.interval);
   const trusted = source.trusted === undefined || read(findings, source.group, source.trusted) !== false;
-  const note = typeof group.note === 'string' ? group.note : undefined;
-  if (value === undefined || !Array.isArray(interval) || num(interval[0]) === undefined) {
-    return { ...base, ok: null, note: note ?? 'no value was measured' };
+  const measured = value !== undefined && Array.isArray(interval) && num(interval[0]) !== undefined;
+  if (!measured || !trusted) {
+    // Without a fit to trust, only what no bucket of the declared size could have admitted decides.
+    const over = source.group === 'throttle' ? overAdmitted(group, tolerance) : undefined;
+    if (over) return { ...base, ok: false, note: over };
+    const note = typeof group.note === 'string' ? group.note : undefined;
+    return {
+      ...base,
+      ok: null,
+      note: note ?? (measured ? 'the findings do not trust this value' : 'no value was measured'),
+    };
   }
-  if (!trusted) return { ...base, ok: null, note: note ?? 'the findings do not trust this value' };
-  const lo = (interval[0] as number) * (1 - tolerance);
-  const hi = (num(interval[1]) ?? (interval[0] as number)) * (1 + tolerance);
+  const [from, to] = interval as [number, number | undefined];
+  const lo = from * (1 - tolerance);
+  const hi = (num(to) ?? from) * (1 + tolerance);
   const ok = declared >= lo && declared <= hi;
   return {
     ...base,
     ok,
     ...(!ok && {
-      note: `declared ${declared} lies outside the measured ${interval[0]}..${interval[1]} widened by ${percent}% (${Number(lo.toFixed(2))}..${Number(hi.toFixed(2))})`,
+      note: `declared ${declared} lies outside the measured ${from}..${to ?? from} widened by ${percent}% (${Number(lo.toFixed(2))}..${Number(hi.toFixed(2))})`,
     }),
   };
 }

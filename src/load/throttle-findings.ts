@@ -32,11 +32,10 @@ function stallOf(result: EngineResult): string | undefined {
 
 function note(fitted: boolean, refused: boolean, stall: string | undefined): Record<string, unknown> {
   if (!fitted) {
-    return {
-      note: refused
-        ? 'too few refusals to fit the bucket: run longer or offer more'
-        : 'no request was refused: the offered load never exceeded the limit',
-    };
+    const why = refused
+      ? 'too few refusals to fit the bucket: run longer or offer more'
+      : 'no request was refused: the offered load never exceeded the limit';
+    return { note: stall ? `${why}; the generator or the target stalled (${stall})` : why };
   }
   return stall
     ? {
