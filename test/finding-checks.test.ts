@@ -20,7 +20,7 @@ function throttle(extra: Record<string, unknown>): Record<string, unknown> {
       rateCI: [196, 203],
       burstCI: [95, 106],
       admitted: 700,
-      offeredS: 3,
+      admittedSpanS: 3,
       inferenceTrusted: true,
       ...extra,
     },

@@ -102,17 +102,17 @@ function compare(value: number, op: string, bound: number): boolean {
   }
 }
 
-/** More admitted than a bucket of the declared rate and burst could admit in the offered time, with the tolerance on top. */
+/** More admitted than a bucket of the declared rate and burst could admit in the admissions' span, with the tolerance on top. */
 function overAdmitted(throttle: Record<string, unknown>, tolerance: number): string | undefined {
   const admitted = num(throttle.admitted);
-  const offeredS = num(throttle.offeredS);
+  const spanS = num(throttle.admittedSpanS);
   const rate = num(throttle.declaredRate);
   const burst = num(throttle.declaredBurst);
-  if (admitted === undefined || offeredS === undefined || rate === undefined || burst === undefined)
+  if (admitted === undefined || spanS === undefined || rate === undefined || burst === undefined)
     return undefined;
-  const most = (burst + rate * offeredS) * (1 + tolerance);
+  const most = (burst + rate * spanS) * (1 + tolerance);
   return admitted > most
-    ? `admitted ${admitted} in ${offeredS} s, more than a bucket of rate ${rate} and burst ${burst} allows (${Math.floor(most)} with the tolerance)`
+    ? `admitted ${admitted} in ${spanS} s, more than a bucket of rate ${rate} and burst ${burst} allows (${Math.floor(most)} with the tolerance)`
     : undefined;
 }
 

@@ -24,7 +24,7 @@ const CLOSED_MAX_REQUESTS = 10_000_000;
  * Sent before the timed part (and before its idle spell), on cache keys of their own: neither the
  * engine nor the target then runs cold code, or loads a module, inside the measurement.
  */
-const WARM_UP: Executor = { executor: 'constant-vus', vus: 4, duration: '500ms' };
+const WARM_UP: Executor = { executor: 'constant-vus', vus: 8, duration: '2s' };
 const NO_METRICS: ThresholdMetrics = { histograms: {}, requests: 0, failed: 0, dropped: 0, durationS: 0 };
 
 export interface ScenarioRunOptions {

@@ -57,6 +57,9 @@ export class ThrottleObserver {
   private readonly refused: number[] = [];
   private readonly victim: boolean[];
   private victimAdmitted = 0;
+  /** The admitted requests' span, from the first one's connection to the last one's answer (ms): the gateway decided inside it. */
+  private firstAdmitted = Number.POSITIVE_INFINITY;
+  private lastAdmitted = Number.NEGATIVE_INFINITY;
   private victimRefused = 0;
   private readonly headerNames = new Set<string>();
 
@@ -78,6 +81,10 @@ export class ThrottleObserver {
       if (admitted) this.victimAdmitted++;
       else this.victimRefused++;
       return undefined;
+    }
+    if (admitted) {
+      this.firstAdmitted = Math.min(this.firstAdmitted, meta.connected);
+      this.lastAdmitted = Math.max(this.lastAdmitted, meta.completed);
     }
     const bins = admitted ? this.admitted : this.refused;
     const bin = Math.floor(meta.connected / BIN_MS);
@@ -105,9 +112,13 @@ export class ThrottleObserver {
       rateError: error(estimate?.rate, declaredRate),
       burstError: error(estimate?.burst, declaredBurst),
       fitWindowS: estimate?.windowS ?? null,
-      // What a bucket of the declared size could never admit in this time is a broken plan, fit or no fit.
+      // What a bucket of the declared size could never admit in this span is a broken plan, fit or
+      // no fit: the span runs to the last admitted answer, so a gateway that decided late is not blamed.
       admitted: this.admitted.reduce((sum, n) => sum + (n ?? 0), 0),
-      offeredS: Number(offeredS.toFixed(3)),
+      admittedSpanS:
+        this.lastAdmitted >= this.firstAdmitted
+          ? Number(((this.lastAdmitted - this.firstAdmitted) / 1000).toFixed(3))
+          : null,
       fitSegments: estimate?.segments ?? null,
       ...note(estimate !== undefined, this.refused.length > 0, stallOf(result)),
       share429: share(refused, result.totals.responses),
