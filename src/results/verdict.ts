@@ -61,7 +61,9 @@ export function judgeRun(
   for (const s of scenarios) {
     const verdict = scenarioVerdict(s);
     if (verdict === 'fail') failures.push(failedScenario(s));
-    else if (verdict === 'incomplete') gaps.push(incompleteScenario(s));
+    // A failed scenario's unjudged checks are told too: they were not seen kept either.
+    if (verdict === 'incomplete' || (verdict === 'fail' && s.checks?.some((c) => c.ok === null)))
+      gaps.push(incompleteScenario(s));
     else if (verdict === 'interrupted')
       gaps.push(`scenario ${s.id} was interrupted: its thresholds and checks were not judged`);
   }
