@@ -79,7 +79,7 @@ test('a stalled or unfitted run is never a pass: not judged, unless more was adm
 test('comparisons read numbers and `expected`; a missing value is not judged', () => {
   const findings = {
     cache: { hitRatio: 0.8, expectedHitRatio: 0.9, invalidationsIgnored: 0 },
-    throttle: { isolation: { victimShare429: 0.2 } },
+    throttle: { share429: 0.4, isolation: { victimShare429: 0.2 } },
   };
   const [low, ignored, victim] = evaluateChecks(
     {
@@ -98,6 +98,15 @@ test('comparisons read numbers and `expected`; a missing value is not judged', (
     null,
   );
   assert.deepEqual(evaluateChecks({ 'cache.hitRatio': 'off' }, findings), []);
+  // A flood never refused tested no isolation: not judged, whatever the other key got.
+  const untested = evaluateChecks(
+    { 'throttle.share429{key:isolated}': '<= 0.01' },
+    { throttle: { share429: 0, isolation: { victimShare429: 0 } } },
+  );
+  assert.deepEqual(
+    untested.map((c) => [c.ok, c.note]),
+    [[null, 'the flooding key was never refused: the isolation was not tested']],
+  );
 });
 
 test('a profile overrides a scenario’s checks; unknown scenarios, metrics and expressions are one-line problems', () => {

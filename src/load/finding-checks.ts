@@ -27,6 +27,8 @@ interface MetricSource {
   expected?: string;
   /** The finding that says whether `value` can be trusted. */
   trusted?: string;
+  /** A finding that must be above 0 for the value to mean anything, and what it stands for. */
+  premise?: { path: string; what: string };
 }
 
 const METRICS: Record<string, MetricSource> = {
@@ -45,7 +47,11 @@ const METRICS: Record<string, MetricSource> = {
     trusted: 'inferenceTrusted',
   },
   'throttle.share429': { group: 'throttle', value: 'share429' },
-  'throttle.share429{key:isolated}': { group: 'throttle', value: 'isolation.victimShare429' },
+  'throttle.share429{key:isolated}': {
+    group: 'throttle',
+    value: 'isolation.victimShare429',
+    premise: { path: 'share429', what: 'the flooding key was never refused: the isolation was not tested' },
+  },
   'cache.hitRatio': { group: 'cache', value: 'hitRatio', expected: 'expectedHitRatio' },
   'cache.invalidationVisibleMs': { group: 'cache', value: 'invalidationVisibleMs' },
   'cache.invalidationVisibleMaxMs': { group: 'cache', value: 'invalidationVisibleMaxMs' },
@@ -180,6 +186,14 @@ function comparison(
   const base = { metric, expr, ...(value !== undefined && { value }), ...(bound !== undefined && { bound }) };
   if (bound === undefined) return { ...base, ok: null, note: 'no expected value could be worked out' };
   if (value === undefined) return { ...base, ok: null, note: 'no value was measured' };
+  if (source.premise && !((num(read(findings, source.group, source.premise.path)) ?? 0) > 0)) {
+    const stalled = read(findings, source.group, 'note');
+    return {
+      ...base,
+      ok: null,
+      note: `${source.premise.what}${typeof stalled === 'string' ? `; ${stalled}` : ''}`,
+    };
+  }
   const ok = compare(value, op, bound);
   return { ...base, ok, ...(!ok && { note: `${value} is not ${op} ${bound}` }) };
 }
