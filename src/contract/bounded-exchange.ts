@@ -83,7 +83,7 @@ export async function boundedExchange(url: string, options: BoundedRequest): Pro
 }
 
 async function readBounded(
-  stream: AsyncIterable<Buffer> & { destroy(): void },
+  stream: AsyncIterable<Buffer> & { destroy(): void; on(event: 'error', listener: () => void): unknown },
   progress: { bytes: number },
 ): Promise<BoundedBody> {
   const hash = createHash('sha256');
@@ -102,6 +102,8 @@ async function readBounded(
     }
     if (progress.bytes >= MAX_READ_BYTES) {
       cut = true;
+      // Abandoning the rest is the point: the abort error that follows is not news.
+      stream.on('error', () => {});
       stream.destroy();
       break;
     }

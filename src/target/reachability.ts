@@ -21,6 +21,8 @@ async function answers(what: string, url: string): Promise<void> {
   const signal = AbortSignal.timeout(REACH_TIMEOUT_MS);
   try {
     const res = await request(url, { signal, headersTimeout: REACH_TIMEOUT_MS });
+    // Abandoning the body is expected: its abort error is not news.
+    res.body.on('error', () => {});
     res.body.destroy();
   } catch (err) {
     const reason = signal.aborted
