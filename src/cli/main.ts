@@ -11,6 +11,9 @@ import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 
+/** A message may quote a URL or a header from the profile: credentials in it never reach the console. */
+const redact = createRedactor([]);
+
 const program = new Command('gateproof')
   .description('Proves an API gateway does what its configuration promises, and measures it under load.')
   .version(TOOL_VERSION)
@@ -36,9 +39,6 @@ try {
 } catch (err) {
   process.exitCode = exitCodeFor(err);
 }
-
-/** A message may quote a URL or a header from the profile: credentials in it never reach the console. */
-const redact = createRedactor([]);
 
 /** Bad input is one line and exit code 2; anything else is a gateproof bug, still one line. */
 function exitCodeFor(err: unknown): number {

@@ -74,7 +74,7 @@ export const profileSchema = z.strictObject({
   profile: z.enum(['aws', 'generic']).default('generic'),
   features: list(z.enum(FEATURES)).default([]),
   /** Per-request timeout: a gateway that hangs must not hang the run. */
-  timeoutMs: z.number().int().positive().default(10_000),
+  timeoutMs: z.number().int().positive().max(600_000).default(10_000),
   /** Routes that play each role, relative to the stage. */
   routes: z
     .strictObject({
