@@ -8,7 +8,7 @@ import { EventWriter, readEvents } from '../results/events.js';
 import type { Results } from '../results/model.js';
 import { writeRunOutputs } from '../results/write-run.js';
 import { openTarget } from '../target/open-target.js';
-import { makePrivateDir } from '../target/private-dir.js';
+import { makePrivateDir, sweepStalePrivateDirs } from '../target/private-dir.js';
 import { serveResolvedTarget } from '../target/resolved-target.js';
 import { secretsOf } from '../target/secrets.js';
 import { targetSummary } from '../target/target-summary.js';
@@ -55,6 +55,8 @@ export function newRunId(now = new Date()): string {
  * written, and the run is marked interrupted.
  */
 export async function runGateproof(options: RunOptions): Promise<{ results: Results; outDir: string }> {
+  // What a run killed without a chance to clean up left behind goes first, whatever this run does.
+  sweepStalePrivateDirs();
   const suites = selectSuites(options.suites);
   const seconds = options.scenarioSeconds;
   const scenarios = (options.load === false ? [] : selectScenarios(options.scenarios)).map((s) =>
