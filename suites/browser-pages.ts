@@ -154,7 +154,10 @@ export class GatePage {
       throw new Error(`the gateway did not answer the page within ${this.timeoutMs} ms: ${url}`);
     }
     if (outcome.verdict === 'blocked') await this.awaitConsole(first);
-    const { bytes, redirected, ...seen } = outcome as typeof outcome & { bytes?: number; redirected?: string };
+    const { bytes, redirected, ...seen } = outcome as typeof outcome & {
+      bytes?: number;
+      redirected?: string;
+    };
     const result: BrowserFetch = { ...seen, console: this.lines.slice(first) };
     this.record({
       request: { method: init.method ?? 'GET', url, headers: init.headers ?? {} },
