@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { MAX_READ_BYTES } from '../src/contract/bounded-exchange.js';
 import { type PageOrigin, servesGateproofPage, startPageOrigin } from '../src/probe/page-origin.js';
 import type { Evidence } from '../src/results/model.js';
 import { BROWSER_ARGS, findBrowser } from '../src/run/browser-executable.js';
@@ -118,26 +119,46 @@ export class GatePage {
     const first = this.lines.length;
     const started = performance.now();
     const outcome = await this.page.evaluate(
-      async ({ url, init, timeoutMs }) => {
+      async ({ url, init, timeoutMs, keep, cap }) => {
         try {
+          // The deadline covers the body too: fetch's signal aborts a body still being read.
           const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
           const headers: Record<string, string> = {};
           res.headers.forEach((value, name) => {
             headers[name] = value;
           });
-          return { verdict: 'allowed' as const, status: res.status, headers, body: await res.text() };
+          // Only the first bytes cross back to gateproof, and reading stops at the cap: a gateway's
+          // body of any size costs neither process its size in memory.
+          const reader = res.body?.getReader();
+          const kept: number[] = [];
+          let bytes = 0;
+          for (let part = await reader?.read(); part && !part.done; part = await reader?.read()) {
+            bytes += part.value.length;
+            for (const byte of part.value.subarray(0, Math.max(0, keep - kept.length))) kept.push(byte);
+            if (bytes >= cap) {
+              await reader?.cancel();
+              break;
+            }
+          }
+          const body = new TextDecoder().decode(new Uint8Array(kept));
+          const redirected = res.redirected ? res.url : undefined;
+          return { verdict: 'allowed' as const, status: res.status, headers, body, bytes, redirected };
         } catch (err) {
           const e = err as Error;
           return { verdict: 'blocked' as const, headers: {}, error: `${e.name}: ${e.message}` };
         }
       },
-      { url, init, timeoutMs: this.timeoutMs },
+      { url, init, timeoutMs: this.timeoutMs, keep: 4096, cap: MAX_READ_BYTES },
     );
     if (outcome.error && /^(TimeoutError|AbortError)/.test(outcome.error)) {
       throw new Error(`the gateway did not answer the page within ${this.timeoutMs} ms: ${url}`);
     }
     if (outcome.verdict === 'blocked') await this.awaitConsole(first);
-    const result: BrowserFetch = { ...outcome, console: this.lines.slice(first) };
+    const { bytes, redirected, ...seen } = outcome as typeof outcome & {
+      bytes?: number;
+      redirected?: string;
+    };
+    const result: BrowserFetch = { ...seen, console: this.lines.slice(first) };
     this.record({
       request: { method: init.method ?? 'GET', url, headers: init.headers ?? {} },
       ...(result.status === undefined
@@ -147,11 +168,14 @@ export class GatePage {
               status: result.status,
               headers: result.headers,
               ...(result.body === undefined ? {} : { body: result.body }),
+              ...(bytes === undefined ? {} : { bodyBytes: bytes }),
               durationMs: Math.round((performance.now() - started) * 100) / 100,
             },
           }),
       note: [
         `browser (page on ${this.origin}, credentials ${init.credentials ?? 'same-origin'}): ${result.verdict}`,
+        // The browser follows redirects as it would for any page; the evidence says so.
+        ...(redirected ? [`after a redirect to ${redirected}`] : []),
         ...result.console,
       ].join('\n'),
     });

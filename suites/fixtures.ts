@@ -63,7 +63,7 @@ export const test = base.extend<CaseFixtures, WorkerFixtures>({
   target: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture needs from the pattern.
     async ({}, use) => {
-      await use(readResolvedTarget(process.env, ENV));
+      await use(await readResolvedTarget(process.env, ENV));
     },
     { scope: 'worker' },
   ],
@@ -183,7 +183,12 @@ export function gateCase(meta: CaseInput, body: CaseBody): void {
         // worker (and relaunches the browser) after every thrown failure, which made a run under a
         // fault many times slower than a clean one. Outside gateproof, failures throw as usual.
         if (testInfo.expectedStatus === 'skipped' || !process.env[ENV.eventsFile]) throw err;
-        testInfo.annotations.push({ type: CASE_FAILURE, description: (err as Error).message ?? String(err) });
+        // Redacted here, where the profile's secrets are known: the message goes to the console too.
+        const message = (err as Error).message ?? String(err);
+        testInfo.annotations.push({
+          type: CASE_FAILURE,
+          description: createRedactor(secretsOf(target))(message),
+        });
       }
     },
   );
@@ -191,9 +196,9 @@ export function gateCase(meta: CaseInput, body: CaseBody): void {
 
 /** One directory per run: the runner's private directory, or one per Playwright runner process. */
 function claimDir(): string {
-  const targetFile = process.env[ENV.targetFile];
-  const dir = targetFile
-    ? join(dirname(targetFile), 'claims')
+  const targetSocket = process.env[ENV.targetSocket];
+  const dir = targetSocket
+    ? join(dirname(targetSocket), 'claims')
     : join(tmpdir(), `gateproof-claims-${process.ppid}`);
   mkdirSync(dir, { recursive: true });
   return dir;

@@ -222,11 +222,8 @@ test('nginx starts from the profile, answers, and leaves no process or file behi
     assert.ok(p.features.includes('cors-browser') && p.cors!.allowOrigins.includes(pages.allowed));
     assert.ok(!p.cors!.allowOrigins.includes(pages.disallowed));
     assert.ok(await servesGateproofPage(pages.allowed), 'the browser pages are served for the run');
-    assert.ok(existsSync(join(prefix, 'nginx.conf')));
-    assert.match(
-      readFileSync(join(prefix, 'nginx.conf'), 'utf8'),
-      new RegExp(`listen ${new URL(p.baseUrl).host};`),
-    );
+    assert.ok(existsSync(prefix));
+    assert.ok(!existsSync(join(prefix, 'nginx.conf')), 'the config, holding the keys, is gone once read');
     const base = `${p.baseUrl}/${p.stage}`;
     const open = await request(`${base}/open?gpn=start`);
     assert.equal(open.statusCode, 200);

@@ -62,8 +62,13 @@ test('broken YAML is one line with its line number', () => {
 });
 
 test('a value holding YAML syntax cannot change the structure', () => {
-  const profile = parseProfile(minimal, 't.yaml', { KEY: 'x\nkind: nginx # ]: {' });
+  const profile = parseProfile(minimal, 't.yaml', { KEY: 'x}, kind: nginx # ]: {' });
   assert.equal(profile.kind, 'url');
+  assert.equal(profile.apiKeys?.valid, 'x}, kind: nginx # ]: {');
+  // A newline could not have changed it either, but it cannot be sent in a header: refused at the door.
+  assert.throws(() => parseProfile(minimal, 't.yaml', { KEY: 'x\nkind: nginx' }), {
+    message: /^t\.yaml:4: apiKeys\.valid: cannot be sent in an HTTP header/,
+  });
 });
 
 test('every example profile in targets/ is valid', () => {

@@ -1,5 +1,7 @@
 import { base64url, type CryptoKey, importJWK, type JWK } from 'jose';
-import { request } from 'undici';
+import { boundedExchange, parseJsonBody } from '../contract/bounded-exchange.js';
+import { HarnessError } from '../contract/harness-error.js';
+import { describeTransportError } from '../contract/typed-client.js';
 import {
   MINT_API_PATH,
   type MintRequest,
@@ -36,20 +38,30 @@ export async function connectIssuer(options: RemoteIssuerOptions): Promise<Token
   const timeout = options.timeoutMs ?? 10_000;
 
   async function call<T>(action: string, body?: unknown): Promise<T> {
-    const res = await request(`${base}/${action}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${options.secret}`, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-    });
-    const text = await res.body.text();
-    if (res.statusCode !== 200) {
-      throw new Error(
-        `the issuer's mint API answered ${action} with ${res.statusCode}: ${text.slice(0, 200)}`,
+    let res: Awaited<ReturnType<typeof boundedExchange>>;
+    try {
+      res = await boundedExchange(`${base}/${action}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${options.secret}`, 'content-type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        timeoutMs: timeout,
+      });
+    } catch (err) {
+      throw new HarnessError(
+        `the issuer's mint API did not answer ${action}: ${describeTransportError(err)}`,
       );
     }
-    return JSON.parse(text) as T;
+    // The issuer is the harness's own: an answer outside its protocol is never the gateway's failure.
+    if (res.status !== 200) {
+      throw new HarnessError(
+        `the issuer's mint API answered ${action} with ${res.status}: ${res.body.text.slice(0, 200)}`,
+      );
+    }
+    const json = parseJsonBody(res.body);
+    if (typeof json !== 'object' || json === null) {
+      throw new HarnessError(`the issuer's mint API answered ${action} with something other than JSON`);
+    }
+    return json as T;
   }
 
   let signers = await publishedKeys(await call<SignersResponse>('signers'));

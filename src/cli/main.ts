@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { createRedactor } from '../results/redact.js';
 import { TOOL_VERSION } from '../run/run-gateproof.js';
 import { UsageError } from '../usage-error.js';
 import { compareCommand } from './compare.js';
@@ -9,6 +10,9 @@ import { loadCommand } from './load.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
+
+/** A message may quote a URL or a header from the profile: credentials in it never reach the console. */
+const redact = createRedactor([]);
 
 const program = new Command('gateproof')
   .description('Proves an API gateway does what its configuration promises, and measures it under load.')
@@ -43,11 +47,11 @@ function exitCodeFor(err: unknown): number {
     return err.exitCode === 0 ? 0 : 2;
   }
   if (err instanceof UsageError) {
-    process.stderr.write(`gateproof: ${err.message}\n`);
+    process.stderr.write(`gateproof: ${redact(err.message.split('\n')[0] ?? '')}\n`);
     return 2;
   }
   const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-  process.stderr.write(`gateproof: internal error: ${message}\n`);
+  process.stderr.write(`gateproof: internal error: ${redact(message ?? '')}\n`);
   if (process.env.GATEPROOF_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
   return 2;
 }

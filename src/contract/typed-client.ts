@@ -1,6 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Evidence } from '../results/model.js';
+import {
+  boundedExchange,
+  ExchangeTimeout,
+  flattenHeaders,
+  KEPT_BODY_BYTES,
+  parseJsonBody,
+} from './bounded-exchange.js';
 import type { HttpMethod } from './load-contract.js';
 import type { ResponseValidator } from './response-validator.js';
 
@@ -34,7 +41,7 @@ export interface SendOptions<Query = Record<string, string | undefined>> {
   headers?: Record<string, string | string[]>;
   body?: string | Buffer;
   json?: unknown;
-  /** Overrides the client's timeout for one request. */
+  /** Overrides the client's timeout (of the whole exchange) for one request. */
   timeoutMs?: number;
 }
 
@@ -42,8 +49,12 @@ export interface Exchange<Body = unknown> {
   status: number;
   /** Lower-cased names; repeated headers joined with ", ". */
   headers: Record<string, string>;
+  /** The body's first KEPT_BODY_BYTES (see bounded-exchange.ts): a gateway's answer is never held whole. */
   body: string;
-  /** The parsed body when it is JSON, else undefined. */
+  /** The body's length in bytes and its SHA-256: how a case compares answers too long to keep. */
+  bodyBytes: number;
+  bodySha256: string;
+  /** The parsed body when it is JSON and was kept whole, else undefined. */
   json: Body | undefined;
   durationMs: number;
   contractViolations: string[];
@@ -54,12 +65,16 @@ export interface ClientOptions {
   stage: string;
   /** Contract path → the target's own path for that role (e.g. '/keyed' → '/v1/keyed'). */
   routes?: Record<string, string>;
+  /** Bounds each whole exchange: connect, headers and body. */
   timeoutMs: number;
   validator?: ResponseValidator;
   /** Receives every exchange (request, response or transport error) as evidence. */
   record?: (evidence: Evidence) => void;
   dispatcher?: Dispatcher;
 }
+
+/** Characters of a body kept in evidence: what a reader needs to see, not what the gateway chose to send. */
+const EVIDENCE_BODY_CHARS = 4096;
 
 /** The gateway did not answer with HTTP: refused, reset, timed out, or sent garbage. */
 export class TransportError extends Error {
@@ -126,49 +141,71 @@ export class TypedClient<Paths> {
     const evidenceRequest = {
       method,
       url,
-      headers: flatten(headers),
+      headers: flattenHeaders(headers),
       ...(body === undefined ? {} : { body: body.toString() }),
     };
-    const timeout = opts.timeoutMs ?? this.options.timeoutMs;
+    const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
     const started = performance.now();
     try {
-      const res = await request(url, {
-        method: method as Dispatcher.HttpMethod,
+      const res = await boundedExchange(url, {
+        method,
         headers,
-        body,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
+        ...(body === undefined ? {} : { body }),
+        timeoutMs,
         ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
       });
-      const text = await res.body.text();
       const durationMs = Math.round((performance.now() - started) * 100) / 100;
-      const responseHeaders = flatten(res.headers as Record<string, string | string[] | undefined>);
+      const json = parseJsonBody(res.body);
       const contractViolations =
-        operation && this.options.validator
+        // A body longer than what is kept cannot be validated from its first bytes.
+        operation && this.options.validator && res.body.bytes <= KEPT_BODY_BYTES
           ? this.options.validator.check(
               operation.path,
               operation.method,
-              res.statusCode,
-              responseHeaders['content-type'],
-              text,
+              res.status,
+              res.headers['content-type'],
+              res.body.text,
             )
           : [];
       this.options.record?.({
         request: evidenceRequest,
-        response: { status: res.statusCode, headers: responseHeaders, body: text, durationMs },
+        response: {
+          status: res.status,
+          headers: res.headers,
+          body: res.body.text.slice(0, EVIDENCE_BODY_CHARS),
+          bodyBytes: res.body.bytes,
+          bodySha256: res.body.sha256,
+          durationMs,
+        },
         ...(contractViolations.length ? { contractViolations } : {}),
       });
       return {
-        status: res.statusCode,
-        headers: responseHeaders,
-        body: text,
-        json: parseJson(text) as Body | undefined,
+        status: res.status,
+        headers: res.headers,
+        body: res.body.text,
+        bodyBytes: res.body.bytes,
+        bodySha256: res.body.sha256,
+        json: json as Body | undefined,
         durationMs,
         contractViolations,
       };
     } catch (err) {
       const reason = describeTransportError(err);
-      this.options.record?.({ request: evidenceRequest, error: reason });
+      // A drip or a stall after the headers: what had arrived is evidence too.
+      const partial = err instanceof ExchangeTimeout ? err.partial : undefined;
+      const durationMs = Math.round((performance.now() - started) * 100) / 100;
+      this.options.record?.({
+        request: evidenceRequest,
+        ...(partial && {
+          response: {
+            status: partial.status,
+            headers: partial.headers,
+            bodyBytes: partial.bytes,
+            durationMs,
+          },
+        }),
+        error: reason,
+      });
       throw new TransportError(`${method} ${path}: ${reason}`);
     }
   }
@@ -179,21 +216,4 @@ export function describeTransportError(err: unknown): string {
   const code = e.code ?? e.cause?.code;
   const message = (e.message ?? String(err)).split('\n')[0];
   return code ? `${code}: ${message}` : (message ?? 'unknown error');
-}
-
-function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-function parseJson(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,9 +1,12 @@
-import { request } from 'undici';
+import { boundedExchange, parseJsonBody } from '../contract/bounded-exchange.js';
+import { HarnessError } from '../contract/harness-error.js';
+import { describeTransportError } from '../contract/typed-client.js';
 import { PROBE_COUNTERS_PATH, type ProbeCounters } from './protocol.js';
 
 /**
  * Reads the probe's counters directly, never through the gateway, so "the upstream was (not)
- * reached" and "that was a cache hit" are proven at the origin.
+ * reached" and "that was a cache hit" are proven at the origin. A probe that answers outside its
+ * protocol is the harness's failure, never the gateway's.
  */
 export class ProbeClient {
   constructor(
@@ -13,19 +16,34 @@ export class ProbeClient {
 
   async counters(nonce?: string): Promise<ProbeCounters> {
     const query = nonce === undefined ? '' : `?nonce=${encodeURIComponent(nonce)}`;
-    const res = await request(`${this.url.replace(/\/+$/, '')}${PROBE_COUNTERS_PATH}${query}`, {
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-    });
-    if (res.statusCode !== 200) {
-      await res.body.dump();
-      throw new Error(`probe counters answered ${res.statusCode}`);
+    const url = `${this.url.replace(/\/+$/, '')}${PROBE_COUNTERS_PATH}${query}`;
+    let res: Awaited<ReturnType<typeof boundedExchange>>;
+    try {
+      res = await boundedExchange(url, { timeoutMs: this.timeoutMs });
+    } catch (err) {
+      throw new HarnessError(`the probe's counters did not answer: ${describeTransportError(err)}`);
     }
-    return (await res.body.json()) as ProbeCounters;
+    if (res.status !== 200) throw new HarnessError(`the probe's counters answered ${res.status}`);
+    const counters = parseJsonBody(res.body) as Partial<ProbeCounters> | undefined;
+    if (!isCounters(counters)) {
+      throw new HarnessError(
+        `the probe's counters answered something other than its JSON (${res.body.bytes} bytes)`,
+      );
+    }
+    return counters;
   }
 
   /** How many requests carrying this nonce reached the origin. */
   async reached(nonce: string): Promise<number> {
     return (await this.counters(nonce)).count ?? 0;
   }
+}
+
+function isCounters(value: Partial<ProbeCounters> | undefined): value is ProbeCounters {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof value.total === 'number' &&
+    (value.count === undefined || typeof value.count === 'number')
+  );
 }

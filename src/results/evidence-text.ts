@@ -25,6 +25,10 @@ export function evidenceText(evidence: Evidence, bodyLimit = Number.POSITIVE_INF
       ...headerLines('<', response.headers),
     );
     if (response.body) lines.push('<', clip(response.body, bodyLimit));
+    const { bodyBytes, bodySha256 } = response;
+    if (bodyBytes !== undefined && bodyBytes > Buffer.byteLength(response.body ?? '')) {
+      lines.push(`< (body of ${bodyBytes} bytes in all${bodySha256 ? `, sha256 ${bodySha256}` : ''})`);
+    }
   }
   if (origin) lines.push(`origin reached: ${origin.reached}${origin.note ? ` (${origin.note})` : ''}`);
   if (evidence.error) lines.push(`error: ${evidence.error}`);

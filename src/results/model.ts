@@ -35,7 +35,11 @@ const exchangeRequest = z.object({
 const exchangeResponse = z.object({
   status: z.number().int(),
   headers: z.record(z.string(), z.string()),
+  /** The body's first kilobytes only: a gateway's answer is never kept whole. */
   body: z.string().optional(),
+  /** The body's full length in bytes and its SHA-256 (hex), as read (see contract/bounded-exchange.ts). */
+  bodyBytes: z.number().int().nonnegative().optional(),
+  bodySha256: z.string().optional(),
   durationMs: z.number().nonnegative(),
 });
 

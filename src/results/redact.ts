@@ -65,10 +65,18 @@ const RULES = (
 /** A JWT (or JWS) anywhere: a base64url JSON header, a payload and a possibly empty signature. */
 const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 
+/** The userinfo of a URL (`https://user:password@host`), whoever wrote it: a profile, a gateway, a message. */
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]+)@/gi;
+
+/** A URL with its userinfo, if any, replaced by a fingerprint: where a URL is shown, not its credentials. */
+export function withoutUserinfo(text: string): string {
+  return text.replace(USERINFO, (_, scheme: string, userinfo: string) => `${scheme}${hide(userinfo)}@`);
+}
+
 /**
  * A redactor for the given secrets (API keys, secret keys, tokens) plus generic patterns that catch
  * credentials gateproof was never told about: authorization values, API-key headers and query
- * parameters, SigV4 signatures, credentials and session tokens, and JWTs.
+ * parameters, SigV4 signatures, credentials and session tokens, JWTs, and the userinfo of URLs.
  */
 export function createRedactor(secrets: readonly string[]): Redactor {
   // An encoded copy (in a URL) gets the fingerprint of the secret itself, so it matches the header's.
@@ -89,7 +97,7 @@ export function createRedactor(secrets: readonly string[]): Redactor {
         (_, name: string, sep: string, value: string) => name + sep + rule.hide(value),
       );
     }
-    return out.replace(JWT, (token) => fingerprint(token));
+    return withoutUserinfo(out.replace(JWT, (token) => fingerprint(token)));
   };
 }
 
@@ -119,6 +127,8 @@ export function redactEvidence(evidence: Evidence, redact: Redactor): Evidence {
         status: response.status,
         headers: redactHeaders(response.headers, redact),
         ...(response.body !== undefined && { body: redact(response.body) }),
+        ...(response.bodyBytes !== undefined && { bodyBytes: response.bodyBytes }),
+        ...(response.bodySha256 !== undefined && { bodySha256: response.bodySha256 }),
         durationMs: response.durationMs,
       },
     }),

@@ -21,7 +21,7 @@ export const CASE_FAILURE = 'gateproof-failure';
 
 /** Markers in an error message that say whose fault a failure is. */
 export const SETUP_FAIL = '[setup_fail]';
-export const HARNESS_FAIL = '[harness_fail]';
+export { HARNESS_FAIL } from '../contract/harness-error.js';
 
 /** The case could not be set up (the target lacks what it needs): never the gateway's fault. */
 export class SetupFailure extends Error {

@@ -2,6 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import { EventWriter } from '../results/events.js';
 import type { CaseResult, Evidence } from '../results/model.js';
+import { createRedactor } from '../results/redact.js';
 import { CASE_ANNOTATION, CASE_FAILURE, type CaseMeta, EVIDENCE_ATTACHMENT } from './case-meta.js';
 import { caseStatus } from './case-status.js';
 import { ENV } from './run-env.js';
@@ -65,10 +66,13 @@ export default class GateproofReporter implements Reporter {
       refs: meta.refs,
     };
     this.#events.write({ type: 'case', case: entry });
-    const why = entry.message ? `  ${entry.message}` : '';
+    const why = entry.message ? `  ${redactConsole(entry.message)}` : '';
     process.stdout.write(`${MARK[status]} ${status.padEnd(13)} ${entry.id}${status === 'pass' ? '' : why}\n`);
   }
 }
+
+/** Credentials gateproof was never told about (a URL's userinfo, a token) never reach the console. */
+const redactConsole = createRedactor([]);
 
 const MARK: Record<CaseResult['status'], string> = {
   pass: '✓',

@@ -9,6 +9,7 @@ import { ENV } from './run-env.js';
  */
 const suites = (process.env[ENV.suites] ?? '').split(',').filter(Boolean);
 const outDir = process.env[ENV.outDir] ?? 'test-results';
+const caseTimeoutMs = Number(process.env[ENV.caseTimeoutMs]) || 60_000;
 
 export default defineConfig({
   testDir: fileURLToPath(new URL('../../suites/', import.meta.url)),
@@ -16,7 +17,7 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   retries: 0,
-  timeout: 60_000,
+  timeout: caseTimeoutMs,
   outputDir: `${outDir}/test-artifacts`,
   reporter: [[fileURLToPath(new URL('./playwright-reporter.js', import.meta.url))]],
   use: { trace: 'off' },

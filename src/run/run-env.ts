@@ -1,10 +1,12 @@
 /** Environment variables by which the runner hands a run to the Playwright workers. */
 export const ENV = {
-  /** A JSON file (mode 0600) holding the resolved target profile, secrets included. */
-  targetFile: 'GATEPROOF_TARGET_FILE',
+  /** A unix socket in the run's private directory that answers the resolved target profile, secrets included. */
+  targetSocket: 'GATEPROOF_TARGET_SOCKET',
   /** A target profile YAML, for users who run their own suites with `npx playwright test`. */
   profileFile: 'GATEPROOF_TARGET',
   eventsFile: 'GATEPROOF_EVENTS',
   suites: 'GATEPROOF_SUITES',
   outDir: 'GATEPROOF_OUT',
+  /** Playwright's timeout of one case, derived from the target's timeoutMs. */
+  caseTimeoutMs: 'GATEPROOF_CASE_TIMEOUT_MS',
 } as const;

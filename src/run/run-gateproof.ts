@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCENARIOS } from '../../scenarios/index.js';
@@ -11,7 +10,8 @@ import { EventWriter, readEvents } from '../results/events.js';
 import type { Results } from '../results/model.js';
 import { writeRunOutputs } from '../results/write-run.js';
 import { openTarget } from '../target/open-target.js';
-import { writeResolvedTarget } from '../target/resolved-target.js';
+import { makePrivateDir, sweepStalePrivateDirs } from '../target/private-dir.js';
+import { serveResolvedTarget } from '../target/resolved-target.js';
 import { secretsOf } from '../target/secrets.js';
 import { targetSummary } from '../target/target-summary.js';
 import { UsageError } from '../usage-error.js';
@@ -40,6 +40,14 @@ export const TOOL_VERSION = (
   }
 ).version;
 
+/**
+ * Playwright's deadline for one case: room for the longest waits of a case (a cache TTL, a quota
+ * window) and for a few exchanges, each bounded by the target's timeoutMs.
+ */
+export function caseTimeoutMs(timeoutMs: number): number {
+  return Math.max(60_000, 6 * timeoutMs);
+}
+
 export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(2).toString('hex')}`;
 }
@@ -50,6 +58,8 @@ export function newRunId(now = new Date()): string {
  * written, and the run is marked interrupted.
  */
 export async function runGateproof(options: RunOptions): Promise<{ results: Results; outDir: string }> {
+  // What a run killed without a chance to clean up left behind goes first, whatever this run does.
+  sweepStalePrivateDirs();
   const suites = selectSuites(options.suites);
   const seconds = options.scenarioSeconds;
   const scenarios = (options.load === false ? [] : selectScenarios(options.scenarios)).map((s) =>
@@ -65,7 +75,7 @@ export async function runGateproof(options: RunOptions): Promise<{ results: Resu
     ...(options.fault ? { fault: options.fault } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
   });
-  const privateDir = mkdtempSync(join(tmpdir(), 'gateproof-'));
+  const privateDir = makePrivateDir('run');
   const events = new EventWriter(eventsFile, secretsOf(target.profile));
   try {
     const { profile } = target;
@@ -88,10 +98,20 @@ export async function runGateproof(options: RunOptions): Promise<{ results: Resu
       target: targetSummary(profile),
       plan: { suites, scenarios: scenarios.map((s) => s.id) },
     });
-    const targetFile = join(privateDir, 'target.json');
-    writeResolvedTarget(targetFile, profile);
     if (suites.length && !options.signal.aborted) {
-      await runSuites({ suites, targetFile, eventsFile, outDir, signal: options.signal });
+      const served = await serveResolvedTarget(join(privateDir, 'target.sock'), profile);
+      try {
+        await runSuites({
+          suites,
+          targetSocket: served.socket,
+          caseTimeoutMs: caseTimeoutMs(profile.timeoutMs),
+          eventsFile,
+          outDir,
+          signal: options.signal,
+        });
+      } finally {
+        await served.close();
+      }
     }
     if (scenarios.length && !options.signal.aborted) {
       await runScenarios({ scenarios, profile, events, signal: options.signal });

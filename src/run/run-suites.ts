@@ -27,7 +27,10 @@ export function selectSuites(requested: string[] | undefined): string[] {
 
 export interface SuiteRun {
   suites: string[];
-  targetFile: string;
+  /** Where the workers fetch the resolved target (see target/resolved-target.ts). */
+  targetSocket: string;
+  /** Playwright's timeout of one case. */
+  caseTimeoutMs: number;
   eventsFile: string;
   outDir: string;
   signal: AbortSignal;
@@ -44,7 +47,8 @@ export function runSuites(run: SuiteRun): Promise<void> {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
-      [ENV.targetFile]: run.targetFile,
+      [ENV.targetSocket]: run.targetSocket,
+      [ENV.caseTimeoutMs]: String(run.caseTimeoutMs),
       [ENV.eventsFile]: run.eventsFile,
       [ENV.suites]: run.suites.join(','),
       [ENV.outDir]: run.outDir,

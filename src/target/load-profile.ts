@@ -1,23 +1,56 @@
-import { readFileSync } from 'node:fs';
-import { type Document, LineCounter, parseDocument, visit } from 'yaml';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { type Document, isAlias, isPair, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../usage-error.js';
 import { type Profile, profileSchema } from './profile-schema.js';
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/** A profile is a page of YAML: 1 MiB is plenty, and bounds what parsing it can cost. */
+export const MAX_PROFILE_BYTES = 1024 * 1024;
+/** One value after `${ENV}` substitution: a key, a token, a URL, never megabytes. */
+export const MAX_VALUE_BYTES = 64 * 1024;
+
 /**
  * Reads a target profile. Errors name the file, the line and the field, in one line, because the
  * person reading them is looking at a CI log, not a debugger.
  */
 export function loadProfile(file: string, env: NodeJS.ProcessEnv = process.env): Profile {
-  let text: string;
+  return parseProfile(readProfileText(file), file, env);
+}
+
+/**
+ * Reads at most MAX_PROFILE_BYTES of a regular file. Opened without blocking and checked before
+ * reading, so a FIFO with no writer, a device (`/dev/zero`) or a directory is refused at once.
+ */
+function readProfileText(file: string): string {
+  let fd: number;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw new UsageError(`cannot read target profile ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
-  return parseProfile(text, file, env);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new UsageError(`${file}: not a regular file; a target profile is a YAML file`);
+    const tooLarge = () =>
+      new UsageError(
+        `${file}: over ${MAX_PROFILE_BYTES / 1024 / 1024} MiB; a target profile is a page of YAML`,
+      );
+    if (stat.size > MAX_PROFILE_BYTES) throw tooLarge();
+    const buffer = Buffer.alloc(MAX_PROFILE_BYTES + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n) {
+      n = readSync(fd, buffer, length, buffer.length - length, null);
+    }
+    if (length > MAX_PROFILE_BYTES) throw tooLarge();
+    return buffer.subarray(0, length).toString('utf8');
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot read target profile ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function parseProfile(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Profile {
@@ -33,18 +66,34 @@ export function parseProfile(text: string, file: string, env: NodeJS.ProcessEnv 
   // Substitute secrets in the parsed tree, not in the text, so a value holding YAML syntax
   // cannot change the document's structure.
   visit(doc, {
-    Scalar(_key, node) {
+    Scalar(_key, node, path) {
       if (typeof node.value !== 'string') return;
-      node.value = node.value.replace(ENV_REF, (_m, name: string) => {
+      const substituted = node.value.replace(ENV_REF, (_m, name: string) => {
         const value = env[name];
         if (value === undefined) {
           throw new UsageError(`${file}:${lineOf(node.range?.[0])}: environment variable ${name} is not set`);
         }
         return value;
       });
+      node.value = substituted;
+      if (Buffer.byteLength(substituted) > MAX_VALUE_BYTES) {
+        throw new UsageError(
+          `${file}:${lineOf(node.range?.[0])}: ${fieldAt(path) || 'a value'}: over ${MAX_VALUE_BYTES / 1024} KiB; no profile value is that long`,
+        );
+      }
     },
   });
-  const parsed = profileSchema.safeParse(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (err) {
+    // yaml refuses aliases that expand without bound (a "billion laughs"); say so, and where.
+    if (!/alias/i.test((err as Error).message)) throw err;
+    throw new UsageError(
+      `${file}:${lineOf(aliasBombOffset(doc))}: YAML alias bomb: aliases that expand without bound (a resource exhaustion attack) are refused`,
+    );
+  }
+  const parsed = profileSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
     const path = issue.path.map(String);
@@ -62,4 +111,52 @@ function offsetOf(doc: Document, path: readonly PropertyKey[]): number | undefin
     if (range) return range[0];
   }
   return undefined;
+}
+
+/** The dotted field a node sits in, from the pairs above it: `apiKeys.valid`, `cors.allowOrigins`. */
+function fieldAt(path: readonly unknown[]): string {
+  return path
+    .filter(isPair)
+    .map((pair) => (isScalar(pair.key) ? String(pair.key.value) : '?'))
+    .join('.');
+}
+
+/**
+ * Where an alias bomb goes off: the first alias at which the nodes expanded so far pass what any
+ * profile holds, counted the way a reader would expand them.
+ */
+function aliasBombOffset(doc: Document): number | undefined {
+  const LIMIT = 10_000;
+  const sizes = new Map<Node, number>();
+  const sizeOf = (node: unknown, depth = 0): number => {
+    if (depth > 64) return LIMIT;
+    if (isAlias(node)) return sizeOf(node.resolve(doc), depth + 1);
+    if (!node || typeof node !== 'object') return 1;
+    const known = sizes.get(node as Node);
+    if (known !== undefined) return known;
+    let size = 1;
+    for (const item of (node as { items?: unknown[] }).items ?? []) {
+      size += isPair(item)
+        ? sizeOf(item.key, depth + 1) + sizeOf(item.value, depth + 1)
+        : sizeOf(item, depth + 1);
+      if (size >= LIMIT) break;
+    }
+    sizes.set(node as Node, Math.min(size, LIMIT));
+    return Math.min(size, LIMIT);
+  };
+  let expanded = 0;
+  let first: number | undefined;
+  let found: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      first ??= node.range?.[0];
+      expanded += sizeOf(node.resolve(doc));
+      if (expanded >= LIMIT) {
+        found = node.range?.[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found ?? first;
 }

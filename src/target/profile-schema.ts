@@ -24,7 +24,30 @@ export const FEATURES = [
 export type Feature = (typeof FEATURES)[number];
 
 const path = z.string().startsWith('/', 'must start with "/"');
-const secret = z.string().min(1, 'must not be empty');
+
+/**
+ * A value gateproof sends in a header: visible ASCII or Latin-1 with inner spaces, nothing HTTP
+ * cannot carry. A key with a trailing newline is the user's mistake, refused here rather than
+ * reported as the gateway failing every case.
+ */
+const SENDABLE = /^[\x21-\x7e\x80-\xff](?:[\x20-\x7e\x80-\xff\t]*[\x21-\x7e\x80-\xff])?$/;
+const SENDABLE_MESSAGE =
+  'cannot be sent in an HTTP header (control characters, newlines, or leading or trailing spaces)';
+/** Gateways refuse header lines far shorter (8 to 16 KiB for all headers together). */
+const MAX_HEADER_VALUE = 8192;
+const headerValue = z.string().max(MAX_HEADER_VALUE).regex(SENDABLE, SENDABLE_MESSAGE);
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name');
+
+/** Profile values that are secrets: redacted wherever they could appear (see secrets.ts). */
+export const secretFields = z.registry<{ secret: true }>();
+const secret = z.string().min(1, 'must not be empty').max(MAX_HEADER_VALUE).regex(SENDABLE, SENDABLE_MESSAGE);
+secretFields.add(secret, { secret: true });
+
+/** Far beyond any real gateway's lists: a longer one is a mistake or an attack on gateproof itself. */
+const MAX_ITEMS = 1000;
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_ITEMS);
+const bounded = <T extends z.ZodType>(record: z.ZodRecord<z.ZodString, T>) =>
+  record.refine((r) => Object.keys(r).length <= MAX_ITEMS, `must have at most ${MAX_ITEMS} entries`);
 const loopbackOrigin = z
   .string()
   .regex(
@@ -49,9 +72,9 @@ export const profileSchema = z.strictObject({
   /** Stage prefix appended to baseUrl; empty when the stage is in the host or absent. */
   stage: z.string().default(''),
   profile: z.enum(['aws', 'generic']).default('generic'),
-  features: z.array(z.enum(FEATURES)).default([]),
+  features: list(z.enum(FEATURES)).default([]),
   /** Per-request timeout: a gateway that hangs must not hang the run. */
-  timeoutMs: z.number().int().positive().default(10_000),
+  timeoutMs: z.number().int().positive().max(600_000).default(10_000),
   /** Routes that play each role, relative to the stage. */
   routes: z
     .strictObject({
@@ -86,7 +109,7 @@ export const profileSchema = z.strictObject({
       /** A key in a usage plan that does not include this stage. */
       otherStage: secret.optional(),
       /** Fresh keys on the tiny-quota plan, one per quota case: a used key stays used for the period. */
-      quota: z.array(secret).default([]),
+      quota: list(secret).default([]),
       /** Two keys sharing one tiny-quota plan: a quota is per key, so one's use must not touch the other's. */
       quotaPair: z.array(secret).length(2).optional(),
     })
@@ -119,7 +142,7 @@ export const profileSchema = z.strictObject({
       /** `builtin`: gateproof's own OIDC issuer; otherwise the issuer URL the gateway trusts. */
       issuer: z.union([z.literal('builtin'), z.url()]).default('builtin'),
       audience: z.string().min(1),
-      scopes: z.array(z.string()).default([]),
+      scopes: list(z.string()).default([]),
       /**
        * The built-in issuer's mint API, through which suites get tokens signed without holding
        * its private keys (see src/auth/issuer-mint-api.ts). Without it no token can be made.
@@ -139,7 +162,7 @@ export const profileSchema = z.strictObject({
       /** The TTL of the cached REQUEST authorizer (routes.authorizerRequest). */
       resultTtlSeconds: z.number().int().min(0).max(3600).default(300),
       /** The context the allow token's answer must carry to the integration, as strings. */
-      context: z.record(z.string(), z.string()).optional(),
+      context: bounded(z.record(z.string(), z.string())).optional(),
       /**
        * The context key in which the function numbers its calls, so that a cached answer, or a call
        * never made, shows through the gateway.
@@ -149,14 +172,14 @@ export const profileSchema = z.strictObject({
     .optional(),
   cors: z
     .strictObject({
-      allowOrigins: z.array(z.string()).min(1),
-      allowMethods: z.array(z.string()).default([]),
-      allowHeaders: z.array(z.string()).default([]),
-      exposeHeaders: z.array(z.string()).default([]),
+      allowOrigins: list(headerValue).min(1),
+      allowMethods: list(headerValue).default([]),
+      allowHeaders: list(headerValue).default([]),
+      exposeHeaders: list(headerValue).default([]),
       maxAge: z.number().int().nonnegative().optional(),
       allowCredentials: z.boolean().default(false),
       /** An origin the gateway must refuse. */
-      disallowedOrigin: z.string().default('https://evil.example'),
+      disallowedOrigin: headerValue.default('https://evil.example'),
       /**
        * Loopback origins gateproof serves its browser pages from (`http://127.0.0.1:PORT`): the
        * first must be in allowOrigins, the second must not. gateproof listens on them itself
@@ -172,7 +195,7 @@ export const profileSchema = z.strictObject({
     .strictObject({
       ttlSeconds: z.number().int().min(0).max(3600).default(300),
       /** Query parameters declared as cache keys on the cached route. */
-      keyParameters: z.array(z.string()).default([]),
+      keyParameters: list(z.string()).default([]),
       requireAuthorizationForCacheControl: z.boolean().default(true),
       /** The strategy of routes.cached; routes.cachedStrict and routes.cachedSilent have theirs in their names. */
       unauthorizedStrategy: z
@@ -193,7 +216,7 @@ export const profileSchema = z.strictObject({
           sessionToken: secret.optional(),
         })
         .optional(),
-      invalidationHeaders: z.record(z.string(), secret).optional(),
+      invalidationHeaders: bounded(z.record(headerName, secret)).optional(),
       /**
        * The stage's flush-cache endpoint (API Gateway: `DELETE https://apigateway.REGION.amazonaws.com/
        * restapis/ID/stages/STAGE/cache/data`), signed with the invalidator's credentials.

@@ -1,23 +1,46 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { UsageError } from '../usage-error.js';
 import { loadProfile } from './load-profile.js';
 import { type Profile, profileSchema } from './profile-schema.js';
 
 /**
  * The runner resolves a target once (starting it when gateproof owns it) and hands the result to
- * the Playwright workers through a private file; workers never start or stop targets.
+ * the Playwright workers over a unix socket in its private directory: the profile, secrets
+ * included, is never written to a file, so no exit (SIGKILL included) can leave it on disk, and
+ * it is not in the environment every descendant (and /proc) could read.
  */
-export function writeResolvedTarget(file: string, profile: Profile): void {
-  writeFileSync(file, JSON.stringify(profile), { mode: 0o600 });
-  chmodSync(file, 0o600);
+export interface ServedTarget {
+  socket: string;
+  close(): Promise<void>;
 }
 
-export function readResolvedTarget(
+/** The resolved profile as JSON, larger than any valid one: a peer sending more is not gateproof. */
+const MAX_PROFILE_JSON = 16 * 1024 * 1024;
+
+export async function serveResolvedTarget(socket: string, profile: Profile): Promise<ServedTarget> {
+  const json = JSON.stringify(profile);
+  const server = createServer((connection) => connection.end(json));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socket, resolve);
+  });
+  return {
+    socket,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        rmSync(socket, { force: true });
+      }),
+  };
+}
+
+export async function readResolvedTarget(
   env: NodeJS.ProcessEnv,
-  names: { targetFile: string; profileFile: string },
-): Profile {
-  const resolved = env[names.targetFile];
-  if (resolved) return profileSchema.parse(JSON.parse(readFileSync(resolved, 'utf8')));
+  names: { targetSocket: string; profileFile: string },
+): Promise<Profile> {
+  const socket = env[names.targetSocket];
+  if (socket) return profileSchema.parse(JSON.parse(await fetchResolvedTarget(socket)));
   const profileFile = env[names.profileFile];
   if (profileFile) {
     const profile = loadProfile(profileFile, env);
@@ -29,4 +52,22 @@ export function readResolvedTarget(
     return profile;
   }
   throw new UsageError(`no target: set ${names.profileFile}=FILE.yaml or run through \`gateproof run\``);
+}
+
+function fetchResolvedTarget(socket: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const connection = connect(socket);
+    connection.setTimeout(10_000, () =>
+      connection.destroy(new Error('the runner did not hand over the target')),
+    );
+    connection.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > MAX_PROFILE_JSON) connection.destroy(new Error('the resolved target is too large'));
+      else chunks.push(chunk);
+    });
+    connection.on('error', reject);
+    connection.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
 }

@@ -1,4 +1,5 @@
 import type { Results } from '../results/model.js';
+import { withoutUserinfo } from '../results/redact.js';
 import type { Profile } from './profile-schema.js';
 
 /** What a results file says about its target: the profile less its routes and secrets. */
@@ -9,7 +10,7 @@ export function targetSummary(profile: Profile): Results['target'] {
     vendor: profile.vendor,
     version: profile.version,
     mode: profile.mode,
-    baseUrl: profile.baseUrl,
+    baseUrl: withoutUserinfo(profile.baseUrl),
     profile: profile.profile,
     features: { declared: profile.features, detected: [] },
   };

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Issuer, startIssuer } from '../../auth/oidc-issuer.js';
 import { type PageOrigin, startPageOrigin } from '../../probe/page-origin.js';
 import { type Probe, startProbe } from '../../probe/server.js';
 import { UsageError } from '../../usage-error.js';
+import { makePrivateDir } from '../private-dir.js';
 import type { Profile } from '../profile-schema.js';
 import { inspectNginx } from './nginx-binary.js';
 import { renderNginxConfig } from './nginx-config.js';
@@ -41,7 +41,7 @@ export async function startNginxTarget(options: NginxTargetOptions = {}): Promis
   const base = options.profile ?? defaultNginxProfile();
   const fixedPort = listenPort(base.baseUrl);
   const probe = await startProbe({ host: HOST });
-  const prefix = mkdtempSync(join(tmpdir(), 'gateproof-nginx-'));
+  const prefix = makePrivateDir('nginx');
   mkdirSync(join(prefix, 'temp'));
   const pageOrigins: PageOrigin[] = [];
   let issuer: Issuer | undefined;
@@ -104,7 +104,7 @@ export async function startNginxTarget(options: NginxTargetOptions = {}): Promis
   }
 }
 
-function launch(
+async function launch(
   binary: string,
   prefix: string,
   port: number,
@@ -126,10 +126,16 @@ function launch(
   });
   // The config holds the API keys.
   writeFileSync(configFile, config, { mode: 0o600 });
+  const jwtFile = join(prefix, JWT_MODULE_FILE);
   if (profile.features.includes('jwt') && profile.jwt) {
-    writeFileSync(join(prefix, JWT_MODULE_FILE), jwtModule(profile.jwt), { mode: 0o600 });
+    writeFileSync(jwtFile, jwtModule(profile.jwt), { mode: 0o600 });
   }
-  return startNginx({ binary, prefix, configFile, errorLog: join(prefix, 'error.log'), port });
+  const nginx = await startNginx({ binary, prefix, configFile, errorLog: join(prefix, 'error.log'), port });
+  // nginx has read its config (and stops by signal, never by reading it again): the keys need not
+  // stay on disk while it runs.
+  rmSync(configFile, { force: true });
+  rmSync(jwtFile, { force: true });
+  return nginx;
 }
 
 function wants(profile: Profile, feature: Profile['features'][number]): boolean {
