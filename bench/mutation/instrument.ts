@@ -1,0 +1,97 @@
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Instrumenter } from '@stryker-mutator/instrumenter';
+import ts from 'typescript';
+import type { DecisionFile } from './decision-files.js';
+import type { MutantInfo } from './mutant.js';
+import { faultCatalogueLines, touchesFaults } from './sample.js';
+
+const quiet = () => undefined;
+const logger = {
+  isTraceEnabled: () => false,
+  isDebugEnabled: () => false,
+  isInfoEnabled: () => false,
+  isWarnEnabled: () => true,
+  isErrorEnabled: () => true,
+  isFatalEnabled: () => true,
+  trace: quiet,
+  debug: quiet,
+  info: quiet,
+  warn: (message: string) => process.stderr.write(`stryker: ${message}\n`),
+  error: (message: string) => process.stderr.write(`stryker: ${message}\n`),
+  fatal: (message: string) => process.stderr.write(`stryker: ${message}\n`),
+};
+
+export interface Instrumented {
+  /** Every mutant outside the fault machinery. */
+  mutants: MutantInfo[];
+  /** How many were left out as fault machinery. */
+  faultMutants: number;
+  /** The mirror's CLI: a copy of dist/ whose decision files carry every mutant behind a switch. */
+  cli: string;
+}
+
+/** The source text a Stryker location spans (lines from 0, columns from 0), whitespace folded. */
+function spanText(
+  source: string[],
+  loc: { start: { line: number; column: number }; end: { line: number; column: number } },
+) {
+  const lines = source.slice(loc.start.line, loc.end.line + 1);
+  if (lines.length === 1) return (lines[0] as string).slice(loc.start.column, loc.end.column);
+  lines[0] = (lines[0] as string).slice(loc.start.column);
+  lines[lines.length - 1] = (lines.at(-1) as string).slice(0, loc.end.column);
+  return lines.join('\n');
+}
+
+/**
+ * Stryker's instrumenter places every mutant of the decision files in one copy of each file,
+ * switched at run time by `__STRYKER_ACTIVE_MUTANT__` (read once per thread into
+ * `globalThis.__stryker__.activeMutant`). The TypeScript is instrumented, so mutants are reported
+ * on source lines, then transpiled into a mirror of dist/ whose other files are the real build.
+ * The mirror sits two levels under the project root, as dist/ does, so the build's relative paths
+ * (the contract, the results schema, package.json) and node_modules resolve as they do there.
+ */
+export async function instrument(
+  root: string,
+  files: readonly DecisionFile[],
+  faultNames: ReadonlySet<string>,
+): Promise<Instrumented> {
+  const sources = files.map((f) => {
+    const name = `src/reference/${f.file}`;
+    return { name, content: readFileSync(join(root, name), 'utf8'), mutate: true };
+  });
+  const result = await new Instrumenter(logger).instrument(sources, {
+    plugins: null,
+    excludedMutations: [],
+    ignorers: [],
+  });
+  const mirror = join(root, 'dist', 'mutation-mirror');
+  rmSync(mirror, { recursive: true, force: true });
+  mkdirSync(join(mirror, 'dist'), { recursive: true });
+  for (const dir of ['src', 'suites', 'scenarios'])
+    cpSync(join(root, 'dist', dir), join(mirror, 'dist', dir), { recursive: true });
+  for (const shared of ['src', 'package.json']) symlinkSync(join(root, shared), join(mirror, shared));
+  for (const file of result.files) {
+    const js = ts.transpileModule(file.content, {
+      fileName: file.name,
+      compilerOptions: { target: ts.ScriptTarget.ES2023, module: ts.ModuleKind.ES2022 },
+    }).outputText;
+    writeFileSync(join(mirror, 'dist', file.name.replace(/\.ts$/, '.js')), js);
+  }
+  const lines = new Map(sources.map((s) => [s.name, s.content.split('\n')]));
+  const catalogues = new Map(sources.map((s) => [s.name, faultCatalogueLines(s.content)]));
+  const all: MutantInfo[] = result.mutants.map((m) => ({
+    id: m.id,
+    file: m.fileName,
+    line: m.location.start.line + 1,
+    mutator: m.mutatorName,
+    original: spanText(lines.get(m.fileName) as string[], m.location),
+    replacement: m.replacement,
+  }));
+  const mutants = all.filter((m) => !touchesFaults(m, faultNames, catalogues.get(m.file) ?? []));
+  return {
+    mutants,
+    faultMutants: all.length - mutants.length,
+    cli: join(mirror, 'dist', 'src', 'cli', 'main.js'),
+  };
+}
