@@ -1,4 +1,12 @@
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Instrumenter } from '@stryker-mutator/instrumenter';
 import ts from 'typescript';
@@ -22,12 +30,30 @@ const logger = {
   fatal: (message: string) => process.stderr.write(`stryker: ${message}\n`),
 };
 
+/** Environment variable naming the file where the gateway's thread writes the mutants it reached. */
+export const COVERAGE_ENV = 'GATEPROOF_MUTATION_COVERAGE';
+
+/**
+ * Appended to the mirror's stack thread: on 'close', the ids of the mutants whose code ran
+ * (Stryker's coverage counters), so a mutant no case reaches is reported without a run.
+ */
+const REPORT_COVERAGE = `
+import { writeFileSync as writeMutantCoverage } from 'node:fs';
+const coverageFile = process.env.${COVERAGE_ENV};
+if (coverageFile)
+  parentPort.on('message', () =>
+    writeMutantCoverage(coverageFile, JSON.stringify(Object.keys(globalThis.__stryker__?.mutantCoverage?.static ?? {}))),
+  );
+`;
+
 export interface Instrumented {
   /** Every mutant outside the fault machinery. */
   mutants: MutantInfo[];
   /** How many were left out as fault machinery. */
   faultMutants: number;
-  /** The mirror's CLI: a copy of dist/ whose decision files carry every mutant behind a switch. */
+  /** A copy of the project's dist/ whose decision files carry every mutant behind a switch. */
+  mirror: string;
+  /** The mirror's CLI. */
   cli: string;
 }
 
@@ -48,8 +74,8 @@ function spanText(
  * switched at run time by `__STRYKER_ACTIVE_MUTANT__` (read once per thread into
  * `globalThis.__stryker__.activeMutant`). The TypeScript is instrumented, so mutants are reported
  * on source lines, then transpiled into a mirror of dist/ whose other files are the real build.
- * The mirror sits two levels under the project root, as dist/ does, so the build's relative paths
- * (the contract, the results schema, package.json) and node_modules resolve as they do there.
+ * The mirror (one per mutation run, under dist/) links the project's src/ and package.json, so the
+ * build's relative paths (the contract, the results schema) and node_modules resolve as in dist/.
  */
 export async function instrument(
   root: string,
@@ -65,9 +91,8 @@ export async function instrument(
     excludedMutations: [],
     ignorers: [],
   });
-  const mirror = join(root, 'dist', 'mutation-mirror');
-  rmSync(mirror, { recursive: true, force: true });
-  mkdirSync(join(mirror, 'dist'), { recursive: true });
+  const mirror = mkdtempSync(join(root, 'dist', 'mutation-mirror-'));
+  mkdirSync(join(mirror, 'dist'));
   for (const dir of ['src', 'suites', 'scenarios'])
     cpSync(join(root, 'dist', dir), join(mirror, 'dist', dir), { recursive: true });
   for (const shared of ['src', 'package.json']) symlinkSync(join(root, shared), join(mirror, shared));
@@ -78,6 +103,7 @@ export async function instrument(
     }).outputText;
     writeFileSync(join(mirror, 'dist', file.name.replace(/\.ts$/, '.js')), js);
   }
+  appendFileSync(join(mirror, 'dist', 'src', 'reference', 'stack-thread.js'), REPORT_COVERAGE);
   const lines = new Map(sources.map((s) => [s.name, s.content.split('\n')]));
   const catalogues = new Map(sources.map((s) => [s.name, faultCatalogueLines(s.content)]));
   const all: MutantInfo[] = result.mutants.map((m) => ({
@@ -92,6 +118,7 @@ export async function instrument(
   return {
     mutants,
     faultMutants: all.length - mutants.length,
+    mirror,
     cli: join(mirror, 'dist', 'src', 'cli', 'main.js'),
   };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,7 @@ import { sampleMutants } from './sample.js';
  * `npm test`: a sample of 150 takes most of an hour on two cores.
  */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const NOT_REACHED = 'not reached by any case';
 const say = (line: string) => process.stderr.write(`mutation: ${line}\n`);
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -68,7 +69,8 @@ async function main(): Promise<void> {
   const opts = options();
   const started = Date.now();
   const faultNames = new Set<string>(FAULTS.map((f) => f.name));
-  const { mutants, faultMutants, cli } = await instrument(ROOT, opts.files, faultNames);
+  const { mutants, faultMutants, mirror, cli } = await instrument(ROOT, opts.files, faultNames);
+  process.once('exit', () => rmSync(mirror, { recursive: true, force: true }));
   const chosen = opts.ids
     ? mutants.filter((m) => opts.ids?.includes(m.id))
     : opts.all
@@ -81,18 +83,22 @@ async function main(): Promise<void> {
   const fileOf = (m: MutantInfo) =>
     opts.files.find((f) => `src/reference/${f.file}` === m.file) as DecisionFile;
 
-  const baselines = new Map<string, RunOutcome & { ms: number }>();
+  const baselines = new Map<string, RunOutcome & { ms: number; reached: Set<string> }>();
   for (const file of opts.files) {
     const key = groupKey(file);
     if (baselines.has(key) || !chosen.some((m) => fileOf(m) === file)) continue;
-    const base = await runSuites(cli, file.suites, join(opts.out, `baseline-${baselines.size}`), 900_000);
+    const coverageFile = join(opts.out, `reached-${baselines.size}.json`);
+    const base = await runSuites(cli, file.suites, join(opts.out, `baseline-${baselines.size}`), 900_000, {
+      coverageFile,
+    });
     const failing = Object.entries(base.statuses ?? {}).filter(([, s]) => s !== 'pass' && s !== 'skip');
     if (base.exitCode !== 0 || failing.length)
       throw new Error(
         `the unmutated baseline (${key}) does not pass: exit ${base.exitCode} ${failing.map(([id, s]) => `${id} ${s}`).join(', ')}`,
       );
+    const reached = new Set<string>(JSON.parse(readFileSync(coverageFile, 'utf8')) as string[]);
     say(`baseline ${key}: ${Math.round(base.ms / 1000)} s`);
-    baselines.set(key, base);
+    baselines.set(key, { ...base, reached });
   }
 
   const tested: Tested[] = [];
@@ -101,19 +107,27 @@ async function main(): Promise<void> {
     while (next < chosen.length) {
       const mutant = chosen[next++] as MutantInfo;
       const file = fileOf(mutant);
-      const base = baselines.get(groupKey(file)) as RunOutcome & { ms: number };
-      const run = await runSuites(
-        cli,
-        file.suites,
-        join(opts.out, `run-${slot}`),
-        base.ms * 3 + 60_000,
-        mutant.id,
-      );
-      const verdict = classify(base, run);
-      tested.push({ mutant, verdict, ms: run.ms });
-      say(
-        `[${tested.length}/${chosen.length}] ${verdict.killed ? `killed (${verdict.by})` : 'SURVIVED'} ${describeMutant(mutant)}`,
-      );
+      const base = baselines.get(groupKey(file)) as RunOutcome & { ms: number; reached: Set<string> };
+      let verdict: Verdict = { killed: false, detail: NOT_REACHED };
+      let ms = 0;
+      if (base.reached.has(mutant.id)) {
+        const run = await runSuites(
+          cli,
+          file.suites,
+          join(opts.out, `run-${slot}`),
+          base.ms * 3 + 60_000,
+          mutant,
+        );
+        verdict = classify(base, run);
+        ms = run.ms;
+      }
+      tested.push({ mutant, verdict, ms });
+      const told = verdict.killed
+        ? `killed (${verdict.by})`
+        : verdict.detail === NOT_REACHED
+          ? 'NOT REACHED'
+          : 'SURVIVED';
+      say(`[${tested.length}/${chosen.length}] ${told} ${describeMutant(mutant)}`);
     }
   };
   await Promise.all(Array.from({ length: opts.parallel }, (_, slot) => worker(slot)));
@@ -130,7 +144,9 @@ async function main(): Promise<void> {
     `mutation score: ${killed}/${nonEquivalent} non-equivalent mutants killed (${pct(killed, nonEquivalent)} %)`,
     `  ${tested.length} tested of ${mutants.length} (seed ${opts.seed}${opts.all ? ', all' : ''}), ${equivalent.length} equivalent, ${Math.round(minutes)} min`,
     `survivors (${open.length}):`,
-    ...open.map((t) => `  ${describeMutant(t.mutant)}`),
+    ...open.map(
+      (t) => `  ${describeMutant(t.mutant)}${t.verdict.detail === NOT_REACHED ? ` (${NOT_REACHED})` : ''}`,
+    ),
     `equivalent survivors (${equivalent.length}):`,
     ...equivalent.map((t) => `  ${describeMutant(t.mutant)}: ${equivalents.get(mutantKey(t.mutant))}`),
   ];

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunOutcome } from './classify.js';
+import { COVERAGE_ENV } from './instrument.js';
 
 const running = new Set<number>();
 
@@ -18,8 +19,8 @@ function statuses(file: string): Record<string, string> | undefined {
 }
 
 /**
- * One `gateproof run` of the mirror against the reference gateway, with `mutantId` active in every
- * thread that loads a decision file (the gateway's). Past `timeoutMs` the whole process group is
+ * One `gateproof run` of the mirror against the reference gateway, with one mutant active in every
+ * thread that loads a decision file (the gateway's), or none and the mutants reached written down. Past `timeoutMs` the whole process group is
  * stopped: a mutant that hangs the gateway is caught by time.
  */
 export function runSuites(
@@ -27,10 +28,13 @@ export function runSuites(
   suites: readonly string[],
   outDir: string,
   timeoutMs: number,
-  mutantId?: string,
+  mutant: { id: string } | { coverageFile: string },
 ): Promise<RunOutcome & { ms: number }> {
   const args = [cli, 'run', '--no-load', '--suites', suites.join(','), '--out', outDir];
-  const env = { ...process.env, __STRYKER_ACTIVE_MUTANT__: mutantId ?? '' };
+  const env = {
+    ...process.env,
+    ...('id' in mutant ? { __STRYKER_ACTIVE_MUTANT__: mutant.id } : { [COVERAGE_ENV]: mutant.coverageFile }),
+  };
   const started = Date.now();
   const child = spawn(process.execPath, args, { env, stdio: 'ignore', detached: true });
   if (child.pid) running.add(child.pid);
