@@ -37,6 +37,7 @@ function options() {
       all: { type: 'boolean' },
       files: { type: 'string' },
       ids: { type: 'string' },
+      incremental: { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -53,10 +54,31 @@ function options() {
     all: values.all ?? false,
     files: names ? DECISION_FILES.filter((f) => names.includes(f.file)) : DECISION_FILES,
     ids: values.ids?.split(',').filter(Boolean),
+    earlier: values.incremental ? killedEarlier(values.incremental) : new Map<string, Verdict>(),
     out: resolve(
       values.out ?? join(ROOT, 'reports', `mutation-${new Date().toISOString().replace(/[:.]/g, '-')}`),
     ),
   };
+}
+
+/**
+ * Like Stryker's incremental mode: mutants an earlier run's mutation.json killed (by key, every
+ * one of that key) are taken as killed again; cases are only ever added, so only the survivors
+ * and the mutants new to the sample run.
+ */
+function killedEarlier(file: string): Map<string, Verdict> {
+  let earlier: { tested: { key: string; killed: boolean; by?: string; detail: string }[] };
+  try {
+    earlier = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--incremental ${file}: ${(err as Error).message}`);
+  }
+  const killed = new Map<string, Verdict>();
+  const survived = new Set(earlier.tested.filter((t) => !t.killed).map((t) => t.key));
+  for (const t of earlier.tested)
+    if (t.killed && !survived.has(t.key))
+      killed.set(t.key, { killed: true, by: t.by as 'cases', detail: `${t.detail} (earlier run)` });
+  return killed;
 }
 
 interface Tested {
@@ -108,9 +130,9 @@ async function main(): Promise<void> {
       const mutant = chosen[next++] as MutantInfo;
       const file = fileOf(mutant);
       const base = baselines.get(groupKey(file)) as RunOutcome & { ms: number; reached: Set<string> };
-      let verdict: Verdict = { killed: false, detail: NOT_REACHED };
+      let verdict: Verdict = opts.earlier.get(mutantKey(mutant)) ?? { killed: false, detail: NOT_REACHED };
       let ms = 0;
-      if (base.reached.has(mutant.id)) {
+      if (!verdict.killed && base.reached.has(mutant.id)) {
         const run = await runSuites(
           cli,
           file.suites,
