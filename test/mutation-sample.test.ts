@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { classify, type RunOutcome } from '../bench/mutation/classify.js';
+import { faultOnlySpans, insideAny, offsetsOf } from '../bench/mutation/fault-spans.js';
 import type { MutantInfo } from '../bench/mutation/mutant.js';
-import { faultCatalogueLines, sampleMutants, touchesFaults } from '../bench/mutation/sample.js';
+import { sampleMutants } from '../bench/mutation/sample.js';
 
 const mutant = (file: string, n: number, original = `x${n}`): MutantInfo => ({
   id: `${file}-${n}`,
@@ -30,22 +31,39 @@ test('the seed decides which mutants, the same seed the same ones whatever the o
   assert.equal(sampleMutants(all, 1000, 3).length, 250);
 });
 
-test('mutants of the fault switch and of the fault catalogue are left out; others are kept', () => {
+test('code only a fault runs or decides is told apart from the decisions around it', () => {
   const source = [
-    'const a = 1;',
-    'export const JWT_FAULTS = [',
-    "  { name: 'x' },",
-    '] as const satisfies readonly Fault[];',
-    'ok();',
+    "export const JWT_FAULTS = [{ name: 'x' }] as const;",
+    'function leak(v) { return v + 1; }',
+    'export function step(key, fault, relax) {',
+    "  if (fault === 'apikey-any' && key) return leak(key);",
+    "  if (!key || (!key.enabled && fault !== 'disabled-ok')) return 403;",
+    "  const status = fault === 'wrong-body' ? 'THROTTLED' : 'QUOTA';",
+    '  if (key.hash !== 1 && !relax.trustHash) return 401;',
+    '  return status;',
+    '}',
   ].join('\n');
-  const catalogue = faultCatalogueLines(source);
-  assert.deepEqual(catalogue, [[2, 4]]);
-  const names = new Set(['quota-off-by-one']);
-  assert.equal(touchesFaults(mutant('f.ts', 2, "'x'"), names, catalogue), true);
-  assert.equal(touchesFaults(mutant('f.ts', 9, "gw.fault === 'a'"), names, catalogue), true);
-  assert.equal(touchesFaults(mutant('f.ts', 9, "'quota-off-by-one'"), names, catalogue), true);
-  assert.equal(touchesFaults(mutant('f.ts', 9, "'QUOTA_EXCEEDED'"), names, catalogue), false);
-  assert.equal(touchesFaults(mutant('f.ts', 9, '{\n if (fault) x();\n y();\n}'), names, catalogue), false);
+  const spans = faultOnlySpans('f.ts', source);
+  const only = (text: string, nth = 0) => {
+    let at = -1;
+    for (let i = 0; i <= nth; i++) at = source.indexOf(text, at + 1);
+    return insideAny([at, at + text.length], spans);
+  };
+  assert.equal(only("{ name: 'x' }"), true, 'the catalogue');
+  assert.equal(only('return leak(key);'), true, 'guarded by fault === ');
+  assert.equal(only('v + 1'), true, 'called only under a fault');
+  assert.equal(only("fault !== 'disabled-ok'"), true, 'the switch itself');
+  assert.equal(only("'THROTTLED'"), true);
+  assert.equal(only('!relax.trustHash'), true);
+  assert.equal(only('!key'), false, 'the decisions stay');
+  assert.equal(only('!key.enabled'), false);
+  assert.equal(only("'QUOTA'"), false);
+  assert.equal(only('key.hash !== 1'), false);
+  assert.equal(only('return 403;'), false);
+  assert.deepEqual(
+    offsetsOf('ab\ncd', { start: { line: 1, column: 0 }, end: { line: 1, column: 2 } }),
+    [3, 5],
+  );
 });
 
 test('a mutant is killed by a changed case, another exit code, missing results or a timeout', () => {

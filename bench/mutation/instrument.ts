@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { Instrumenter } from '@stryker-mutator/instrumenter';
 import ts from 'typescript';
 import type { DecisionFile } from './decision-files.js';
+import { faultOnlySpans, insideAny, offsetsOf } from './fault-spans.js';
 import type { MutantInfo } from './mutant.js';
-import { faultCatalogueLines, touchesFaults } from './sample.js';
 
 const quiet = () => undefined;
 const logger = {
@@ -77,11 +77,7 @@ function spanText(
  * The mirror (one per mutation run, under dist/) links the project's src/ and package.json, so the
  * build's relative paths (the contract, the results schema) and node_modules resolve as in dist/.
  */
-export async function instrument(
-  root: string,
-  files: readonly DecisionFile[],
-  faultNames: ReadonlySet<string>,
-): Promise<Instrumented> {
+export async function instrument(root: string, files: readonly DecisionFile[]): Promise<Instrumented> {
   const sources = files.map((f) => {
     const name = `src/reference/${f.file}`;
     return { name, content: readFileSync(join(root, name), 'utf8'), mutate: true };
@@ -105,19 +101,24 @@ export async function instrument(
   }
   appendFileSync(join(mirror, 'dist', 'src', 'reference', 'stack-thread.js'), REPORT_COVERAGE);
   const lines = new Map(sources.map((s) => [s.name, s.content.split('\n')]));
-  const catalogues = new Map(sources.map((s) => [s.name, faultCatalogueLines(s.content)]));
-  const all: MutantInfo[] = result.mutants.map((m) => ({
-    id: m.id,
-    file: m.fileName,
-    line: m.location.start.line + 1,
-    mutator: m.mutatorName,
-    original: spanText(lines.get(m.fileName) as string[], m.location),
-    replacement: m.replacement,
-  }));
-  const mutants = all.filter((m) => !touchesFaults(m, faultNames, catalogues.get(m.file) ?? []));
+  const text = new Map(sources.map((s) => [s.name, s.content]));
+  const faultOnly = new Map(sources.map((s) => [s.name, faultOnlySpans(s.name, s.content)]));
+  const mutants: MutantInfo[] = [];
+  for (const m of result.mutants) {
+    if (insideAny(offsetsOf(text.get(m.fileName) as string, m.location), faultOnly.get(m.fileName) ?? []))
+      continue;
+    mutants.push({
+      id: m.id,
+      file: m.fileName,
+      line: m.location.start.line + 1,
+      mutator: m.mutatorName,
+      original: spanText(lines.get(m.fileName) as string[], m.location),
+      replacement: m.replacement,
+    });
+  }
   return {
     mutants,
-    faultMutants: all.length - mutants.length,
+    faultMutants: result.mutants.length - mutants.length,
     mirror,
     cli: join(mirror, 'dist', 'src', 'cli', 'main.js'),
   };

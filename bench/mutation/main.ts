@@ -2,7 +2,6 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FAULTS } from '../../src/reference/faults.js';
 import { UsageError } from '../../src/usage-error.js';
 import { classify, type RunOutcome, type Verdict } from './classify.js';
 import { DECISION_FILES, type DecisionFile, groupKey } from './decision-files.js';
@@ -90,8 +89,7 @@ interface Tested {
 async function main(): Promise<void> {
   const opts = options();
   const started = Date.now();
-  const faultNames = new Set<string>(FAULTS.map((f) => f.name));
-  const { mutants, faultMutants, mirror, cli } = await instrument(ROOT, opts.files, faultNames);
+  const { mutants, faultMutants, mirror, cli } = await instrument(ROOT, opts.files);
   process.once('exit', () => rmSync(mirror, { recursive: true, force: true }));
   const chosen = opts.ids
     ? mutants.filter((m) => opts.ids?.includes(m.id))
@@ -124,6 +122,24 @@ async function main(): Promise<void> {
   }
 
   const tested: Tested[] = [];
+  // Written after every mutant, so a stopped run still feeds --incremental.
+  const save = (complete: boolean) =>
+    writeFileSync(
+      join(opts.out, 'mutation.json'),
+      `${JSON.stringify(
+        {
+          complete,
+          seed: opts.seed,
+          sample: chosen.length,
+          total: mutants.length,
+          faultMutants,
+          minutes: (Date.now() - started) / 60_000,
+          tested: tested.map((t) => ({ ...t.mutant, key: mutantKey(t.mutant), ...t.verdict, ms: t.ms })),
+        },
+        null,
+        2,
+      )}\n`,
+    );
   let next = 0;
   const worker = async (slot: number) => {
     while (next < chosen.length) {
@@ -144,6 +160,7 @@ async function main(): Promise<void> {
         ms = run.ms;
       }
       tested.push({ mutant, verdict, ms });
+      save(false);
       const told = verdict.killed
         ? `killed (${verdict.by})`
         : verdict.detail === NOT_REACHED
@@ -173,10 +190,7 @@ async function main(): Promise<void> {
     ...equivalent.map((t) => `  ${describeMutant(t.mutant)}: ${equivalents.get(mutantKey(t.mutant))}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  writeFileSync(
-    join(opts.out, 'mutation.json'),
-    `${JSON.stringify({ seed: opts.seed, sample: chosen.length, total: mutants.length, faultMutants, killed, nonEquivalent, minutes, tested: tested.map((t) => ({ ...t.mutant, key: mutantKey(t.mutant), ...t.verdict, ms: t.ms })) }, null, 2)}\n`,
-  );
+  save(true);
   say(`details in ${join(opts.out, 'mutation.json')}`);
 }
 

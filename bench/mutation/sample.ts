@@ -1,34 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type MutantInfo, mutantKey } from './mutant.js';
 
-/** Where a file declares its faults (`export const JWT_FAULTS = [ ... ] as const ...`): first and last line. */
-export function faultCatalogueLines(source: string): [number, number][] {
-  const lines = source.split('\n');
-  const ranges: [number, number][] = [];
-  lines.forEach((line, i) => {
-    if (!/^export const \w*FAULTS\b/.test(line)) return;
-    const end = lines.findIndex((l, j) => j > i && /^\] as const/.test(l));
-    ranges.push([i + 1, end < 0 ? lines.length : end + 1]);
-  });
-  return ranges;
-}
-
-/**
- * Mutants of the fault switch (`fault === 'quota-off-by-one'`, a fault's name, the catalogue of
- * faults) are the fault machinery's own code, proved by the fault test; without a fault they
- * change nothing on the wire.
- */
-export function touchesFaults(
-  m: MutantInfo,
-  faultNames: ReadonlySet<string>,
-  catalogue: readonly (readonly [number, number])[],
-): boolean {
-  if (catalogue.some(([from, to]) => m.line >= from && m.line <= to)) return true;
-  if (/\bfault\b/.test(m.original) && !m.original.includes('\n')) return true;
-  const literal = /^(['"`])(.*)\1$/s.exec(m.original);
-  return literal !== null && faultNames.has(literal[2] as string);
-}
-
 /**
  * A seeded order that depends on neither Stryker's numbering nor line numbers, so a sample
  * survives edits elsewhere in the file: identical mutants are told apart by their order in it.
