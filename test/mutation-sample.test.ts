@@ -37,6 +37,8 @@ test('code only a fault runs or decides is told apart from the decisions around 
     'function leak(v) { return v + 1; }',
     'export function step(key, fault, relax) {',
     "  if (fault === 'apikey-any' && key) return leak(key);",
+    '  const lookupFailed = key.id === 0;',
+    "  if (fault === 'fails-open' && lookupFailed) return 200;",
     "  if (!key || (!key.enabled && fault !== 'disabled-ok')) return 403;",
     "  const status = fault === 'wrong-body' ? 'THROTTLED' : 'QUOTA';",
     '  if (key.hash !== 1 && !relax.trustHash) return 401;',
@@ -52,6 +54,7 @@ test('code only a fault runs or decides is told apart from the decisions around 
   assert.equal(only("{ name: 'x' }"), true, 'the catalogue');
   assert.equal(only('return leak(key);'), true, 'guarded by fault === ');
   assert.equal(only('v + 1'), true, 'called only under a fault');
+  assert.equal(only('key.id === 0'), true, 'used only under a fault');
   assert.equal(only("fault !== 'disabled-ok'"), true, 'the switch itself');
   assert.equal(only("'THROTTLED'"), true);
   assert.equal(only('!relax.trustHash'), true);

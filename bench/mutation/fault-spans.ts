@@ -70,12 +70,14 @@ export function faultOnlySpans(fileName: string, source: string): Span[] {
     ts.forEachChild(node, visit);
   };
   visit(file);
-  // Functions and methods whose every call sits in fault-only code are fault-only too.
+  // Functions and methods whose every call, and variables whose every use, sits in fault-only code
+  // are fault-only too.
   const within = (node: ts.Node) =>
     spans.some(([from, to]) => node.getStart(file) >= from && node.getEnd() <= to);
   for (let changed = true; changed; ) {
     changed = false;
     const calls = new Map<string, ts.Node[]>();
+    const uses = new Map<string, ts.Node[]>();
     const bodies = new Map<string, ts.Node>();
     const collect = (node: ts.Node) => {
       if (ts.isCallExpression(node)) {
@@ -89,11 +91,15 @@ export function faultOnlySpans(fileName: string, source: string): Span[] {
       }
       if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name && node.body)
         bodies.set(node.name.getText(file), node.body);
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer)
+        bodies.set(node.name.text, node.initializer);
+      if (ts.isIdentifier(node) && !(ts.isVariableDeclaration(node.parent) && node.parent.name === node))
+        uses.set(node.text, [...(uses.get(node.text) ?? []), node]);
       ts.forEachChild(node, collect);
     };
     collect(file);
     for (const [name, body] of bodies) {
-      const sites = calls.get(name) ?? [];
+      const sites = ts.isVariableDeclaration(body.parent) ? (uses.get(name) ?? []) : (calls.get(name) ?? []);
       if (sites.length && sites.every(within) && !within(body)) {
         add(body);
         changed = true;
