@@ -82,8 +82,9 @@ export const SIGV4_FAULTS = [
   },
   {
     name: 'sigv4-authorization-forwarded',
-    description: 'the signed Authorization header is passed on to the integration',
-    breaks: ['sigv4.integration.authorization-stripped'],
+    description:
+      "the signed Authorization header, or a presigned URL's X-Amz-* parameters, are passed on to the integration",
+    breaks: ['sigv4.integration.authorization-stripped', 'sigv4.presigned.parameters-stripped'],
   },
 ] as const satisfies readonly Fault[];
 
