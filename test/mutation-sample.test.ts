@@ -39,6 +39,7 @@ test('code only a fault runs or decides is told apart from the decisions around 
     "  if (fault === 'apikey-any' && key) return leak(key);",
     '  const lookupFailed = key.id === 0;',
     "  if (fault === 'fails-open' && lookupFailed) return 200;",
+    "  if (key.name === undefined && fault === 'query-ok') return 201;",
     "  if (!key || (!key.enabled && fault !== 'disabled-ok')) return 403;",
     "  const status = fault === 'wrong-body' ? 'THROTTLED' : 'QUOTA';",
     '  if (key.hash !== 1 && !relax.trustHash) return 401;',
@@ -55,6 +56,7 @@ test('code only a fault runs or decides is told apart from the decisions around 
   assert.equal(only('return leak(key);'), true, 'guarded by fault === ');
   assert.equal(only('v + 1'), true, 'called only under a fault');
   assert.equal(only('key.id === 0'), true, 'used only under a fault');
+  assert.equal(only('key.name === undefined'), true, 'decides only beside a fault switch');
   assert.equal(only("fault !== 'disabled-ok'"), true, 'the switch itself');
   assert.equal(only("'THROTTLED'"), true);
   assert.equal(only('!relax.trustHash'), true);

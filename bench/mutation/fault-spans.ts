@@ -28,7 +28,9 @@ function switchSign(node: ts.Expression): 'only-under-fault' | 'unless-fault' | 
     if (op === ts.SyntaxKind.ExclamationEqualsEqualsToken) return 'unless-fault';
   }
   if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken)
-    return switchSign(node.left) === 'only-under-fault' ? 'only-under-fault' : undefined;
+    return switchSign(node.left) === 'only-under-fault' || switchSign(node.right) === 'only-under-fault'
+      ? 'only-under-fault'
+      : undefined;
   return undefined;
 }
 
@@ -62,8 +64,15 @@ export function faultOnlySpans(fileName: string, source: string): Span[] {
       add(node.initializer);
     if (ts.isBinaryExpression(node)) {
       const op = node.operatorToken.kind;
-      if (op === ts.SyntaxKind.AmpersandAmpersandToken) guarded(switchSign(node.left), node.right, undefined);
-      if (op === ts.SyntaxKind.BarBarToken) guarded(switchSign(node.left), undefined, node.right);
+      // `switch && x`, `x && switch`: x decides nothing unless a fault is set; alike for ||.
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken) {
+        guarded(switchSign(node.left), node.right, undefined);
+        guarded(switchSign(node.right), node.left, undefined);
+      }
+      if (op === ts.SyntaxKind.BarBarToken) {
+        guarded(switchSign(node.left), undefined, node.right);
+        guarded(switchSign(node.right), undefined, node.left);
+      }
     }
     if (ts.isConditionalExpression(node)) guarded(switchSign(node.condition), node.whenTrue, node.whenFalse);
     if (ts.isIfStatement(node)) guarded(switchSign(node.expression), node.thenStatement, node.elseStatement);
