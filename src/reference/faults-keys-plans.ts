@@ -37,8 +37,14 @@ export const KEY_AND_PLAN_FAULTS = [
   },
   {
     name: 'apikey-compared-truncated',
-    description: 'keys are compared on their first 32 characters only (a column narrower than the keys)',
-    breaks: ['apikey.reject.truncated', 'apikey.reject.extended', 'apikey.reject.last-char-changed'],
+    description:
+      'keys are compared on their first 32 characters only (a column narrower than the keys), so anything that starts like a key passes, a repeated header joined after it included',
+    breaks: [
+      'apikey.reject.truncated',
+      'apikey.reject.extended',
+      'apikey.reject.last-char-changed',
+      'apikey.reject.repeated-valid-first',
+    ],
   },
   {
     name: 'apikey-case-insensitive',
@@ -80,8 +86,22 @@ export const KEY_AND_PLAN_FAULTS = [
       'quota.exhaust.limit-exceeded-body',
       'quota.exhaust.stays-exhausted',
       'quota.isolation.other-key',
+      'quota.accounting.across-methods',
+      'quota.accounting.errors-count',
       'quota.concurrency.burst',
     ],
+  },
+  {
+    name: 'quota-per-method',
+    description:
+      "the quota is counted per method, so a key's requests on two methods each get the whole quota",
+    breaks: ['quota.accounting.across-methods'],
+  },
+  {
+    name: 'quota-refunded-on-error',
+    description:
+      'a request the integration answers with an error is refunded, so failing requests never use quota',
+    breaks: ['quota.accounting.errors-count'],
   },
   {
     name: 'quota-shared-across-keys',
@@ -150,6 +170,7 @@ export const KEY_AND_PLAN_FAULTS = [
       'apikey.accept.open-route',
       'quota.exhaust.limit-then-429',
       'quota.exhaust.stays-exhausted',
+      'quota.accounting.across-methods',
       'quota.concurrency.burst',
       'sigv4.accept.get',
       'sigv4.session.accepted',
