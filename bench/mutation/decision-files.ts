@@ -32,6 +32,7 @@ export const DECISION_FILES: readonly DecisionFile[] = [
   { file: 'stage-cache.ts', suites: ['cache'] },
   { file: 'cache-authority.ts', suites: ['cache'] },
   { file: 'cache-step.ts', suites: ['cache'] },
+  { file: 'identity-headers.ts', suites: ALL },
   { file: 'gateway-responses.ts', suites: ALL },
   { file: 'router.ts', suites: ALL },
 ];
