@@ -142,7 +142,7 @@ export const test = base.extend<CaseFixtures, WorkerFixtures>({
       );
       return;
     }
-    await use(new ProbeClient(target.probe.url, target.timeoutMs));
+    await use(new ProbeClient(target.probe.url, target.timeoutMs, target.probe.secret));
   },
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture needs from the pattern.
   nonce: async ({}, use, testInfo) => {

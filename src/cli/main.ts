@@ -6,6 +6,7 @@ import { faultsCommand } from './faults.js';
 import { generateCommand } from './generate.js';
 import { k6Command } from './k6.js';
 import { loadCommand } from './load.js';
+import { probeCommand } from './probe.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
@@ -20,6 +21,7 @@ for (const command of [
   runCommand(),
   loadCommand(),
   serveCommand(),
+  probeCommand(),
   faultsCommand(),
   reportCommand(),
   compareCommand(),

@@ -9,6 +9,8 @@ export class ProbeClient {
   constructor(
     readonly url: string,
     private readonly timeoutMs = 5_000,
+    /** The probe's control secret, when it was started with one (`gateproof probe` beyond loopback). */
+    private readonly secret?: string,
   ) {}
 
   async counters(nonce?: string): Promise<ProbeCounters> {
@@ -16,6 +18,7 @@ export class ProbeClient {
     const res = await request(`${this.url.replace(/\/+$/, '')}${PROBE_COUNTERS_PATH}${query}`, {
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
+      ...(this.secret === undefined ? {} : { headers: { authorization: `Bearer ${this.secret}` } }),
     });
     if (res.statusCode !== 200) {
       await res.body.dump();

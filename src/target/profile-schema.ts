@@ -76,7 +76,13 @@ export const profileSchema = z.strictObject({
     })
     .prefault({}),
   /** Where gateproof reads the probe's counters directly (not through the gateway). */
-  probe: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }).optional(),
+  probe: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }),
+      /** The control secret of a probe started with one (`gateproof probe`), sent to read its counters. */
+      secret: secret.optional(),
+    })
+    .optional(),
   apiKeys: z
     .strictObject({
       valid: secret,

@@ -23,7 +23,7 @@ export function secretsOf(profile: Profile): string[] {
       profile.sigv4.temporary?.sessionToken,
     );
   }
-  out.push(profile.jwt?.mint?.secret);
+  out.push(profile.jwt?.mint?.secret, profile.probe?.secret);
   if (profile.authorizer) out.push(...Object.values(profile.authorizer.tokens));
   const cache = profile.cache;
   if (cache) {
