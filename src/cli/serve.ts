@@ -52,7 +52,7 @@ export function serveCommand(): Command {
         throw explainListenError(err, 'serve', '127.0.0.1', opts.port);
       });
       try {
-        process.stdout.write(await describe(stack));
+        process.stdout.write(await byHand(stack));
       } catch (err) {
         await stack.close();
         throw err;
@@ -76,7 +76,7 @@ function externalUpstream(opts: ServeOptions): ExternalUpstream | undefined {
 }
 
 /** Everything needed to call the reference by hand, and the same as a profile to run against it. */
-async function describe(stack: ReferenceStack): Promise<string> {
+async function byHand(stack: ReferenceStack): Promise<string> {
   const { profile } = stack;
   const base = `${stack.gatewayUrl}/${profile.stage}`;
   const jwt = profile.jwt!;
