@@ -81,7 +81,7 @@ export async function runGateproof(options: RunOptions): Promise<{ results: Resu
     });
     const targetFile = join(privateDir, 'target.json');
     writeResolvedTarget(targetFile, profile);
-    if (suites.length && !options.signal.aborted) {
+    if (suites.builtin.length + suites.paths.length > 0 && !options.signal.aborted) {
       await runSuites({ suites, targetFile, eventsFile, outDir, signal: options.signal });
     }
     if (scenarios.length && !options.signal.aborted) {
