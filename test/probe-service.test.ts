@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { request } from 'undici';
+import { parse, stringify } from 'yaml';
 import { gateproof } from './helpers/cli.js';
 import { freePort, type Service, startService } from './helpers/cli-service.js';
 
@@ -54,7 +55,8 @@ test('gateproof probe serves the probe and the issuer, with the reference gatewa
   assert.ok(yaml, serve.stdout());
   assert.match(yaml, new RegExp(`probe:\\n  url: ${probeUrl}`));
   const file = join(dir, 'by-hand.yaml');
-  writeFileSync(file, yaml);
+  // A gateway with one stage and no authorizer cache says so: those cases skip, with the reason.
+  writeFileSync(file, stringify({ ...parse(yaml), unsupported: ['other-stages', 'authorizer-cache'] }));
 
   const out = join(dir, 'run');
   const run = await gateproof(
@@ -64,9 +66,17 @@ test('gateproof probe serves the probe and the issuer, with the reference gatewa
   assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
     target: { kind: string };
-    cases: { id: string; status: string }[];
+    cases: { id: string; status: string; message?: string }[];
   };
   assert.equal(results.target.kind, 'url');
+  const declined = results.cases.filter((c) =>
+    /^(apikey\.reject\.other-stage|authorizer\.cache\.)/.test(c.id),
+  );
+  assert.ok(declined.length >= 2);
+  for (const c of declined) {
+    assert.equal(c.status, 'skip', c.id);
+    assert.match(c.message ?? '', /^declared unsupported \((other-stages|authorizer-cache)\): /);
+  }
   assert.ok(results.cases.filter((c) => c.status === 'pass').length > 40, 'the suites ran through it');
   // The requests reached the external probe.
   const reached = (await (await counters(`Bearer ${SECRET}`)).body.json()) as { total: number };

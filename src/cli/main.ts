@@ -11,6 +11,14 @@ import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 
+// A reader that stops early (`gateproof faults | head -1`) is no error: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 const program = new Command('gateproof')
   .description('Proves an API gateway does what its configuration promises, and measures it under load.')
   .version(TOOL_VERSION)

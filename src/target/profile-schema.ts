@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { quotaSchema, throttleSchema } from '../reference/config.js';
+import { UNSUPPORTED_NAMES } from './unsupported.js';
 
 export type { Quota, Throttle } from '../reference/config.js';
 
@@ -50,6 +51,8 @@ export const profileSchema = z.strictObject({
   stage: z.string().default(''),
   profile: z.enum(['aws', 'generic']).default('generic'),
   features: z.array(z.enum(FEATURES)).default([]),
+  /** Parts of claimed features the gateway does not offer (see unsupported.ts): their cases skip. */
+  unsupported: z.array(z.enum(UNSUPPORTED_NAMES)).default([]),
   /** Per-request timeout: a gateway that hangs must not hang the run. */
   timeoutMs: z.number().int().positive().default(10_000),
   /** Routes that play each role, relative to the stage. */
