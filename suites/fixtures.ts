@@ -21,6 +21,7 @@ import { ENV } from '../src/run/run-env.js';
 import type { Feature, Profile } from '../src/target/profile-schema.js';
 import { readResolvedTarget } from '../src/target/resolved-target.js';
 import { secretsOf } from '../src/target/secrets.js';
+import { unsupportedReason } from '../src/target/unsupported.js';
 import { BrowserHost, BrowserPages } from './browser-pages.js';
 
 /**
@@ -142,7 +143,7 @@ export const test = base.extend<CaseFixtures, WorkerFixtures>({
       );
       return;
     }
-    await use(new ProbeClient(target.probe.url, target.timeoutMs));
+    await use(new ProbeClient(target.probe.url, target.timeoutMs, target.probe.secret));
   },
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture needs from the pattern.
   nonce: async ({}, use, testInfo) => {
@@ -173,6 +174,8 @@ export function gateCase(meta: CaseInput, body: CaseBody): void {
     ) => {
       const missing = full.features.filter((f) => !target.features.includes(f));
       test.skip(missing.length > 0, `feature not claimed by the target: ${missing.join(', ')}`);
+      const unsupported = unsupportedReason(target.unsupported, full.id);
+      test.skip(unsupported !== undefined, unsupported);
       try {
         await body(
           { target, freshKeys, browserHost, evidence, client, keys, probe, nonce, strict, browserPage },

@@ -148,9 +148,9 @@ const observations: Record<
   },
   'integration-duplicate-get': {
     observe: async (s) => {
-      const before = (await s.probe.counters()).routes['/open'] ?? 0;
+      const before = (await s.probe!.counters()).routes['/open'] ?? 0;
       await get(s, '/open');
-      return ((await s.probe.counters()).routes['/open'] ?? 0) - before;
+      return ((await s.probe!.counters()).routes['/open'] ?? 0) - before;
     },
     expect: [1, 2],
   },

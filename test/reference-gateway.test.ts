@@ -79,7 +79,7 @@ describe('reference gateway', () => {
     assert.match(String(res.headers['x-amzn-requestid']), UUID);
     assert.ok(res.headers['x-amz-apigw-id']);
     assert.equal(res.headers['x-amzn-errortype'], undefined);
-    assert.equal(stack.probe.counters(n).count, 1);
+    assert.equal(stack.probe!.counters(n).count, 1);
   });
 
   it('relays the integration status and drops hop-by-hop headers', async () => {
@@ -118,7 +118,7 @@ describe('reference gateway', () => {
       assert.deepEqual(res.json(), { message: 'Missing Authentication Token' });
       assert.equal(res.headers['x-amzn-errortype'], 'MissingAuthenticationTokenException');
       assert.match(String(res.headers['x-amzn-requestid']), UUID);
-      assert.equal(stack.probe.counters(n).count, 0);
+      assert.equal(stack.probe!.counters(n).count, 0);
     });
   }
 
@@ -141,7 +141,7 @@ describe('reference gateway', () => {
       assert.equal(res.headers['content-type'], 'application/json');
       assert.match(String(res.headers['x-amzn-requestid']), UUID);
       assert.ok(res.headers['x-amz-apigw-id']);
-      assert.equal(stack.probe.counters(n).count, 0);
+      assert.equal(stack.probe!.counters(n).count, 0);
     });
   }
 
@@ -150,7 +150,7 @@ describe('reference gateway', () => {
       const n = nonce();
       const res = await call(`${base}/keyed?gpn=${n}`, { headers: { [name]: keys().valid } });
       assert.equal(res.status, 200, name);
-      assert.equal(stack.probe.counters(n).count, 1);
+      assert.equal(stack.probe!.counters(n).count, 1);
     }
     assert.equal((await call(`${base}/keyed`, { headers: { 'x-api-key': keys().other! } })).status, 200);
   });
@@ -164,7 +164,7 @@ describe('reference gateway', () => {
     const n = nonce();
     const res = await call(`${base}/iam?gpn=${n}`);
     assert.ok(res.status >= 400);
-    assert.equal(stack.probe.counters(n).count, 0);
+    assert.equal(stack.probe!.counters(n).count, 0);
   });
 
   it('answers 429 Limit Exceeded once the quota is used, and stays so', async () => {
@@ -187,7 +187,7 @@ describe('reference gateway', () => {
     );
     assert.equal(results.filter((r) => r.status === 200).length, 5);
     assert.equal(results.filter((r) => r.status === 429).length, 5);
-    assert.equal(stack.probe.counters(n).count, 5);
+    assert.equal(stack.probe!.counters(n).count, 5);
   });
 
   it("keeps each key's quota apart, even on a shared plan", async () => {

@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { base64url, type JWK } from 'jose';
 import type { Issuer, IssuerAlgorithm, MintOptions } from './oidc-issuer.js';
+import { sameSecret } from './same-secret.js';
 
 /**
  * The built-in issuer's mint API: suites run in Playwright workers, the issuer in the process that
@@ -33,11 +33,6 @@ export interface SignersResponse {
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
-
-function sameSecret(given: string, secret: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(secret));
-}
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });

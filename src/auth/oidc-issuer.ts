@@ -52,6 +52,11 @@ export interface IssuerOptions {
    * in other processes can have tokens signed without ever holding a private key.
    */
   mintSecret?: string;
+  /**
+   * The host name gateways reach the issuer by, when that is not the address it listens on (a
+   * wildcard address, NAT): it is part of the `iss` and of the discovery and JWKS URLs.
+   */
+  publicHost?: string;
 }
 
 export interface MintOptions {
@@ -157,7 +162,8 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const name = options.publicHost ?? address.address;
+  const host = name.includes(':') ? `[${name}]` : name;
   const issuerUrl = `http://${host}:${address.port}`;
   const jwksUrl = `${issuerUrl}${JWKS_PATH}`;
   const audience = options.audience ?? 'gateproof';

@@ -9,7 +9,7 @@ import { newRunId, TOOL_VERSION } from '../run/run-gateproof.js';
 import { loadProfile } from '../target/load-profile.js';
 import { targetSummary } from '../target/target-summary.js';
 import { UsageError } from '../usage-error.js';
-import { commandLine } from './options.js';
+import { commandLine, outDir } from './options.js';
 import { EXIT_CODES } from './outcome.js';
 
 function positiveInteger(value: string): number {
@@ -31,7 +31,7 @@ function targetOf(file: string): Results['target'] {
 function exportCommand(): Command {
   return new Command('export')
     .description('write every scenario as a TypeScript k6 script, with a k6-operator TestRun manifest')
-    .option('--out <dir>', 'where to write the scripts', 'k6')
+    .option('--out <dir>', 'where to write the scripts', outDir, 'k6')
     .option('--parallelism <n>', 'pods of the k6-operator TestRun', positiveInteger, 4)
     .action((opts: { out: string; parallelism: number }) => {
       let files: string[];
@@ -50,7 +50,7 @@ function ingestCommand(): Command {
       'fold k6 summaries and --out json lines (one file per runner) into results.json and the reports',
     )
     .argument('<files...>', 'handleSummary JSON, --summary-export JSON or --out json files (.gz too)')
-    .requiredOption('--out <dir>', 'where to write results.json and the reports')
+    .requiredOption('--out <dir>', 'where to write results.json and the reports', outDir)
     .option('--scenario <id>', 'the scenario of summaries that do not name it')
     .option('--target <file>', "the target profile the runners loaded, for the report's target section")
     .action(async (files: string[], opts: { out: string; scenario?: string; target?: string }) => {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { runGateproof } from '../run/run-gateproof.js';
-import { commandLine, interruptSignal } from './options.js';
+import { commandLine, interruptSignal, outDir } from './options.js';
 import { EXIT_CODES_HELP, reportOutcome } from './outcome.js';
 
 export function loadCommand(): Command {
@@ -13,7 +13,7 @@ export function loadCommand(): Command {
       'the embedded reference gateway, nginx configured by gateproof, or a target profile',
       'reference',
     )
-    .option('--out <dir>', 'where to write the run (default: reports/<run-id>)')
+    .option('--out <dir>', 'where to write the run (default: reports/<run-id>)', outDir)
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (opts: { scenario: string; target: string; out?: string }) => {
       const { results, outDir } = await runGateproof({

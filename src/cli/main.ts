@@ -7,12 +7,20 @@ import { faultsCommand } from './faults.js';
 import { generateCommand } from './generate.js';
 import { k6Command } from './k6.js';
 import { loadCommand } from './load.js';
+import { probeCommand } from './probe.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 
 /** A message may quote a URL or a header from the profile: credentials in it never reach the console. */
 const redact = createRedactor([]);
+// A reader that stops early (`gateproof faults | head -1`) is no error: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
 
 const program = new Command('gateproof')
   .description('Proves an API gateway does what its configuration promises, and measures it under load.')
@@ -24,6 +32,7 @@ for (const command of [
   runCommand(),
   loadCommand(),
   serveCommand(),
+  probeCommand(),
   faultsCommand(),
   reportCommand(),
   compareCommand(),

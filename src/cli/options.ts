@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 
 /** Comma-separated list option: `--suites apikey,quota`. */
@@ -33,4 +35,20 @@ export function interruptSignal(): AbortSignal {
   });
   process.once('SIGTERM', () => controller.abort());
   return controller.signal;
+}
+
+/** `--out DIR`: a folder, or a path where one can be made; never a file (nor under one). */
+export function outDir(value: string): string {
+  for (let path = resolve(value); ; path = dirname(path)) {
+    let isDirectory: boolean | undefined;
+    try {
+      isDirectory = statSync(path).isDirectory();
+    } catch {}
+    if (isDirectory === false) {
+      throw new InvalidArgumentError(
+        path === resolve(value) ? `${value} is a file, not a folder` : `${path} is a file, not a folder`,
+      );
+    }
+    if (isDirectory || path === dirname(path)) return value;
+  }
 }

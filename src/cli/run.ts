@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { runGateproof } from '../run/run-gateproof.js';
-import { commandLine, interruptSignal, list } from './options.js';
+import { commandLine, interruptSignal, list, outDir } from './options.js';
 import { EXIT_CODES_HELP, reportOutcome } from './outcome.js';
 
 /** Seconds of offered load per scenario in `gateproof run`. */
@@ -23,7 +23,7 @@ export function runCommand(): Command {
         'generic',
       ]),
     )
-    .option('--out <dir>', 'where to write the run (default: reports/<run-id>)')
+    .option('--out <dir>', 'where to write the run (default: reports/<run-id>)', outDir)
     .addHelpText('after', EXIT_CODES_HELP)
     .option(
       '--fault <name>',

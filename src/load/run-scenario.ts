@@ -119,7 +119,10 @@ export async function runScenario(
   await warmUp(fitted, profile, runTag, signal);
   const throttle = fitted.kind === 'throttle' ? new ThrottleObserver(fitted) : undefined;
   const cache = fitted.kind === 'cache' ? new CacheObserver(fitted, fillGapMs(fitted, profile)) : undefined;
-  const probe = cache && profile.probe ? new ProbeClient(profile.probe.url, profile.timeoutMs) : undefined;
+  const probe =
+    cache && profile.probe
+      ? new ProbeClient(profile.probe.url, profile.timeoutMs, profile.probe.secret)
+      : undefined;
   const before = probe ? await probe.counters() : undefined;
   const result = await runLoad({
     origin: requests.origin,

@@ -12,6 +12,8 @@ export class ProbeClient {
   constructor(
     readonly url: string,
     private readonly timeoutMs = 5_000,
+    /** The probe's control secret, when it was started with one (`gateproof probe` beyond loopback). */
+    private readonly secret?: string,
   ) {}
 
   async counters(nonce?: string): Promise<ProbeCounters> {
@@ -19,7 +21,10 @@ export class ProbeClient {
     const url = `${this.url.replace(/\/+$/, '')}${PROBE_COUNTERS_PATH}${query}`;
     let res: Awaited<ReturnType<typeof boundedExchange>>;
     try {
-      res = await boundedExchange(url, { timeoutMs: this.timeoutMs });
+      res = await boundedExchange(url, {
+        timeoutMs: this.timeoutMs,
+        ...(this.secret === undefined ? {} : { headers: { authorization: `Bearer ${this.secret}` } }),
+      });
     } catch (err) {
       throw new HarnessError(`the probe's counters did not answer: ${describeTransportError(err)}`);
     }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sameSecret } from '../auth/same-secret.js';
 import { RequestCounters } from './counters.js';
 import {
   DELAY_HEADER,
@@ -27,6 +28,11 @@ let lastVersion = 0;
 export interface ProbeOptions {
   host?: string;
   port?: number;
+  /**
+   * When set, the counters answer only `Authorization: Bearer <secret>`: a probe reachable beyond
+   * loopback must not tell strangers what reached it.
+   */
+  controlSecret?: string;
 }
 
 export interface Probe {
@@ -40,7 +46,7 @@ export interface Probe {
 export async function startProbe(options: ProbeOptions = {}): Promise<Probe> {
   const counters = new RequestCounters();
   const delayed = new Set<NodeJS.Timeout>();
-  const server = createServer((req, res) => handle(req, res, counters, delayed));
+  const server = createServer((req, res) => handle(req, res, counters, delayed, options.controlSecret));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -69,6 +75,7 @@ function handle(
   res: ServerResponse,
   counters: RequestCounters,
   delayed: Set<NodeJS.Timeout>,
+  controlSecret: string | undefined,
 ): void {
   const url = req.url ?? '/';
   const queryStart = url.indexOf('?');
@@ -76,6 +83,11 @@ function handle(
   const search = queryStart === -1 ? undefined : new URLSearchParams(url.slice(queryStart + 1));
   if (route === PROBE_COUNTERS_PATH) {
     req.resume();
+    const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (controlSecret !== undefined && (given === undefined || !sameSecret(given, controlSecret))) {
+      send(res, 401, error('the probe counters need the probe secret'));
+      return;
+    }
     send(res, 200, JSON.stringify(counters.snapshot(search?.get('nonce') ?? undefined)));
     return;
   }

@@ -25,6 +25,8 @@ export interface AuthSetupOptions {
   region: string;
   accountId: string;
   apiId: string;
+  /** An issuer already running (`gateproof probe`) to trust instead of starting one. */
+  issuer?: { url: string; mintSecret: string };
 }
 
 export interface AuthSetup {
@@ -83,8 +85,10 @@ export async function startAuthSetup(options: AuthSetupOptions): Promise<AuthSet
     },
   };
 
-  const mintSecret = randomBytes(32).toString('base64url');
-  const issuer = await startIssuer({ host: options.host, audience: AUDIENCE, scope: SCOPE, mintSecret });
+  const mintSecret = options.issuer?.mintSecret ?? randomBytes(32).toString('base64url');
+  const issuer = options.issuer
+    ? { issuerUrl: options.issuer.url.replace(/\/+$/, ''), close: async () => {} }
+    : await startIssuer({ host: options.host, audience: AUDIENCE, scope: SCOPE, mintSecret });
   const principal = `gateproof${randomBytes(8).toString('hex')}`;
 
   return {

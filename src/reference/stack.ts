@@ -33,13 +33,26 @@ export interface ReferenceStackOptions {
   integrationTimeoutMs?: number;
   /** HTTP API's built-in CORS (default) or REST's OPTIONS methods with a mock integration. */
   corsStyle?: 'http' | 'rest';
+  /**
+   * A probe and issuer already running (`gateproof probe`), so the gateway proxies to them rather
+   * than to ones of its own: the reference then stands where a user's gateway would.
+   */
+  upstream?: ExternalUpstream;
+}
+
+export interface ExternalUpstream {
+  probeUrl: string;
+  issuerUrl: string;
+  /** The secret of both: the probe's counters and the issuer's mint API. */
+  secret: string;
 }
 
 export interface ReferenceStack {
   profile: Profile;
   gatewayUrl: string;
   probeUrl: string;
-  probe: Probe;
+  /** The stack's own probe; absent when it proxies to an external one (`upstream`). */
+  probe: Probe | undefined;
   close(): Promise<void>;
 }
 
@@ -82,12 +95,21 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
   ];
 
   const host = options.host ?? '127.0.0.1';
-  const probe = await startProbe({ host });
+  const { upstream } = options;
+  const probe = upstream ? undefined : await startProbe({ host });
+  const probeUrl = upstream?.probeUrl ?? probe!.url;
   let gateway: Awaited<ReturnType<typeof startReferenceGateway>>;
   let corsCache: CorsCacheSetup | undefined;
   let auth: AuthSetup | undefined;
   try {
-    auth = await startAuthSetup({ host, stage: STAGE, region: REGION, accountId: ACCOUNT_ID, apiId: API_ID });
+    auth = await startAuthSetup({
+      host,
+      stage: STAGE,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      apiId: API_ID,
+      ...(upstream ? { issuer: { url: upstream.issuerUrl, mintSecret: upstream.secret } } : {}),
+    });
     corsCache = await startCorsCacheSetup({
       host,
       stage: STAGE,
@@ -97,7 +119,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
       ...(options.corsStyle ? { corsStyle: options.corsStyle } : {}),
     });
     const config: GatewayConfigInput = {
-      stage: { name: STAGE, variables: { probeUrl: probe.url, ...auth.stageVariables } },
+      stage: { name: STAGE, variables: { probeUrl, ...auth.stageVariables } },
       apiKeys,
       usagePlans,
       region: REGION,
@@ -118,7 +140,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
   } catch (err) {
     await corsCache?.close();
     await auth?.close();
-    await probe.close();
+    await probe?.close();
     throw err;
   }
 
@@ -132,7 +154,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     stage: STAGE,
     profile: 'aws',
     features: ['apikey', 'quota', 'throttle', 'cors', 'cors-browser', 'cache', ...auth.features],
-    probe: { url: probe.url },
+    probe: { url: probeUrl, ...(upstream ? { secret: upstream.secret } : {}) },
     identityHeaders: DECLARED_IDENTITY_HEADERS,
     apiKeys: keys,
     plans: { default: { throttle }, tinyQuota: { quota }, throttled: { throttle: methodThrottle } },
@@ -142,13 +164,13 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
   return {
     profile,
     gatewayUrl: gateway.url,
-    probeUrl: probe.url,
+    probeUrl,
     probe,
     close: async () => {
       await gateway.close();
       await corsCache.close();
       await auth.close();
-      await probe.close();
+      await probe?.close();
     },
   };
 }

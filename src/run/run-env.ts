@@ -6,6 +6,8 @@ export const ENV = {
   profileFile: 'GATEPROOF_TARGET',
   eventsFile: 'GATEPROOF_EVENTS',
   suites: 'GATEPROOF_SUITES',
+  /** A JSON array of absolute paths: a user's spec files and folders (`--suites ./mine.spec.ts`). */
+  specs: 'GATEPROOF_SPECS',
   outDir: 'GATEPROOF_OUT',
   /** Playwright's timeout of one case, derived from the target's timeoutMs. */
   caseTimeoutMs: 'GATEPROOF_CASE_TIMEOUT_MS',

@@ -96,9 +96,9 @@ export async function runGateproof(options: RunOptions): Promise<{ results: Resu
         ...(options.fault ? { fault: options.fault } : {}),
       },
       target: targetSummary(profile),
-      plan: { suites, scenarios: scenarios.map((s) => s.id) },
+      plan: { suites: [...suites.builtin, ...suites.paths], scenarios: scenarios.map((s) => s.id) },
     });
-    if (suites.length && !options.signal.aborted) {
+    if (suites.builtin.length + suites.paths.length > 0 && !options.signal.aborted) {
       const served = await serveResolvedTarget(join(privateDir, 'target.sock'), profile);
       try {
         await runSuites({

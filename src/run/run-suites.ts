@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../usage-error.js';
 import { ENV } from './run-env.js';
@@ -16,17 +17,59 @@ export function availableSuites(): string[] {
     .sort();
 }
 
-export function selectSuites(requested: string[] | undefined): string[] {
+/** A user's spec file: what Playwright itself runs (it compiles TypeScript). */
+export const USER_SPEC = /\.spec\.[cm]?[jt]s$/;
+
+/** What `--suites` named: gateproof's own suites by name, and a user's spec files and folders by path. */
+export interface SuiteSelection {
+  builtin: string[];
+  /** Absolute paths of spec files and of folders holding them. */
+  paths: string[];
+}
+
+export function selectSuites(requested: string[] | undefined, cwd = process.cwd()): SuiteSelection {
   const known = availableSuites();
-  if (!requested) return known;
-  const unknown = requested.filter((s) => !known.includes(s));
-  if (unknown.length)
-    throw new UsageError(`unknown suite ${unknown.join(', ')}; known suites: ${known.join(', ')}`);
-  return requested;
+  if (!requested) return { builtin: known, paths: [] };
+  const builtin: string[] = [];
+  const paths: string[] = [];
+  const unknown: string[] = [];
+  for (const item of requested) {
+    if (known.includes(item)) builtin.push(item);
+    else if (/[\\/]/.test(item) || USER_SPEC.test(item) || existsSync(resolve(cwd, item))) {
+      paths.push(userSpecPath(resolve(cwd, item), item));
+    } else unknown.push(item);
+  }
+  if (unknown.length) {
+    throw new UsageError(
+      `unknown suite ${unknown.join(', ')}; known suites: ${known.join(', ')} (or a path to a *.spec.ts file or a folder)`,
+    );
+  }
+  return { builtin, paths };
+}
+
+/** The path itself, once it is known to be a spec file or a folder with one somewhere inside. */
+function userSpecPath(path: string, given: string): string {
+  let stat: ReturnType<typeof statSync> | undefined;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new UsageError(`--suites ${given}: no such file or folder`);
+  }
+  if (stat.isFile()) {
+    if (!USER_SPEC.test(path))
+      throw new UsageError(`--suites ${given}: a spec file's name ends in .spec.ts or .spec.js`);
+    return path;
+  }
+  const specs = readdirSync(path, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => USER_SPEC.test(f) && !f.split(/[\\/]/).includes('node_modules'),
+  );
+  if (!specs.length)
+    throw new UsageError(`--suites ${given}: the folder holds no *.spec.ts or *.spec.js file`);
+  return path;
 }
 
 export interface SuiteRun {
-  suites: string[];
+  suites: SuiteSelection;
   /** Where the workers fetch the resolved target (see target/resolved-target.ts). */
   targetSocket: string;
   /** Playwright's timeout of one case. */
@@ -50,7 +93,8 @@ export function runSuites(run: SuiteRun): Promise<void> {
       [ENV.targetSocket]: run.targetSocket,
       [ENV.caseTimeoutMs]: String(run.caseTimeoutMs),
       [ENV.eventsFile]: run.eventsFile,
-      [ENV.suites]: run.suites.join(','),
+      [ENV.suites]: run.suites.builtin.join(','),
+      [ENV.specs]: JSON.stringify(run.suites.paths),
       [ENV.outDir]: run.outDir,
       PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
       FORCE_COLOR: process.stdout.isTTY ? '1' : '0',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { quotaSchema, throttleSchema } from '../reference/config.js';
+import { UNSUPPORTED_NAMES } from './unsupported.js';
 
 export type { Quota, Throttle } from '../reference/config.js';
 
@@ -73,6 +74,8 @@ export const profileSchema = z.strictObject({
   stage: z.string().default(''),
   profile: z.enum(['aws', 'generic']).default('generic'),
   features: list(z.enum(FEATURES)).default([]),
+  /** Parts of claimed features the gateway does not offer (see unsupported.ts): their cases skip. */
+  unsupported: list(z.enum(UNSUPPORTED_NAMES)).default([]),
   /** Per-request timeout: a gateway that hangs must not hang the run. */
   timeoutMs: z.number().int().positive().max(600_000).default(10_000),
   /** Routes that play each role, relative to the stage. */
@@ -105,7 +108,13 @@ export const profileSchema = z.strictObject({
    */
   identityHeaders: z.array(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name')).default([]),
   /** Where gateproof reads the probe's counters directly (not through the gateway). */
-  probe: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }).optional(),
+  probe: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }),
+      /** The control secret of a probe started with one (`gateproof probe`), sent to read its counters. */
+      secret: secret.optional(),
+    })
+    .optional(),
   apiKeys: z
     .strictObject({
       valid: secret,
