@@ -49,15 +49,22 @@ function policyResult(
   };
 }
 
-export function createReferenceAuthorizerFunction(): ReferenceAuthorizerFunction {
+/**
+ * `nextInvocation` numbers the calls when several instances of the function share one count (as
+ * Lambda's do, in separate threads); by default this instance counts its own.
+ */
+export function createReferenceAuthorizerFunction(
+  nextInvocation?: () => number,
+): ReferenceAuthorizerFunction {
   let invocations = 0;
   const fn = async (event: AuthorizerEvent): Promise<AuthorizerResult> => {
     invocations += 1;
+    const invocation = nextInvocation?.() ?? invocations;
     const token = tokenOf(event);
     const [, verb = '', name = ''] = /^(allow|deny|unauthorized|crash)-(.*)$/s.exec(token) ?? [];
     const principal = name || 'anonymous';
-    if (verb === 'allow') return policyResult('Allow', principal, event.methodArn, invocations);
-    if (verb === 'deny') return policyResult('Deny', principal, event.methodArn, invocations);
+    if (verb === 'allow') return policyResult('Allow', principal, event.methodArn, invocation);
+    if (verb === 'deny') return policyResult('Deny', principal, event.methodArn, invocation);
     if (verb === 'crash') throw new Error('the reference authorizer crashed on purpose');
     throw new Error('Unauthorized');
   };

@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { freshKeys, secretValue } from '../fresh-keys.js';
 import type { Feature, Profile } from '../profile-schema.js';
 import { profileSchema } from '../profile-schema.js';
 import type { NginxInstall } from './nginx-binary.js';
-
-const QUOTA_KEYS = 10;
-const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 /**
  * What the nginx configuration can honour, given the modules that load (the quota needs Lua, the
@@ -116,27 +113,3 @@ export function resolveNginxProfile(base: Profile, facts: NginxFacts): Profile {
 
 /** nginx has no IAM: the right to invalidate a cache entry is this header with a secret value. */
 export const INVALIDATION_HEADER = 'x-gateproof-invalidate';
-
-function freshKeys(): NonNullable<Profile['apiKeys']> {
-  return {
-    valid: secretValue(),
-    other: secretValue(),
-    disabled: secretValue(),
-    otherStage: secretValue(),
-    quota: Array.from({ length: QUOTA_KEYS }, secretValue),
-    quotaPair: [secretValue(), secretValue()],
-  };
-}
-
-/**
- * 40 letters and digits holding both cases, so a wrongly-cased copy of a key is a different key
- * (the quota and header cases rely on it).
- */
-function secretValue(): string {
-  for (;;) {
-    const value = randomBytes(40).toString('base64').replace(/[+/=]/g, '').slice(0, 40);
-    if (value.length === 40 && ALPHANUMERIC.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value)) {
-      return value;
-    }
-  }
-}

@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Issuer, startIssuer } from '../../auth/oidc-issuer.js';
+import type { Issuer } from '../../auth/oidc-issuer.js';
 import { type PageOrigin, startPageOrigin } from '../../probe/page-origin.js';
 import { type Probe, startProbe } from '../../probe/server.js';
 import { UsageError } from '../../usage-error.js';
+import { startBuiltinIssuer } from '../builtin-issuer.js';
+import { freePort, LOOPBACK as HOST, listenPort } from '../loopback-port.js';
 import type { Profile } from '../profile-schema.js';
 import { inspectNginx } from './nginx-binary.js';
 import { renderNginxConfig } from './nginx-config.js';
@@ -14,7 +14,6 @@ import { JWT_MODULE_FILE, jwtModule } from './nginx-jwt.js';
 import { type NginxProcess, NginxStartError, startNginx } from './nginx-process.js';
 import { defaultNginxProfile, resolveNginxProfile } from './nginx-profile.js';
 
-const HOST = '127.0.0.1';
 const PORT_ATTEMPTS = 3;
 
 export interface NginxTarget {
@@ -39,7 +38,7 @@ export interface NginxTargetOptions {
 export async function startNginxTarget(options: NginxTargetOptions = {}): Promise<NginxTarget> {
   const install = inspectNginx(options.env);
   const base = options.profile ?? defaultNginxProfile();
-  const fixedPort = listenPort(base.baseUrl);
+  const fixedPort = listenPort(base.baseUrl, 'an nginx target');
   const probe = await startProbe({ host: HOST });
   const prefix = mkdtempSync(join(tmpdir(), 'gateproof-nginx-'));
   mkdirSync(join(prefix, 'temp'));
@@ -60,7 +59,10 @@ export async function startNginxTarget(options: NginxTargetOptions = {}): Promis
       pageOrigins.push(await startPageOrigin({ host: HOST }), await startPageOrigin({ host: HOST }));
     }
     const [allowed, disallowed] = pageOrigins;
-    const jwt = install.modules.js && wants(base, 'jwt') ? await builtinIssuer(base) : undefined;
+    const jwt =
+      install.modules.js && wants(base, 'jwt')
+        ? await startBuiltinIssuer(base.jwt ?? defaultNginxProfile().jwt!, 'an nginx target')
+        : undefined;
     issuer = jwt?.issuer;
     let profile = resolveNginxProfile(base, {
       baseUrl: base.baseUrl,
@@ -134,55 +136,4 @@ function launch(
 
 function wants(profile: Profile, feature: Profile['features'][number]): boolean {
   return profile.features.length === 0 || profile.features.includes(feature);
-}
-
-/**
- * gateproof's own OIDC issuer, which nginx's JWT authorizer trusts, with its mint API so the
- * suites can have tokens signed without ever holding its keys.
- */
-async function builtinIssuer(
-  base: Profile,
-): Promise<{ issuer: Issuer; profile: NonNullable<Profile['jwt']> }> {
-  const jwt = base.jwt ?? defaultNginxProfile().jwt!;
-  if (jwt.issuer !== 'builtin') {
-    throw new UsageError('jwt.issuer: an nginx target trusts gateproof\'s built-in issuer only ("builtin")');
-  }
-  const secret = randomBytes(32).toString('base64url');
-  const issuer = await startIssuer({
-    host: HOST,
-    audience: jwt.audience,
-    ...(jwt.scopes.length ? { scope: jwt.scopes.join(' ') } : {}),
-    mintSecret: secret,
-  });
-  return {
-    issuer,
-    profile: {
-      issuer: issuer.issuerUrl,
-      audience: jwt.audience,
-      scopes: jwt.scopes,
-      mint: { url: issuer.issuerUrl, secret },
-    },
-  };
-}
-
-/** A profile's baseUrl says where nginx listens: loopback only, port 0 for a free one. */
-function listenPort(baseUrl: string): number | undefined {
-  const url = new URL(baseUrl);
-  if (url.hostname !== HOST && url.hostname !== 'localhost') {
-    throw new UsageError(`baseUrl: an nginx target listens on ${HOST} only, not ${url.hostname}`);
-  }
-  const port = Number(url.port || 80);
-  return port === 0 ? undefined : port;
-}
-
-/** A port free a moment ago; nginx binding it may still lose a race, which the caller retries. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
 }

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { freshKeys } from '../fresh-keys.js';
+import type { Feature, Profile } from '../profile-schema.js';
+import { profileSchema } from '../profile-schema.js';
+
+/**
+ * What serverless-offline documents, and so what the target claims: private REST routes with API
+ * keys, Lambda authorizers (TOKEN and REQUEST), the HTTP API's JWT authorizer, and CORS. It
+ * documents no usage plans (throttle, quota), no stage cache and no IAM (SigV4) authorization, so
+ * those are not claimed and their cases skip.
+ */
+export const SLS_CAPABILITIES: readonly Feature[] = ['apikey', 'authorizer', 'jwt', 'cors', 'cors-browser'];
+
+/** The TTL of the REQUEST authorizer, as in the probe contract: short, so expiry is seen within a run. */
+const REQUEST_AUTHORIZER_TTL_S = 2;
+
+/** The profile `--target serverless-offline` starts from; a profile file of that kind overrides any part. */
+export function defaultSlsProfile(): Profile {
+  return profileSchema.parse({
+    name: 'serverless-offline',
+    kind: 'serverless-offline',
+    vendor: 'serverless-offline',
+    baseUrl: 'http://127.0.0.1:0',
+    stage: 'test',
+    profile: 'generic',
+    // The settings the reference gateway is proved with, so the columns of a comparison mean the same.
+    jwt: { issuer: 'builtin', audience: 'gateproof', scopes: ['gateproof/read'] },
+    cors: {
+      allowOrigins: ['https://app.example.com', 'https://*.example.com'],
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['content-type', 'authorization', 'x-api-key', 'x-gp-nonce'],
+      exposeHeaders: ['x-gp-version', 'x-amzn-requestid'],
+      maxAge: 600,
+      allowCredentials: true,
+    },
+  });
+}
+
+export interface SlsFacts {
+  baseUrl: string;
+  probeUrl: string;
+  version: string;
+  /** Loopback origins serving gateproof's browser page: the first is allowed, the second is not. */
+  pages?: { allowed: string; disallowed: string };
+  /** The built-in issuer the JWT authorizer trusts, and its mint API for the suites. */
+  jwt?: NonNullable<Profile['jwt']>;
+}
+
+/**
+ * The profile of a started serverless-offline: where it listens (every route at the root, since
+ * it runs with --noPrependStageInUrl: its HTTP API routes never carry a stage), its probe, the keys
+ * it was configured with (fresh ones when the profile names none), the reference authorizer's
+ * tokens, and the features it claims: those asked for (all when none are) that it documents.
+ */
+export function resolveSlsProfile(base: Profile, facts: SlsFacts): Profile {
+  const capable = SLS_CAPABILITIES.filter(
+    (f) => (f !== 'cors-browser' || facts.pages) && (f !== 'jwt' || facts.jwt),
+  );
+  const asked = base.features.length > 0 ? base.features : capable;
+  const cors = base.cors ?? defaultSlsProfile().cors!;
+  const pages = cors.pages ?? facts.pages;
+  const principal = `gateproof${randomBytes(8).toString('hex')}`;
+  return {
+    ...base,
+    kind: 'serverless-offline',
+    vendor: 'serverless-offline',
+    version: facts.version,
+    baseUrl: facts.baseUrl,
+    stage: '',
+    probe: { url: facts.probeUrl },
+    features: asked.filter((f) => capable.includes(f)),
+    apiKeys: base.apiKeys ?? freshKeys(),
+    ...(facts.jwt ? { jwt: facts.jwt } : {}),
+    authorizer: {
+      // What the reference authorizer function answers to (see lambda-authorizer-function.ts).
+      tokens: {
+        allow: `allow-${principal}`,
+        deny: `deny-${principal}`,
+        unauthorized: `unauthorized-${principal}`,
+        crash: `crash-${principal}`,
+      },
+      resultTtlSeconds: base.authorizer?.resultTtlSeconds ?? REQUEST_AUTHORIZER_TTL_S,
+      context: { principal, tier: '2', verified: 'true' },
+      invocationKey: 'invocation',
+    },
+    cors: pages
+      ? {
+          ...cors,
+          allowOrigins: cors.allowOrigins.includes(pages.allowed)
+            ? cors.allowOrigins
+            : [...cors.allowOrigins, pages.allowed],
+          pages,
+        }
+      : cors,
+  };
+}
