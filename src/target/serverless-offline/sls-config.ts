@@ -95,7 +95,7 @@ export const handler = ${exported}(${JSON.stringify(options)});
     };
   }
   if (claimed('authorizer')) {
-    const authorizer = handler('authorizer', 'lambda-authorizer', 'lambdaAuthorizer', {
+    const authorizer = handler('reference-authorizer', 'lambda-authorizer', 'lambdaAuthorizer', {
       callsDir: input.callsDir,
     });
     functions[TOKEN_AUTHORIZER] = { handler: authorizer };
