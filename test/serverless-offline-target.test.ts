@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { servesGateproofPage } from '../src/probe/page-origin.js';
 import type { Results } from '../src/results/model.js';
 import { validateResults } from '../src/results/validate.js';
+import { loadProfile } from '../src/target/load-profile.js';
 import type { Profile } from '../src/target/profile-schema.js';
 import { renderSlsService } from '../src/target/serverless-offline/sls-config.js';
 import { findServerless } from '../src/target/serverless-offline/sls-install.js';
@@ -133,6 +134,14 @@ test('serverless.yml is written from the profile: private keys, both Lambda auth
     handlers['reference-authorizer.mjs']!,
     /lambdaAuthorizer\(\{"callsDir":"\/tmp\/gp-service\/calls"\}\)/,
   );
+});
+
+test('the example profile is the default one, as a file', () => {
+  const file = loadProfile(join(REPO, 'targets', 'serverless-offline.yaml'));
+  const defaults = defaultSlsProfile();
+  assert.equal(file.kind, 'serverless-offline');
+  assert.deepEqual(file.features, ['apikey', 'authorizer', 'jwt', 'cors', 'cors-browser']);
+  assert.deepEqual([file.jwt, file.cors, file.stage], [defaults.jwt, defaults.cors, defaults.stage]);
 });
 
 test('what is not claimed is not configured, and no profile value can change the file', () => {

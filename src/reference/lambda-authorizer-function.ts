@@ -12,6 +12,23 @@ import type { AuthorizerResult } from './lambda-authorizer-result.js';
 
 export const REFERENCE_AUTHORIZER_URI = 'gateproof:reference-authorizer';
 
+/**
+ * What a target profile says of this function for a principal: the token for each answer, the
+ * context an Allow carries to the integration (as strings), and the key numbering its calls.
+ */
+export function referenceAuthorizerSettings(principal: string) {
+  return {
+    tokens: {
+      allow: `allow-${principal}`,
+      deny: `deny-${principal}`,
+      unauthorized: `unauthorized-${principal}`,
+      crash: `crash-${principal}`,
+    },
+    context: { principal, tier: '2', verified: 'true' },
+    invocationKey: 'invocation',
+  };
+}
+
 export interface ReferenceAuthorizerFunction {
   (event: AuthorizerEvent): Promise<AuthorizerResult>;
   /** Calls so far, whatever they answered. */

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { ChildGatewayStartError, startChildGateway } from '../child-gateway.js';
+import { type ChildGateway, ChildGatewayStartError, startChildGateway } from '../child-gateway.js';
 
 const READY_TIMEOUT_MS = 10_000;
 
@@ -12,11 +12,8 @@ export interface NginxProcessOptions {
   readyTimeoutMs?: number;
 }
 
-export interface NginxProcess {
-  pid: number;
-  /** Stops nginx and its workers; resolves once the master has exited. Safe to call twice. */
-  stop(): Promise<void>;
-}
+/** Stops nginx and its workers; resolves once the master has exited. Safe to call twice. */
+export type NginxProcess = ChildGateway;
 
 /** nginx exited or never answered; `message` is one line ending with the error log's last complaint. */
 export class NginxStartError extends Error {

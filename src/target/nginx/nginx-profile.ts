@@ -1,6 +1,7 @@
 import { freshKeys, secretValue } from '../fresh-keys.js';
 import type { Feature, Profile } from '../profile-schema.js';
 import { profileSchema } from '../profile-schema.js';
+import { corsWithPages, REFERENCE_SETTINGS } from '../target-support.js';
 import type { NginxInstall } from './nginx-binary.js';
 
 /**
@@ -36,21 +37,12 @@ export function defaultNginxProfile(): Profile {
       tinyQuota: { quota: { limit: 5, period: 'DAY' } },
       throttled: { throttle: { rateLimit: 200, burstLimit: 100 } },
     },
-    // The settings the reference gateway is proved with, so the two columns of a comparison mean the same.
-    jwt: { issuer: 'builtin', audience: 'gateproof', scopes: ['gateproof/read'] },
+    ...REFERENCE_SETTINGS,
     cache: {
       ttlSeconds: 300,
       shortTtlSeconds: 2,
       keyParameters: ['id'],
       requireAuthorizationForCacheControl: true,
-    },
-    cors: {
-      allowOrigins: ['https://app.example.com', 'https://*.example.com'],
-      allowMethods: ['GET', 'POST'],
-      allowHeaders: ['content-type', 'authorization', 'x-api-key', 'x-gp-nonce'],
-      exposeHeaders: ['x-gp-version', 'x-amzn-requestid'],
-      maxAge: 600,
-      allowCredentials: true,
     },
   });
 }
@@ -79,7 +71,6 @@ export function resolveNginxProfile(base: Profile, facts: NginxFacts): Profile {
   const asked = base.features.length > 0 ? base.features : capable;
   const cache = base.cache ?? defaults.cache!;
   const cors = base.cors ?? defaults.cors!;
-  const pages = cors.pages ?? facts.pages;
   return {
     ...base,
     kind: 'nginx',
@@ -99,15 +90,7 @@ export function resolveNginxProfile(base: Profile, facts: NginxFacts): Profile {
       cache.requireAuthorizationForCacheControl && !cache.invalidationHeaders
         ? { ...cache, invalidationHeaders: { [INVALIDATION_HEADER]: secretValue() } }
         : cache,
-    cors: pages
-      ? {
-          ...cors,
-          allowOrigins: cors.allowOrigins.includes(pages.allowed)
-            ? cors.allowOrigins
-            : [...cors.allowOrigins, pages.allowed],
-          pages,
-        }
-      : cors,
+    cors: corsWithPages(cors, facts),
   };
 }
 

@@ -1,13 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Issuer } from '../../auth/oidc-issuer.js';
-import { type PageOrigin, startPageOrigin } from '../../probe/page-origin.js';
-import { type Probe, startProbe } from '../../probe/server.js';
+import type { Probe } from '../../probe/server.js';
 import { UsageError } from '../../usage-error.js';
-import { startBuiltinIssuer } from '../builtin-issuer.js';
 import { freePort, LOOPBACK as HOST, listenPort } from '../loopback-port.js';
 import type { Profile } from '../profile-schema.js';
+import { startTargetSupport } from '../target-support.js';
 import { inspectNginx } from './nginx-binary.js';
 import { renderNginxConfig } from './nginx-config.js';
 import { JWT_MODULE_FILE, jwtModule } from './nginx-jwt.js';
@@ -15,6 +12,7 @@ import { type NginxProcess, NginxStartError, startNginx } from './nginx-process.
 import { defaultNginxProfile, resolveNginxProfile } from './nginx-profile.js';
 
 const PORT_ATTEMPTS = 3;
+const GATEWAY = 'an nginx target';
 
 export interface NginxTarget {
   profile: Profile;
@@ -38,38 +36,22 @@ export interface NginxTargetOptions {
 export async function startNginxTarget(options: NginxTargetOptions = {}): Promise<NginxTarget> {
   const install = inspectNginx(options.env);
   const base = options.profile ?? defaultNginxProfile();
-  const fixedPort = listenPort(base.baseUrl, 'an nginx target');
-  const probe = await startProbe({ host: HOST });
-  const prefix = mkdtempSync(join(tmpdir(), 'gateproof-nginx-'));
-  mkdirSync(join(prefix, 'temp'));
-  const pageOrigins: PageOrigin[] = [];
-  let issuer: Issuer | undefined;
-  // The prefix holds the keys in nginx.conf: gone on close, and on an abrupt exit too.
-  const removePrefix = () => rmSync(prefix, { recursive: true, force: true });
-  process.once('exit', removePrefix);
-  const cleanUp = async () => {
-    await Promise.all([probe.close(), ...pageOrigins.map((p) => p.close()), issuer?.close()]);
-    process.off('exit', removePrefix);
-    removePrefix();
-  };
+  const fixedPort = listenPort(base.baseUrl, GATEWAY);
+  const support = await startTargetSupport({
+    profile: base,
+    gateway: GATEWAY,
+    dirPrefix: 'gateproof-nginx-',
+    ...(install.modules.js && wants(base, 'jwt') ? { issuer: base.jwt ?? defaultNginxProfile().jwt! } : {}),
+  });
+  const { probe, dir: prefix } = support;
   try {
-    // The browser CORS cases load pages from two loopback origins, one allowed and one not: served
-    // for the whole run, so their ports are taken before the config names them.
-    if (!base.cors?.pages) {
-      pageOrigins.push(await startPageOrigin({ host: HOST }), await startPageOrigin({ host: HOST }));
-    }
-    const [allowed, disallowed] = pageOrigins;
-    const jwt =
-      install.modules.js && wants(base, 'jwt')
-        ? await startBuiltinIssuer(base.jwt ?? defaultNginxProfile().jwt!, 'an nginx target')
-        : undefined;
-    issuer = jwt?.issuer;
+    mkdirSync(join(prefix, 'temp'));
     let profile = resolveNginxProfile(base, {
       baseUrl: base.baseUrl,
       probeUrl: probe.url,
       install,
-      ...(allowed && disallowed ? { pages: { allowed: allowed.origin, disallowed: disallowed.origin } } : {}),
-      ...(jwt ? { jwt: jwt.profile } : {}),
+      ...(support.pages ? { pages: support.pages } : {}),
+      ...(support.jwt ? { jwt: support.jwt } : {}),
     });
     const plansCreatedAt = Date.now() / 1000;
     for (let attempt = 1; ; attempt++) {
@@ -91,7 +73,7 @@ export async function startNginxTarget(options: NginxTargetOptions = {}): Promis
           pid: nginx.pid,
           close: async () => {
             await nginx.stop();
-            await cleanUp();
+            await support.close();
           },
         };
       } catch (err) {
@@ -101,7 +83,7 @@ export async function startNginxTarget(options: NginxTargetOptions = {}): Promis
       }
     }
   } catch (err) {
-    await cleanUp();
+    await support.close();
     throw err;
   }
 }

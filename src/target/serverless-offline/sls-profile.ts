@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { referenceAuthorizerSettings } from '../../reference/lambda-authorizer-function.js';
 import { freshKeys } from '../fresh-keys.js';
 import type { Feature, Profile } from '../profile-schema.js';
 import { profileSchema } from '../profile-schema.js';
+import { corsWithPages, REFERENCE_SETTINGS } from '../target-support.js';
 
 /**
  * What serverless-offline documents, and so what the target claims: private REST routes with API
@@ -23,16 +25,7 @@ export function defaultSlsProfile(): Profile {
     baseUrl: 'http://127.0.0.1:0',
     stage: 'test',
     profile: 'generic',
-    // The settings the reference gateway is proved with, so the columns of a comparison mean the same.
-    jwt: { issuer: 'builtin', audience: 'gateproof', scopes: ['gateproof/read'] },
-    cors: {
-      allowOrigins: ['https://app.example.com', 'https://*.example.com'],
-      allowMethods: ['GET', 'POST'],
-      allowHeaders: ['content-type', 'authorization', 'x-api-key', 'x-gp-nonce'],
-      exposeHeaders: ['x-gp-version', 'x-amzn-requestid'],
-      maxAge: 600,
-      allowCredentials: true,
-    },
+    ...REFERENCE_SETTINGS,
   });
 }
 
@@ -58,7 +51,6 @@ export function resolveSlsProfile(base: Profile, facts: SlsFacts): Profile {
   );
   const asked = base.features.length > 0 ? base.features : capable;
   const cors = base.cors ?? defaultSlsProfile().cors!;
-  const pages = cors.pages ?? facts.pages;
   const principal = `gateproof${randomBytes(8).toString('hex')}`;
   return {
     ...base,
@@ -72,25 +64,9 @@ export function resolveSlsProfile(base: Profile, facts: SlsFacts): Profile {
     apiKeys: base.apiKeys ?? freshKeys(),
     ...(facts.jwt ? { jwt: facts.jwt } : {}),
     authorizer: {
-      // What the reference authorizer function answers to (see lambda-authorizer-function.ts).
-      tokens: {
-        allow: `allow-${principal}`,
-        deny: `deny-${principal}`,
-        unauthorized: `unauthorized-${principal}`,
-        crash: `crash-${principal}`,
-      },
+      ...referenceAuthorizerSettings(principal),
       resultTtlSeconds: base.authorizer?.resultTtlSeconds ?? REQUEST_AUTHORIZER_TTL_S,
-      context: { principal, tier: '2', verified: 'true' },
-      invocationKey: 'invocation',
     },
-    cors: pages
-      ? {
-          ...cors,
-          allowOrigins: cors.allowOrigins.includes(pages.allowed)
-            ? cors.allowOrigins
-            : [...cors.allowOrigins, pages.allowed],
-          pages,
-        }
-      : cors,
+    cors: corsWithPages(cors, facts),
   };
 }

@@ -1,14 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Issuer } from '../../auth/oidc-issuer.js';
-import { type PageOrigin, startPageOrigin } from '../../probe/page-origin.js';
-import { startProbe } from '../../probe/server.js';
 import { UsageError } from '../../usage-error.js';
-import { startBuiltinIssuer } from '../builtin-issuer.js';
 import { type ChildGateway, ChildGatewayStartError, startChildGateway } from '../child-gateway.js';
 import { freePort, LOOPBACK, listenPort } from '../loopback-port.js';
 import type { Profile } from '../profile-schema.js';
+import { startTargetSupport } from '../target-support.js';
 import { renderSlsService } from './sls-config.js';
 import { findServerless, type SlsInstall } from './sls-install.js';
 import { defaultSlsProfile, resolveSlsProfile } from './sls-profile.js';
@@ -55,33 +51,20 @@ export async function startSlsTarget(options: SlsTargetOptions = {}): Promise<Sl
   const install = findServerless(options.installFrom);
   const base = options.profile ?? defaultSlsProfile();
   const fixedPort = listenPort(base.baseUrl, GATEWAY);
-  const probe = await startProbe({ host: LOOPBACK });
-  const serviceDir = mkdtempSync(join(tmpdir(), 'gateproof-sls-'));
-  const pageOrigins: PageOrigin[] = [];
-  let issuer: Issuer | undefined;
-  // The service directory holds the keys in serverless.yml: gone on close, and on an abrupt exit too.
-  const removeServiceDir = () => rmSync(serviceDir, { recursive: true, force: true });
-  process.once('exit', removeServiceDir);
-  const cleanUp = async () => {
-    await Promise.all([probe.close(), ...pageOrigins.map((p) => p.close()), issuer?.close()]);
-    process.off('exit', removeServiceDir);
-    removeServiceDir();
-  };
+  const wantsJwt = base.features.length === 0 || base.features.includes('jwt');
+  const support = await startTargetSupport({
+    profile: base,
+    gateway: GATEWAY,
+    dirPrefix: 'gateproof-sls-',
+    ...(wantsJwt ? { issuer: base.jwt ?? defaultSlsProfile().jwt! } : {}),
+  });
+  const { probe, dir: serviceDir } = support;
   try {
-    if (!base.cors?.pages) {
-      pageOrigins.push(await startPageOrigin({ host: LOOPBACK }), await startPageOrigin({ host: LOOPBACK }));
-    }
-    const [allowed, disallowed] = pageOrigins;
-    const wantsJwt = base.features.length === 0 || base.features.includes('jwt');
-    const jwt = wantsJwt
-      ? await startBuiltinIssuer(base.jwt ?? defaultSlsProfile().jwt!, GATEWAY)
-      : undefined;
-    issuer = jwt?.issuer;
     const facts = {
       probeUrl: probe.url,
       version: install.version,
-      ...(allowed && disallowed ? { pages: { allowed: allowed.origin, disallowed: disallowed.origin } } : {}),
-      ...(jwt ? { jwt: jwt.profile } : {}),
+      ...(support.pages ? { pages: support.pages } : {}),
+      ...(support.jwt ? { jwt: support.jwt } : {}),
     };
     for (let attempt = 1; ; attempt++) {
       const ports = {
@@ -98,7 +81,7 @@ export async function startSlsTarget(options: SlsTargetOptions = {}): Promise<Sl
           pid: sls.pid,
           close: async () => {
             await sls.stop();
-            await cleanUp();
+            await support.close();
           },
         };
       } catch (err) {
@@ -110,7 +93,7 @@ export async function startSlsTarget(options: SlsTargetOptions = {}): Promise<Sl
       }
     }
   } catch (err) {
-    await cleanUp();
+    await support.close();
     throw err;
   }
 }
