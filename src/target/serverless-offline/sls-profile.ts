@@ -24,7 +24,8 @@ export function defaultSlsProfile(): Profile {
     vendor: 'serverless-offline',
     baseUrl: 'http://127.0.0.1:0',
     stage: 'test',
-    profile: 'generic',
+    // An emulator of API Gateway is held to API Gateway's own answers, as the reference is.
+    profile: 'aws',
     ...REFERENCE_SETTINGS,
   });
 }
