@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -222,6 +223,23 @@ test('serverless-offline starts from the profile, forwards to the probe, and lea
     assert.ok(!existsSync(serviceDir), 'the service directory, keys included, is removed');
   } finally {
     if (!closed) await target.close();
+  }
+});
+
+test('a port serverless-offline cannot bind is one line naming the reason', { skip: noSls }, async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const { port } = blocker.address() as { port: number };
+  try {
+    await assert.rejects(
+      startSlsTarget({ profile: { ...defaultSlsProfile(), baseUrl: `http://127.0.0.1:${port}` } }),
+      (err: Error) =>
+        err instanceof UsageError &&
+        /^serverless-offline did not start \(exited\): .*EADDRINUSE/.test(err.message) &&
+        !err.message.includes('\n'),
+    );
+  } finally {
+    blocker.close();
   }
 });
 

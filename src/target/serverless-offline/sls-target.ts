@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { UsageError } from '../../usage-error.js';
 import { type ChildGateway, ChildGatewayStartError, startChildGateway } from '../child-gateway.js';
 import { freePort, LOOPBACK, listenPort } from '../loopback-port.js';
@@ -38,8 +39,6 @@ export interface SlsTarget {
 export interface SlsTargetOptions {
   /** A profile of kind serverless-offline; `--target serverless-offline` uses the defaults. */
   profile?: Profile;
-  /** Where to look for serverless and serverless-offline (package.json paths or file URLs). */
-  installFrom?: string[];
 }
 
 /**
@@ -48,7 +47,7 @@ export interface SlsTargetOptions {
  * Fresh keys every start (unless the profile names keys).
  */
 export async function startSlsTarget(options: SlsTargetOptions = {}): Promise<SlsTarget> {
-  const install = findServerless(options.installFrom);
+  const install = findServerless();
   const base = options.profile ?? defaultSlsProfile();
   const fixedPort = listenPort(base.baseUrl, GATEWAY);
   const wantsJwt = base.features.length === 0 || base.features.includes('jwt');
@@ -138,7 +137,12 @@ function launch(
 function complaint(output: string): string {
   const lines = output
     .split('\n')
-    .map((l) => l.trim())
+    // Without serverless's decorations (colours, ✖, ×).
+    .map((l) =>
+      stripVTControlCharacters(l)
+        .replace(/^[^\w{]+/, '')
+        .trim(),
+    )
     .filter(Boolean);
   const line = lines.find((l) => /error|EADDRINUSE|cannot|not found/i.test(l)) ?? lines.at(-1);
   return line ? `: ${line.slice(0, 300)}` : '';
