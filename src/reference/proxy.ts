@@ -3,25 +3,11 @@ import { Pool } from 'undici';
 import { UsageError } from '../usage-error.js';
 import type { ApiMethod } from './api-model.js';
 import type { FaultName } from './faults.js';
+import { NOT_FORWARDED } from './forwarded-headers.js';
 import { gatewayResponse } from './gateway-responses.js';
 import { gatewayIdentityHeaders, spoofedHeaderNames } from './identity-headers.js';
 import type { Reply, RequestContext, Step } from './pipeline.js';
 import type { GatewayRuntime } from './runtime.js';
-
-/** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those undici sets itself. */
-const NOT_FORWARDED = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'content-length',
-]);
 
 const STAGE_VARIABLE = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
 

@@ -4,6 +4,7 @@ import { loadProfile } from './load-profile.js';
 import { startNginxTarget } from './nginx/nginx-target.js';
 import type { Profile } from './profile-schema.js';
 import { checkReachable } from './reachability.js';
+import { startSlsTarget } from './serverless-offline/sls-target.js';
 
 /** A target ready to be tested: its resolved profile, and how to stop it when gateproof started it. */
 export interface OpenTarget {
@@ -18,8 +19,9 @@ export interface OpenTargetOptions {
 
 /**
  * `reference` (or nothing) starts the embedded reference gateway and probe on loopback; `nginx`
- * starts nginx in front of a probe, configured from its default profile; a file names a profile
- * (one of kind nginx starts nginx configured from it). Either way the target must answer HTTP before any case runs, so an
+ * and `serverless-offline` start that gateway in front of a probe, configured from its default
+ * profile; a file names a profile (one of kind nginx or serverless-offline starts that gateway
+ * configured from it). Either way the target must answer HTTP before any case runs, so an
  * unreachable gateway is one line and exit code 2 rather than a table of failed cases.
  */
 export async function openTarget(
@@ -30,9 +32,9 @@ export async function openTarget(
   if (spec === undefined || spec === 'reference') {
     // In a thread of its own, so that load scenarios never share an event loop with the gateway.
     target = await startReferenceStackInWorker(options.fault ? { fault: options.fault } : {});
-  } else if (spec === 'nginx') {
+  } else if (spec === 'nginx' || spec === 'serverless-offline') {
     if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
-    target = await startNginxTarget();
+    target = spec === 'nginx' ? await startNginxTarget() : await startSlsTarget();
   } else {
     const profile = loadProfile(spec);
     if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
@@ -40,7 +42,11 @@ export async function openTarget(
       throw new UsageError(`${spec}: kind reference is started with --target reference, not from a profile`);
     }
     target =
-      profile.kind === 'nginx' ? await startNginxTarget({ profile }) : { profile, close: async () => {} };
+      profile.kind === 'nginx'
+        ? await startNginxTarget({ profile })
+        : profile.kind === 'serverless-offline'
+          ? await startSlsTarget({ profile })
+          : { profile, close: async () => {} };
   }
   if (options.profile) target.profile = { ...target.profile, profile: options.profile };
   try {

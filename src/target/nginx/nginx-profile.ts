@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { freshKeys, secretValue } from '../fresh-keys.js';
 import type { Feature, Profile } from '../profile-schema.js';
 import { profileSchema } from '../profile-schema.js';
+import { corsWithPages, REFERENCE_SETTINGS } from '../target-support.js';
 import type { NginxInstall } from './nginx-binary.js';
-
-const QUOTA_KEYS = 10;
-const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 /**
  * What the nginx configuration can honour, given the modules that load (the quota needs Lua, the
@@ -39,21 +37,12 @@ export function defaultNginxProfile(): Profile {
       tinyQuota: { quota: { limit: 5, period: 'DAY' } },
       throttled: { throttle: { rateLimit: 200, burstLimit: 100 } },
     },
-    // The settings the reference gateway is proved with, so the two columns of a comparison mean the same.
-    jwt: { issuer: 'builtin', audience: 'gateproof', scopes: ['gateproof/read'] },
+    ...REFERENCE_SETTINGS,
     cache: {
       ttlSeconds: 300,
       shortTtlSeconds: 2,
       keyParameters: ['id'],
       requireAuthorizationForCacheControl: true,
-    },
-    cors: {
-      allowOrigins: ['https://app.example.com', 'https://*.example.com'],
-      allowMethods: ['GET', 'POST'],
-      allowHeaders: ['content-type', 'authorization', 'x-api-key', 'x-gp-nonce'],
-      exposeHeaders: ['x-gp-version', 'x-amzn-requestid'],
-      maxAge: 600,
-      allowCredentials: true,
     },
   });
 }
@@ -82,7 +71,6 @@ export function resolveNginxProfile(base: Profile, facts: NginxFacts): Profile {
   const asked = base.features.length > 0 ? base.features : capable;
   const cache = base.cache ?? defaults.cache!;
   const cors = base.cors ?? defaults.cors!;
-  const pages = cors.pages ?? facts.pages;
   return {
     ...base,
     kind: 'nginx',
@@ -102,41 +90,9 @@ export function resolveNginxProfile(base: Profile, facts: NginxFacts): Profile {
       cache.requireAuthorizationForCacheControl && !cache.invalidationHeaders
         ? { ...cache, invalidationHeaders: { [INVALIDATION_HEADER]: secretValue() } }
         : cache,
-    cors: pages
-      ? {
-          ...cors,
-          allowOrigins: cors.allowOrigins.includes(pages.allowed)
-            ? cors.allowOrigins
-            : [...cors.allowOrigins, pages.allowed],
-          pages,
-        }
-      : cors,
+    cors: corsWithPages(cors, facts),
   };
 }
 
 /** nginx has no IAM: the right to invalidate a cache entry is this header with a secret value. */
 export const INVALIDATION_HEADER = 'x-gateproof-invalidate';
-
-function freshKeys(): NonNullable<Profile['apiKeys']> {
-  return {
-    valid: secretValue(),
-    other: secretValue(),
-    disabled: secretValue(),
-    otherStage: secretValue(),
-    quota: Array.from({ length: QUOTA_KEYS }, secretValue),
-    quotaPair: [secretValue(), secretValue()],
-  };
-}
-
-/**
- * 40 letters and digits holding both cases, so a wrongly-cased copy of a key is a different key
- * (the quota and header cases rely on it).
- */
-function secretValue(): string {
-  for (;;) {
-    const value = randomBytes(40).toString('base64').replace(/[+/=]/g, '').slice(0, 40);
-    if (value.length === 40 && ALPHANUMERIC.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value)) {
-      return value;
-    }
-  }
-}

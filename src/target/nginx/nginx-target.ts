@@ -1,21 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { type Issuer, startIssuer } from '../../auth/oidc-issuer.js';
-import { type PageOrigin, startPageOrigin } from '../../probe/page-origin.js';
-import { type Probe, startProbe } from '../../probe/server.js';
+import type { Probe } from '../../probe/server.js';
 import { UsageError } from '../../usage-error.js';
-import { makePrivateDir } from '../private-dir.js';
+import { freePort, LOOPBACK as HOST, listenPort } from '../loopback-port.js';
 import type { Profile } from '../profile-schema.js';
+import { startTargetSupport } from '../target-support.js';
 import { inspectNginx } from './nginx-binary.js';
 import { renderNginxConfig } from './nginx-config.js';
 import { JWT_MODULE_FILE, jwtModule } from './nginx-jwt.js';
 import { type NginxProcess, NginxStartError, startNginx } from './nginx-process.js';
 import { defaultNginxProfile, resolveNginxProfile } from './nginx-profile.js';
 
-const HOST = '127.0.0.1';
 const PORT_ATTEMPTS = 3;
+const GATEWAY = 'an nginx target';
 
 export interface NginxTarget {
   profile: Profile;
@@ -39,35 +36,22 @@ export interface NginxTargetOptions {
 export async function startNginxTarget(options: NginxTargetOptions = {}): Promise<NginxTarget> {
   const install = inspectNginx(options.env);
   const base = options.profile ?? defaultNginxProfile();
-  const fixedPort = listenPort(base.baseUrl);
-  const probe = await startProbe({ host: HOST });
-  const prefix = makePrivateDir('nginx');
-  mkdirSync(join(prefix, 'temp'));
-  const pageOrigins: PageOrigin[] = [];
-  let issuer: Issuer | undefined;
-  // The prefix holds the keys in nginx.conf: gone on close, and on an abrupt exit too.
-  const removePrefix = () => rmSync(prefix, { recursive: true, force: true });
-  process.once('exit', removePrefix);
-  const cleanUp = async () => {
-    await Promise.all([probe.close(), ...pageOrigins.map((p) => p.close()), issuer?.close()]);
-    process.off('exit', removePrefix);
-    removePrefix();
-  };
+  const fixedPort = listenPort(base.baseUrl, GATEWAY);
+  const support = await startTargetSupport({
+    profile: base,
+    gateway: GATEWAY,
+    kind: 'nginx',
+    ...(install.modules.js && wants(base, 'jwt') ? { issuer: base.jwt ?? defaultNginxProfile().jwt! } : {}),
+  });
+  const { probe, dir: prefix } = support;
   try {
-    // The browser CORS cases load pages from two loopback origins, one allowed and one not: served
-    // for the whole run, so their ports are taken before the config names them.
-    if (!base.cors?.pages) {
-      pageOrigins.push(await startPageOrigin({ host: HOST }), await startPageOrigin({ host: HOST }));
-    }
-    const [allowed, disallowed] = pageOrigins;
-    const jwt = install.modules.js && wants(base, 'jwt') ? await builtinIssuer(base) : undefined;
-    issuer = jwt?.issuer;
+    mkdirSync(join(prefix, 'temp'));
     let profile = resolveNginxProfile(base, {
       baseUrl: base.baseUrl,
       probeUrl: probe.url,
       install,
-      ...(allowed && disallowed ? { pages: { allowed: allowed.origin, disallowed: disallowed.origin } } : {}),
-      ...(jwt ? { jwt: jwt.profile } : {}),
+      ...(support.pages ? { pages: support.pages } : {}),
+      ...(support.jwt ? { jwt: support.jwt } : {}),
     });
     const plansCreatedAt = Date.now() / 1000;
     for (let attempt = 1; ; attempt++) {
@@ -89,7 +73,7 @@ export async function startNginxTarget(options: NginxTargetOptions = {}): Promis
           pid: nginx.pid,
           close: async () => {
             await nginx.stop();
-            await cleanUp();
+            await support.close();
           },
         };
       } catch (err) {
@@ -99,7 +83,7 @@ export async function startNginxTarget(options: NginxTargetOptions = {}): Promis
       }
     }
   } catch (err) {
-    await cleanUp();
+    await support.close();
     throw err;
   }
 }
@@ -140,55 +124,4 @@ async function launch(
 
 function wants(profile: Profile, feature: Profile['features'][number]): boolean {
   return profile.features.length === 0 || profile.features.includes(feature);
-}
-
-/**
- * gateproof's own OIDC issuer, which nginx's JWT authorizer trusts, with its mint API so the
- * suites can have tokens signed without ever holding its keys.
- */
-async function builtinIssuer(
-  base: Profile,
-): Promise<{ issuer: Issuer; profile: NonNullable<Profile['jwt']> }> {
-  const jwt = base.jwt ?? defaultNginxProfile().jwt!;
-  if (jwt.issuer !== 'builtin') {
-    throw new UsageError('jwt.issuer: an nginx target trusts gateproof\'s built-in issuer only ("builtin")');
-  }
-  const secret = randomBytes(32).toString('base64url');
-  const issuer = await startIssuer({
-    host: HOST,
-    audience: jwt.audience,
-    ...(jwt.scopes.length ? { scope: jwt.scopes.join(' ') } : {}),
-    mintSecret: secret,
-  });
-  return {
-    issuer,
-    profile: {
-      issuer: issuer.issuerUrl,
-      audience: jwt.audience,
-      scopes: jwt.scopes,
-      mint: { url: issuer.issuerUrl, secret },
-    },
-  };
-}
-
-/** A profile's baseUrl says where nginx listens: loopback only, port 0 for a free one. */
-function listenPort(baseUrl: string): number | undefined {
-  const url = new URL(baseUrl);
-  if (url.hostname !== HOST && url.hostname !== 'localhost') {
-    throw new UsageError(`baseUrl: an nginx target listens on ${HOST} only, not ${url.hostname}`);
-  }
-  const port = Number(url.port || 80);
-  return port === 0 ? undefined : port;
-}
-
-/** A port free a moment ago; nginx binding it may still lose a race, which the caller retries. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
 }
