@@ -79,6 +79,8 @@ const gatewayConfigSchema = z
           z.string().regex(/^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/, 'not a valid stage variable value'),
         )
         .default({}),
+      /** X-Ray tracing (REST): a request without X-Amzn-Trace-Id gets one, and the integration sees it. */
+      tracingEnabled: z.boolean().default(false),
     }),
     apiKeys: z.array(apiKey).default([]),
     usagePlans: z.array(usagePlan).default([]),

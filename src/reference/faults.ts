@@ -4,6 +4,7 @@ import { CACHE_FAULTS } from './faults-cache.js';
 import { CORS_FAULTS } from './faults-cors.js';
 import { JWT_GATEWAY_FAULTS } from './faults-jwt.js';
 import { KEY_AND_PLAN_FAULTS } from './faults-keys-plans.js';
+import { PIPELINE_FAULTS } from './faults-pipeline.js';
 import { SIGV4_FAULTS } from './faults-sigv4.js';
 import { JWT_FAULTS } from './jwt-authorizer.js';
 import { LAMBDA_AUTHORIZER_FAULTS } from './lambda-authorizer.js';
@@ -22,6 +23,7 @@ export const FAULTS = [
   ...JWT_FAULTS,
   ...JWT_GATEWAY_FAULTS,
   ...LAMBDA_AUTHORIZER_FAULTS,
+  ...PIPELINE_FAULTS,
 ] as const satisfies readonly Fault[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];

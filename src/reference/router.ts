@@ -28,7 +28,10 @@ export class Router {
 export function routeStep(gw: GatewayRuntime): Step {
   return (ctx, next) => {
     const route = gw.router.match(ctx.httpMethod, ctx.path);
-    if (!route) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
+    if (!route)
+      return gatewayResponse(
+        gw.fault === 'unknown-route-not-found' ? 'RESOURCE_NOT_FOUND' : 'MISSING_AUTHENTICATION_TOKEN',
+      );
     ctx.route = route;
     return next();
   };

@@ -9,6 +9,7 @@ import type { GatewayConfig } from './config.js';
 import { corsOptionsMethods } from './cors.js';
 import { CorsPolicy } from './cors-policy.js';
 import type { FaultName } from './faults.js';
+import { type GatewayResponseSettings, gatewayResponseSettings } from './gateway-response-settings.js';
 import { HttpProxy } from './proxy.js';
 import { Router } from './router.js';
 import { StageCache } from './stage-cache.js';
@@ -31,6 +32,11 @@ export interface GatewayRuntime {
   /** REST-style CORS: the OPTIONS methods added to each resource, answered by a mock. */
   readonly corsOptionsMethods: ReadonlySet<ApiMethod>;
   readonly cache: { store: StageCache; authority: CacheAuthority } | undefined;
+  readonly apiId: string;
+  /** X-Ray tracing on the stage: the integration always receives a trace header. */
+  readonly tracingEnabled: boolean;
+  /** The API's customized gateway responses (`x-amazon-apigateway-gateway-responses`). */
+  readonly gatewayResponses: GatewayResponseSettings;
 }
 
 export function createRuntime(
@@ -38,7 +44,8 @@ export function createRuntime(
   clock: Clock,
   fault: FaultName | undefined,
 ): GatewayRuntime {
-  const model = apiModel(loadContract(config.contract));
+  const contract = loadContract(config.contract);
+  const model = apiModel(contract);
   if (model.apiKeySource !== 'HEADER') {
     throw new UsageError('the reference gateway supports only x-amazon-apigateway-api-key-source HEADER');
   }
@@ -51,7 +58,19 @@ export function createRuntime(
     router: new Router(config.stage.name, [...model.methods, ...optionsMethods]),
     keys: new ApiKeys(config.apiKeys),
     plans: new UsagePlans(config.usagePlans, clock.now(), fault),
-    proxy: new HttpProxy(model.methods, config.stage.variables, config.integrationTimeoutMs),
+    proxy: new HttpProxy(
+      model.methods,
+      config.stage.variables,
+      config.integrationTimeoutMs,
+      // Both are on unless a fault breaks them: the remapping of reserved headers, and method timeouts.
+      {
+        remap: fault !== 'response-headers-not-remapped',
+        methodTimeouts: fault !== 'integration-timeout-ignored',
+      },
+    ),
+    apiId: config.apiId,
+    tracingEnabled: config.stage.tracingEnabled,
+    gatewayResponses: gatewayResponseSettings(contract),
     clock,
     fault,
     authorizers: createAuthorizers(model, config, clock, fault),

@@ -96,7 +96,11 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
       ...(options.corsStyle ? { corsStyle: options.corsStyle } : {}),
     });
     const config: GatewayConfigInput = {
-      stage: { name: STAGE, variables: { probeUrl: probe.url, ...auth.stageVariables } },
+      stage: {
+        name: STAGE,
+        variables: { probeUrl: probe.url, ...auth.stageVariables },
+        tracingEnabled: true,
+      },
       apiKeys,
       usagePlans,
       region: REGION,
@@ -130,7 +134,19 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     baseUrl: gateway.url,
     stage: STAGE,
     profile: 'aws',
-    features: ['apikey', 'quota', 'throttle', 'cors', 'cors-browser', 'cache', ...auth.features],
+    features: [
+      'apikey',
+      'quota',
+      'throttle',
+      'cors',
+      'cors-browser',
+      'cache',
+      'validation',
+      'transform',
+      'responses',
+      'tracing',
+      ...auth.features,
+    ],
     probe: { url: probe.url },
     apiKeys: keys,
     plans: { default: { throttle }, tinyQuota: { quota }, throttled: { throttle: methodThrottle } },
