@@ -136,4 +136,106 @@ export const PIPELINE_FAULTS = [
       'responses.route.path-case',
     ],
   },
+  {
+    name: 'validation-bounds-exclusive',
+    description:
+      'every bound of the model is read as exclusive: a value exactly at its minimum, maximum or length limit is refused',
+    breaks: ['validation.accept.at-minimum', 'validation.accept.at-maximum', 'validation.accept.max-items'],
+  },
+  {
+    name: 'validation-all-required',
+    description:
+      'every declared property is treated as required, so a body without an optional field is refused',
+    breaks: ['validation.accept.optional-absent'],
+  },
+  {
+    name: 'validation-consumes-body',
+    description: 'the validator reads the body and the integration receives none',
+    breaks: [
+      'validation.accept.valid',
+      'validation.accept.at-minimum',
+      'validation.accept.at-maximum',
+      'validation.accept.optional-absent',
+      'validation.accept.max-items',
+    ],
+  },
+  {
+    name: 'validation-validator-kind-ignored',
+    description: 'every validated method gets both checks, whatever its validator names',
+    breaks: ['validation.validator.params-only-skips-body', 'validation.validator.body-only-skips-params'],
+  },
+  {
+    name: 'validation-params-skipped',
+    description: 'required request parameters are never checked',
+    breaks: [
+      'validation.params.missing-query',
+      'validation.params.blank-query',
+      'validation.params.query-name-case',
+      'validation.params.missing-header',
+      'validation.params.blank-header',
+      'validation.params.both-missing',
+      'validation.validator.params-only-checks-params',
+    ],
+  },
+  {
+    name: 'validation-query-name-case-insensitive',
+    description: 'query parameter names are matched without regard to case',
+    breaks: ['validation.params.query-name-case'],
+  },
+  {
+    name: 'validation-header-name-case-sensitive',
+    description: 'a required header is looked up by the exact case of its name',
+    breaks: ['validation.params.header-name-case'],
+  },
+  {
+    name: 'validation-first-missing-only',
+    description: 'the refusal names only the first missing parameter',
+    breaks: ['validation.params.both-missing'],
+  },
+  {
+    name: 'validation-any-media-type',
+    description: 'the first model validates a body of any media type, even one the method gives no model',
+    breaks: ['validation.validator.no-model-media-type'],
+  },
+  {
+    name: 'transform-literal-quotes-kept',
+    description: "a literal in a parameter mapping keeps its quotes ('fixed-value' arrives quoted)",
+    breaks: [
+      'transform.request.headers-mapped',
+      'transform.request.json-to-xml',
+      'transform.response.headers-mapped',
+    ],
+  },
+  {
+    name: 'transform-query-copied',
+    description: 'a query parameter mapped under a new name is sent under its original name too',
+    breaks: ['transform.request.query-renamed'],
+  },
+  {
+    name: 'transform-response-headers-relayed',
+    description: "a non-proxy method relays the integration's own response headers, mapped or not",
+    breaks: ['transform.response.unmapped-headers-dropped'],
+  },
+  {
+    name: 'transform-passthrough-never',
+    description:
+      'every passthrough behaviour is read as NEVER: a media type without a template is always refused',
+    breaks: ['transform.passthrough.no-match-passes', 'transform.passthrough.no-templates-passes'],
+  },
+  {
+    name: 'transform-selection-pattern-ignored',
+    description: "integration responses' selection patterns are ignored: every answer goes through `default`",
+    breaks: ['transform.response.error-selection'],
+  },
+  {
+    name: 'integration-timeout-in-seconds',
+    description:
+      'timeoutInMillis is read as whole seconds, so a 500 ms timeout cuts every request off at once',
+    breaks: ['responses.timeout.within'],
+  },
+  {
+    name: 'payload-limit-ignored',
+    description: 'a payload over 10 MB is passed to the integration',
+    breaks: ['responses.limits.payload'],
+  },
 ] as const satisfies readonly Fault[];

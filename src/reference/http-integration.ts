@@ -50,11 +50,15 @@ function mappedRequest(
   const headers: Record<string, string> = leak ? requestHeaders(ctx) : {};
   const query = new URLSearchParams(leak ? ctx.rawQuery : '');
   for (const [target, source] of Object.entries(integration.requestParameters)) {
-    const value = parameterSource(source, params, gw.stageVariables, context);
+    const value = parameterSource(source, params, gw.stageVariables, context, gw.fault);
     if (value === undefined) continue;
     const [, where, name] = /^integration\.request\.(header|querystring)\.(.+)$/.exec(target) ?? [];
     if (where === 'header' && name) headers[name.toLowerCase()] = value;
     else if (where === 'querystring' && name) query.append(name, value);
+    // The fault sends a renamed parameter under its original name as well.
+    const original = /^method\.request\.querystring\.(.+)$/.exec(source)?.[1];
+    if (gw.fault === 'transform-query-copied' && where === 'querystring' && original && original !== name)
+      query.append(original, value);
   }
   if (ctx.traceId) headers['x-amzn-trace-id'] = ctx.traceId;
   const mediaType = requestMediaType(ctx);
@@ -70,7 +74,8 @@ function mappedRequest(
         stageVariables: gw.stageVariables,
       }),
     );
-    headers['content-type'] = mediaType;
+    // A Content-Type the method maps itself wins over the template's media type.
+    headers['content-type'] ??= mediaType;
   } else if (template === undefined) {
     if (!passesThrough(integration.passthroughBehavior, Object.keys(templates).length > 0, gw.fault))
       return gatewayResponse('UNSUPPORTED_MEDIA_TYPE');
@@ -92,7 +97,7 @@ function passesThrough(
   fault: string | undefined,
 ): boolean {
   if (fault === 'transform-passthrough-always') return true;
-  if (behavior === 'NEVER') return false;
+  if (behavior === 'NEVER' || fault === 'transform-passthrough-never') return false;
   if (behavior === 'WHEN_NO_TEMPLATES') return !hasTemplates;
   return true;
 }
@@ -111,13 +116,19 @@ function mappedResponse(
   params: MethodParams,
   context: Record<string, unknown>,
 ): Reply {
-  const response = integrationResponse(route.integration.responses, answer.status);
+  const responses = route.integration.responses;
+  const response =
+    gw.fault === 'transform-selection-pattern-ignored'
+      ? responses.find((r) => !r.selectionPattern)
+      : integrationResponse(responses, answer.status);
   if (!response) return answer;
   const body = answer.body.toString();
-  const headers: Record<string, string> = {};
+  // The fault relays the integration's own headers, as a proxy would, under the mapped ones.
+  const headers: Record<string, string | string[]> =
+    gw.fault === 'transform-response-headers-relayed' ? { ...answer.headers } : {};
   for (const [target, source] of Object.entries(response.responseParameters)) {
     const name = /^method\.response\.header\.(.+)$/.exec(target)?.[1];
-    const value = responseSource(source, answer, body);
+    const value = responseSource(source, answer, body, gw.fault);
     if (name && value !== undefined) headers[name.toLowerCase()] = value;
   }
   const accept = String(ctx.headers.accept ?? '')
@@ -154,9 +165,11 @@ function parameterSource(
   params: MethodParams,
   stageVariables: Readonly<Record<string, string>>,
   context: Record<string, unknown>,
+  fault?: string,
 ): string | undefined {
   const literal = /^'(.*)'$/.exec(source);
-  if (literal) return literal[1];
+  // The fault keeps a literal's quotes, as a hand-rolled mapper that forgets to strip them does.
+  if (literal) return fault === 'transform-literal-quotes-kept' ? source : literal[1];
   const [, where, name] = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(source) ?? [];
   if (where && name) {
     const values = params[where as keyof MethodParams];
@@ -175,9 +188,9 @@ function parameterSource(
 }
 
 /** A response parameter's value: an integration response header, a JSON field of its body, or a literal. */
-function responseSource(source: string, answer: Reply, body: string): string | undefined {
+function responseSource(source: string, answer: Reply, body: string, fault?: string): string | undefined {
   const literal = /^'(.*)'$/.exec(source);
-  if (literal) return literal[1];
+  if (literal) return fault === 'transform-literal-quotes-kept' ? source : literal[1];
   const header = /^integration\.response\.header\.(.+)$/.exec(source)?.[1];
   if (header) {
     const value = answer.headers[header.toLowerCase()];

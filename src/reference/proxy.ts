@@ -52,10 +52,8 @@ export class HttpProxy {
     methods: readonly ApiMethod[],
     variables: Readonly<Record<string, string>>,
     private readonly timeoutMs: number,
-    private readonly faults: { remap: boolean; methodTimeouts: boolean } = {
-      remap: true,
-      methodTimeouts: true,
-    },
+    /** What faults break: the remapping of reserved headers, and method timeouts. */
+    private readonly faults = { remap: true, methodTimeouts: true, timeoutInSeconds: false },
   ) {
     for (const method of methods) {
       const url = integrationUrl(method, variables);
@@ -84,7 +82,12 @@ export class HttpProxy {
     const query = [endpoint.search, request.query].filter(Boolean).join('&');
     const abort = new AbortController();
     const methodTimeout = this.faults.methodTimeouts ? route.integration.timeoutMs : undefined;
-    const timer = setTimeout(() => abort.abort(), methodTimeout ?? this.timeoutMs);
+    // The fault reads timeoutInMillis as whole seconds, so 500 ms becomes none at all.
+    const timeout =
+      this.faults.timeoutInSeconds && methodTimeout !== undefined
+        ? Math.floor(methodTimeout / 1000)
+        : methodTimeout;
+    const timer = setTimeout(() => abort.abort(), timeout ?? this.timeoutMs);
     try {
       const response = await endpoint.pool.request({
         path: query ? `${endpoint.path}?${query}` : endpoint.path,

@@ -58,16 +58,11 @@ export function createRuntime(
     router: new Router(config.stage.name, [...model.methods, ...optionsMethods]),
     keys: new ApiKeys(config.apiKeys),
     plans: new UsagePlans(config.usagePlans, clock.now(), fault),
-    proxy: new HttpProxy(
-      model.methods,
-      config.stage.variables,
-      config.integrationTimeoutMs,
-      // Both are on unless a fault breaks them: the remapping of reserved headers, and method timeouts.
-      {
-        remap: fault !== 'response-headers-not-remapped',
-        methodTimeouts: fault !== 'integration-timeout-ignored',
-      },
-    ),
+    proxy: new HttpProxy(model.methods, config.stage.variables, config.integrationTimeoutMs, {
+      remap: fault !== 'response-headers-not-remapped',
+      methodTimeouts: fault !== 'integration-timeout-ignored',
+      timeoutInSeconds: fault === 'integration-timeout-in-seconds',
+    }),
     apiId: config.apiId,
     tracingEnabled: config.stage.tracingEnabled,
     gatewayResponses: gatewayResponseSettings(contract),

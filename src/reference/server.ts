@@ -73,10 +73,10 @@ function handle(
   let size = 0;
   req.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    if (size <= MAX_REQUEST_BYTES || fault === 'payload-limit-ignored') chunks.push(chunk);
   });
   req.on('end', () => {
-    if (size > MAX_REQUEST_BYTES) {
+    if (size > MAX_REQUEST_BYTES && fault !== 'payload-limit-ignored') {
       write(res, gatewayResponse('REQUEST_TOO_LARGE'), requestId, fault);
       return;
     }

@@ -462,10 +462,8 @@ export interface components {
             };
             content: {
                 "application/json": {
-                    mapped?: boolean;
-                    nonce?: string;
-                    received?: string;
-                    route?: string;
+                    echo: components["schemas"]["Echo"];
+                    mapped: boolean;
                 };
             };
         };
