@@ -167,15 +167,19 @@ test.describe('responses', () => {
     gateCase(
       {
         id: `responses.route.${route.name}`,
-        title: `${route.title} is answered 403 Missing Authentication Token, never 404, and never reaches an integration`,
+        title: `${route.title} is refused (REST: 403 Missing Authentication Token; HTTP API: 404 Not Found) and never reaches an integration`,
         level: 'core',
-        features: ['responses'],
+        features: ['routes'],
         refs: [REF_RESPONSES, 'aws-semantics.md#errors-gateway-response-types-rest'],
       },
-      async ({ client, probe, nonce, strict }) => {
+      async ({ client, probe, nonce, strict, target }) => {
         const res = await client.raw(route.method, route.path(nonce), { query: { gpn: nonce } });
-        if (strict) expectGatewayResponse(res, REJECT.missingToken);
-        else expect(REJECT.missingToken.statuses).toContain(res.status);
+        if (!strict) expect(REJECT.missingToken.statuses).toContain(res.status);
+        else if (target.mode === 'http') {
+          expect(res.status, 'status').toBe(404);
+          expect(errorMessage(res), 'body message').toBe('Not Found');
+          expect(res.headers, 'HTTP APIs send no x-amzn-ErrorType').not.toHaveProperty('x-amzn-errortype');
+        } else expectGatewayResponse(res, REJECT.missingToken);
         await expectNotReached(probe, nonce);
       },
     );

@@ -9,7 +9,7 @@ export function loadCommand(): Command {
     .description('run one load scenario against a target and write the reports')
     .requiredOption('--scenario <name>', `the scenario: ${SCENARIOS.map((s) => s.id).join(', ')}`)
     .option(
-      '--target <reference|nginx|FILE.yaml>',
+      '--target <reference|reference-http|nginx|FILE.yaml>',
       'the embedded reference gateway, nginx configured by gateproof, or a target profile',
       'reference',
     )

@@ -10,7 +10,7 @@ export function runCommand(): Command {
   return new Command('run')
     .description('run the conformance suites (and load scenarios) against a target and write the reports')
     .option(
-      '--target <reference|nginx|FILE.yaml>',
+      '--target <reference|reference-http|nginx|FILE.yaml>',
       'the embedded reference gateway, nginx configured by gateproof, or a target profile',
       'reference',
     )

@@ -69,6 +69,11 @@ export type IamCredential = z.infer<typeof iamCredential>;
 
 const gatewayConfigSchema = z
   .strictObject({
+    /**
+     * REST (v1) or HTTP (v2) API: an HTTP API has no API keys, usage plans, stage cache, request
+     * validation, customized gateway responses or X-Ray tracing, and answers unknown routes 404.
+     */
+    apiType: z.enum(['REST', 'HTTP']).default('REST'),
     /** The OpenAPI contract file; the probe API when absent. */
     contract: z.string().min(1).optional(),
     stage: z.strictObject({

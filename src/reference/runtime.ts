@@ -33,6 +33,7 @@ export interface GatewayRuntime {
   readonly corsOptionsMethods: ReadonlySet<ApiMethod>;
   readonly cache: { store: StageCache; authority: CacheAuthority } | undefined;
   readonly apiId: string;
+  readonly apiType: 'REST' | 'HTTP';
   /** X-Ray tracing on the stage: the integration always receives a trace header. */
   readonly tracingEnabled: boolean;
   /** The API's customized gateway responses (`x-amazon-apigateway-gateway-responses`). */
@@ -45,7 +46,8 @@ export function createRuntime(
   fault: FaultName | undefined,
 ): GatewayRuntime {
   const contract = loadContract(config.contract);
-  const model = apiModel(contract);
+  const http = config.apiType === 'HTTP';
+  const model = http ? asHttpApi(apiModel(contract)) : apiModel(contract);
   if (model.apiKeySource !== 'HEADER') {
     throw new UsageError('the reference gateway supports only x-amazon-apigateway-api-key-source HEADER');
   }
@@ -64,16 +66,31 @@ export function createRuntime(
       timeoutInSeconds: fault === 'integration-timeout-in-seconds',
     }),
     apiId: config.apiId,
-    tracingEnabled: config.stage.tracingEnabled,
-    gatewayResponses: gatewayResponseSettings(contract),
+    tracingEnabled: !http && config.stage.tracingEnabled,
+    gatewayResponses: http ? new Map() : gatewayResponseSettings(contract),
+    apiType: config.apiType,
     clock,
     fault,
     authorizers: createAuthorizers(model, config, clock, fault),
     cors,
     corsOptionsMethods: new Set(optionsMethods),
-    cache: config.cache && {
-      store: new StageCache(config.cache, fault),
-      authority: new CacheAuthority(config, config.stage.name, clock),
-    },
+    cache: http
+      ? undefined
+      : config.cache && {
+          store: new StageCache(config.cache, fault),
+          authority: new CacheAuthority(config, config.stage.name, clock),
+        },
+  };
+}
+
+/** What an HTTP API keeps of an imported contract: no API keys, no request validation. */
+function asHttpApi(model: ApiModel): ApiModel {
+  return {
+    ...model,
+    methods: model.methods.map((method) => ({
+      ...method,
+      apiKeyRequired: false,
+      request: { ...method.request, validate: { body: false, parameters: false } },
+    })),
   };
 }

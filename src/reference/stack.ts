@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Probe, startProbe } from '../probe/server.js';
-import { type Profile, profileSchema } from '../target/profile-schema.js';
+import { type Feature, type Profile, profileSchema } from '../target/profile-schema.js';
 import type { Clock } from './clock.js';
 import type { ApiKey, GatewayConfigInput, Quota, Throttle, UsagePlanConfig } from './config.js';
 import { parseFault } from './faults.js';
@@ -14,6 +14,12 @@ const REGION = 'us-east-1';
 const ACCOUNT_ID = '123456789012';
 const API_ID = 'gateproof';
 const QUOTA_KEYS = 10;
+/**
+ * What the reference's HTTP API claims (DG: http-api-vs-rest): no keys, plans, cache, validation,
+ * templates or custom gateway responses. IAM is served, but its HTTP API error shapes are not
+ * modelled yet, so sigv4 is not claimed.
+ */
+const HTTP_API_FEATURES: Feature[] = ['cors', 'cors-browser', 'routes', 'jwt'];
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 export interface ReferenceStackOptions {
@@ -32,6 +38,8 @@ export interface ReferenceStackOptions {
   integrationTimeoutMs?: number;
   /** HTTP API's built-in CORS (default) or REST's OPTIONS methods with a mock integration. */
   corsStyle?: 'http' | 'rest';
+  /** Serve the API as a REST API (default) or as an HTTP API. */
+  mode?: 'rest' | 'http';
 }
 
 export interface ReferenceStack {
@@ -96,6 +104,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
       ...(options.corsStyle ? { corsStyle: options.corsStyle } : {}),
     });
     const config: GatewayConfigInput = {
+      apiType: options.mode === 'http' ? 'HTTP' : 'REST',
       stage: {
         name: STAGE,
         variables: { probeUrl: probe.url, ...auth.stageVariables },
@@ -130,23 +139,27 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     kind: 'reference',
     vendor: 'gateproof',
     version: packageVersion(),
-    mode: 'rest',
+    mode: options.mode ?? 'rest',
     baseUrl: gateway.url,
     stage: STAGE,
     profile: 'aws',
-    features: [
-      'apikey',
-      'quota',
-      'throttle',
-      'cors',
-      'cors-browser',
-      'cache',
-      'validation',
-      'transform',
-      'responses',
-      'tracing',
-      ...auth.features,
-    ],
+    features:
+      options.mode === 'http'
+        ? HTTP_API_FEATURES
+        : [
+            'apikey',
+            'quota',
+            'throttle',
+            'cors',
+            'cors-browser',
+            'cache',
+            'validation',
+            'transform',
+            'responses',
+            'routes',
+            'tracing',
+            ...auth.features,
+          ],
     probe: { url: probe.url },
     apiKeys: keys,
     plans: { default: { throttle }, tinyQuota: { quota }, throttled: { throttle: methodThrottle } },

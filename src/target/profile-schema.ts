@@ -26,6 +26,8 @@ export const FEATURES = [
   'transform',
   /** Customized gateway responses, integration timeouts, payload limits and remapped headers. */
   'responses',
+  /** Unknown resources and methods are refused (REST 403, HTTP API 404) and reach no integration. */
+  'routes',
   /** X-Ray trace headers added or passed on, and seen by the integration. */
   'tracing',
 ] as const;
