@@ -67,7 +67,19 @@ export const PIPELINE_FAULTS = [
   {
     name: 'transform-response-template-skipped',
     description: "the response template never runs: the integration's body is returned as it came",
-    breaks: ['transform.response.template-applied', 'transform.response.error-selection'],
+    // Every case that reads the echo the response template maps back sees nothing.
+    breaks: [
+      'transform.request.template-reshapes',
+      'transform.request.escape',
+      'transform.request.query-renamed',
+      'transform.request.headers-mapped',
+      'transform.request.unmapped-headers-dropped',
+      'transform.request.unmapped-query-dropped',
+      'transform.passthrough.charset-matches-template',
+      'transform.response.template-applied',
+      'transform.response.headers-mapped',
+      'transform.response.error-selection',
+    ],
   },
   {
     name: 'transform-passthrough-always',
@@ -83,7 +95,11 @@ export const PIPELINE_FAULTS = [
     name: 'transform-headers-leaked',
     description:
       "a non-proxy integration receives every header and query parameter of the caller's request, mapped or not",
-    breaks: ['transform.request.unmapped-headers-dropped', 'transform.request.unmapped-query-dropped'],
+    breaks: [
+      'transform.request.query-renamed',
+      'transform.request.unmapped-headers-dropped',
+      'transform.request.unmapped-query-dropped',
+    ],
   },
   {
     name: 'responses-own-setting-ignored',
@@ -157,12 +173,18 @@ export const PIPELINE_FAULTS = [
       'validation.accept.at-maximum',
       'validation.accept.optional-absent',
       'validation.accept.max-items',
+      'validation.validator.no-model-media-type',
     ],
   },
   {
     name: 'validation-validator-kind-ignored',
     description: 'every validated method gets both checks, whatever its validator names',
-    breaks: ['validation.validator.params-only-skips-body', 'validation.validator.body-only-skips-params'],
+    breaks: [
+      'validation.validator.params-only-skips-body',
+      'validation.validator.body-only-skips-params',
+      'validation.validator.body-only-checks-body',
+      'validation.validator.no-model-media-type',
+    ],
   },
   {
     name: 'validation-params-skipped',
