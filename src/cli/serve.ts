@@ -30,6 +30,15 @@ const ROUTE_NEEDS: Record<keyof Profile['routes'], string> = {
   cachedOff: 'nothing; caching on with TTL 0',
   cachedStrict: 'nothing; unauthorized invalidation gets 403',
   cachedSilent: 'nothing; unauthorized invalidation ignored',
+  validated: 'POST an Order (JSON), ?q1= and header h1 (validator all)',
+  validatedParams: '?q1= and header h1 (validator params-only)',
+  validatedBody: 'POST an Order as JSON, or any text/plain (validator body-only)',
+  transformed: 'POST JSON; ?from= and header x-gp-client are mapped (non-proxy, templates)',
+  transformedXml: 'POST JSON; mapped to XML for the integration',
+  passthroughMatch: 'POST any media type (WHEN_NO_MATCH)',
+  passthroughTemplates: 'POST JSON; other media types get 415 (WHEN_NO_TEMPLATES)',
+  passthroughNone: 'POST any media type (no templates)',
+  slow: 'header x-gp-delay-ms; integration timeout 500 ms',
 };
 
 export function serveCommand(): Command {

@@ -1,5 +1,6 @@
 import { HTTP_METHODS, type OpenApiDocument, resolveRef } from '../contract/load-contract.js';
 import { UsageError } from '../usage-error.js';
+import { type MethodRequest, methodRequest } from './method-request.js';
 
 /** How a method authorizes callers, in the terms of API Gateway's `authorizationType`. */
 export type AuthorizationType = 'NONE' | 'AWS_IAM' | 'CUSTOM' | 'JWT' | 'COGNITO_USER_POOLS';
@@ -14,15 +15,38 @@ export interface Authorization {
   authorizer?: Readonly<Record<string, unknown>>;
 }
 
+/** What a non-proxy integration does with a body whose content type has no template. */
+export type PassthroughBehavior = 'WHEN_NO_MATCH' | 'WHEN_NO_TEMPLATES' | 'NEVER';
+
+/** One integration response: chosen by matching its selection pattern against the status. */
+export interface IntegrationResponse {
+  /** A regular expression over the integration's status code; `default` has none. */
+  selectionPattern?: RegExp;
+  statusCode: number;
+  /** `method.response.header.X` → `integration.response.header.Y` or `'literal'`. */
+  responseParameters: Readonly<Record<string, string>>;
+  responseTemplates: Readonly<Record<string, string>>;
+}
+
 export interface Integration {
-  /** `mock` only for the OPTIONS methods REST-style CORS adds: the contract's own are all proxies. */
-  type: 'http_proxy' | 'mock';
+  /**
+   * `http_proxy` relays the request as it came; `http` maps it through parameters and templates.
+   * `mock` only for the OPTIONS methods REST-style CORS adds.
+   */
+  type: 'http_proxy' | 'http' | 'mock';
   /** `ANY` passes the caller's method through. */
   httpMethod: string;
   /** The URI template, stage variables not yet substituted. */
   uri: string;
   cacheKeyParameters: readonly string[];
   cacheNamespace?: string;
+  /** The method's own integration timeout (`timeoutInMillis`); the stage's when absent. */
+  timeoutMs?: number;
+  /** `integration.request.(header|querystring).X` → `method.request.(...).Y`, `context.Z` or `'literal'`. */
+  requestParameters: Readonly<Record<string, string>>;
+  requestTemplates: Readonly<Record<string, string>>;
+  passthroughBehavior: PassthroughBehavior;
+  responses: readonly IntegrationResponse[];
 }
 
 /** One method of one resource, as API Gateway holds it after importing the contract. */
@@ -35,6 +59,7 @@ export interface ApiMethod {
   apiKeyRequired: boolean;
   authorization: Authorization;
   integration: Integration;
+  request: MethodRequest;
 }
 
 export interface ApiModel {
@@ -80,6 +105,7 @@ export function apiModel(doc: OpenApiDocument): ApiModel {
         operationId: typeof operation.operationId === 'string' ? operation.operationId : undefined,
         ...methodSecurity(doc, schemes, security, where),
         integration: integration(doc, operation['x-amazon-apigateway-integration'], where),
+        request: methodRequest(doc, operation, pathItem, where),
       });
     }
   }
@@ -134,13 +160,66 @@ function integration(doc: OpenApiDocument, value: unknown, where: string): Integ
   const raw = resolveRef<Json | undefined>(doc, value);
   if (!raw) throw new UsageError(`${where}: no x-amazon-apigateway-integration`);
   const type = String(raw.type).toLowerCase();
-  if (type !== 'http_proxy') throw new UsageError(`${where}: integration type ${raw.type} is not supported`);
+  if (type !== 'http_proxy' && type !== 'http')
+    throw new UsageError(`${where}: integration type ${raw.type} is not supported`);
   if (typeof raw.uri !== 'string') throw new UsageError(`${where}: integration has no uri`);
+  const timeout = raw.timeoutInMillis;
+  if (
+    timeout !== undefined &&
+    (!Number.isInteger(timeout) || (timeout as number) < 50 || (timeout as number) > 29_000)
+  )
+    throw new UsageError(`${where}: timeoutInMillis must be an integer from 50 to 29000`);
+  const passthrough = String(raw.passthroughBehavior ?? 'WHEN_NO_MATCH').toUpperCase();
+  if (passthrough !== 'WHEN_NO_MATCH' && passthrough !== 'WHEN_NO_TEMPLATES' && passthrough !== 'NEVER')
+    throw new UsageError(`${where}: passthroughBehavior ${passthrough} is not one of API Gateway's`);
   return {
     type,
     httpMethod: typeof raw.httpMethod === 'string' ? raw.httpMethod.toUpperCase() : 'ANY',
     uri: raw.uri,
     cacheKeyParameters: Array.isArray(raw.cacheKeyParameters) ? raw.cacheKeyParameters.map(String) : [],
     ...(typeof raw.cacheNamespace === 'string' ? { cacheNamespace: raw.cacheNamespace } : {}),
+    ...(timeout !== undefined ? { timeoutMs: timeout as number } : {}),
+    requestParameters: stringRecord(raw.requestParameters),
+    requestTemplates: lowerKeys(stringRecord(raw.requestTemplates)),
+    passthroughBehavior: passthrough,
+    responses: integrationResponses(raw.responses, where),
   };
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object') return {};
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+}
+
+function lowerKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** `responses` keyed by selection pattern, `default` last, as API Gateway tries them. */
+function integrationResponses(value: unknown, where: string): IntegrationResponse[] {
+  if (!value || typeof value !== 'object') return [];
+  const entries = Object.entries(value as Json).sort(
+    ([a], [b]) => Number(a === 'default') - Number(b === 'default'),
+  );
+  return entries.map(([pattern, raw]) => {
+    const response = raw as Json;
+    const statusCode = Number(response.statusCode ?? 200);
+    if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599)
+      throw new UsageError(`${where}: integration response ${pattern} has no valid statusCode`);
+    let selectionPattern: RegExp | undefined;
+    if (pattern !== 'default') {
+      try {
+        // API Gateway matches the whole status code against the pattern.
+        selectionPattern = new RegExp(`^(?:${pattern})$`);
+      } catch {
+        throw new UsageError(`${where}: selection pattern ${pattern} is not a regular expression`);
+      }
+    }
+    return {
+      ...(selectionPattern ? { selectionPattern } : {}),
+      statusCode,
+      responseParameters: stringRecord(response.responseParameters),
+      responseTemplates: lowerKeys(stringRecord(response.responseTemplates)),
+    };
+  });
 }

@@ -69,6 +69,11 @@ export type IamCredential = z.infer<typeof iamCredential>;
 
 const gatewayConfigSchema = z
   .strictObject({
+    /**
+     * REST (v1) or HTTP (v2) API: an HTTP API has no API keys, usage plans, stage cache, request
+     * validation, customized gateway responses or X-Ray tracing, and answers unknown routes 404.
+     */
+    apiType: z.enum(['REST', 'HTTP']).default('REST'),
     /** The OpenAPI contract file; the probe API when absent. */
     contract: z.string().min(1).optional(),
     stage: z.strictObject({
@@ -79,6 +84,8 @@ const gatewayConfigSchema = z
           z.string().regex(/^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/, 'not a valid stage variable value'),
         )
         .default({}),
+      /** X-Ray tracing (REST): a request without X-Amzn-Trace-Id gets one, and the integration sees it. */
+      tracingEnabled: z.boolean().default(false),
     }),
     apiKeys: z.array(apiKey).default([]),
     usagePlans: z.array(usagePlan).default([]),

@@ -69,7 +69,17 @@ export function corsOptionsMethods(
       methodKey: `${resourcePath}/OPTIONS`,
       apiKeyRequired: inherit?.apiKeyRequired ?? false,
       authorization: inherit?.authorization ?? { type: 'NONE', scopes: [] },
-      integration: { type: 'mock', httpMethod: 'OPTIONS', uri: '', cacheKeyParameters: [] },
+      integration: {
+        type: 'mock',
+        httpMethod: 'OPTIONS',
+        uri: '',
+        cacheKeyParameters: [],
+        requestParameters: {},
+        requestTemplates: {},
+        passthroughBehavior: 'WHEN_NO_MATCH',
+        responses: [],
+      },
+      request: { validate: { body: false, parameters: false }, required: [], models: {} },
     });
   }
   return out;

@@ -5,6 +5,7 @@ import { CORS_FAULTS } from './faults-cors.js';
 import { IDENTITY_FAULTS } from './faults-identity.js';
 import { JWT_GATEWAY_FAULTS } from './faults-jwt.js';
 import { KEY_AND_PLAN_FAULTS } from './faults-keys-plans.js';
+import { PIPELINE_FAULTS } from './faults-pipeline.js';
 import { SIGV4_FAULTS } from './faults-sigv4.js';
 import { JWT_FAULTS } from './jwt-authorizer.js';
 import { LAMBDA_AUTHORIZER_FAULTS } from './lambda-authorizer.js';
@@ -24,6 +25,7 @@ export const FAULTS = [
   ...JWT_GATEWAY_FAULTS,
   ...LAMBDA_AUTHORIZER_FAULTS,
   ...IDENTITY_FAULTS,
+  ...PIPELINE_FAULTS,
 ] as const satisfies readonly Fault[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];

@@ -57,6 +57,12 @@ export const GATEWAY_RESPONSES = {
     message: 'Bad request parameters',
   },
   REQUEST_TOO_LARGE: { status: 413, message: 'Request Too Long' },
+  RESOURCE_NOT_FOUND: { status: 404, errorType: 'NotFoundException', message: 'Not Found' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    errorType: 'UnsupportedMediaTypeException',
+    message: 'Unsupported Media Type',
+  },
   AUTHORIZER_CONFIGURATION_ERROR: {
     status: 500,
     errorType: 'AuthorizerConfigurationException',
@@ -93,5 +99,12 @@ export function gatewayResponse(type: GatewayResponseType, overrides: GatewayRes
   };
   const headers: Record<string, string> = { 'content-type': 'application/json', ...overrides.headers };
   if (definition.errorType) headers['x-amzn-ErrorType'] = definition.errorType;
-  return { status: definition.status, headers, body: JSON.stringify(body), gatewayResponse: type };
+  const message = overrides.message === undefined ? definition.message : overrides.message;
+  return {
+    status: definition.status,
+    headers,
+    body: JSON.stringify(body),
+    gatewayResponse: type,
+    errorMessage: message,
+  };
 }

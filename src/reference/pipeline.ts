@@ -5,10 +5,13 @@ import { authorizeStep } from './authorizers.js';
 import { cacheFlushStep, cacheStep } from './cache-step.js';
 import type { ApiKey } from './config.js';
 import { corsOptionsMockStep, corsStep } from './cors.js';
+import { gatewayResponseStep } from './gateway-response-settings.js';
 import type { GatewayResponseType } from './gateway-responses.js';
 import { integrationStep } from './proxy.js';
+import { requestValidationStep } from './request-validation.js';
 import { routeStep } from './router.js';
 import type { GatewayRuntime } from './runtime.js';
+import { tracingStep } from './tracing.js';
 import { type UsagePlan, usagePlanStep } from './usage-plans.js';
 
 /** A complete, buffered answer: what the gateway writes back to the caller. */
@@ -18,6 +21,8 @@ export interface Reply {
   body: string | Buffer;
   /** Set when the gateway made this reply itself rather than relaying the integration's. */
   gatewayResponse?: GatewayResponseType;
+  /** `$context.error.message` of a gateway response, for its customized template. */
+  errorMessage?: string | null;
 }
 
 /** One request as it moves through the pipeline; steps fill in what they learn. */
@@ -46,6 +51,10 @@ export interface RequestContext {
   callerArn?: string;
   /** Credentials the gateway consumed (SigV4's Authorization header or query parameters), kept from the integration. */
   consumed?: { headers: readonly string[]; query: readonly string[] };
+  /** `$context.error.validationErrorString`: why request validation refused the request. */
+  validationError?: string;
+  /** The X-Ray trace header the integration receives, when the stage traces. */
+  traceId?: string;
 }
 
 /**
@@ -56,18 +65,22 @@ export interface RequestContext {
 export type Step = (ctx: RequestContext, next: () => Promise<Reply>) => Reply | Promise<Reply>;
 
 /**
- * API Gateway's order of work for a REST method: CORS around everything (so gateway-made errors
- * can carry it), SigV4/JWT/authorizers inside `authorizeStep`, the stage cache just before the
+ * API Gateway's order of work for a REST method: the API's gateway-response settings and CORS
+ * around everything (so gateway-made errors carry both), request validation after the caller is
+ * known and before the cache and integration, SigV4/JWT/authorizers inside `authorizeStep`, the stage cache just before the
  * integration. The control plane's cache flush is not part of the stage and comes first.
  */
 export function buildPipeline(gw: GatewayRuntime): readonly Step[] {
   return [
     cacheFlushStep(gw),
+    gatewayResponseStep(gw),
     corsStep(gw),
+    tracingStep(gw),
     routeStep(gw),
     authorizeStep(gw),
     apiKeyStep(gw),
     usagePlanStep(gw),
+    requestValidationStep(gw),
     cacheStep(gw),
     corsOptionsMockStep(gw),
     integrationStep(gw),

@@ -5,11 +5,21 @@ import type { ApiMethod } from './api-model.js';
 import type { FaultName } from './faults.js';
 import { NOT_FORWARDED } from './forwarded-headers.js';
 import { gatewayResponse } from './gateway-responses.js';
+import { httpIntegration } from './http-integration.js';
 import { gatewayIdentityHeaders, spoofedHeaderNames } from './identity-headers.js';
 import type { Reply, RequestContext, Step } from './pipeline.js';
 import type { GatewayRuntime } from './runtime.js';
 
 const STAGE_VARIABLE = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
+
+/** What a gateway sends to its integration: the caller's request as relayed or as mapped. */
+export interface IntegrationRequest {
+  method: string;
+  /** Raw query string without `?`. */
+  query: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
 
 interface Endpoint {
   pool: Pool;
@@ -43,22 +53,42 @@ export class HttpProxy {
   }
 
   /** The whole answer is buffered, as API Gateway does, so a late body still counts against the timeout. */
-  async forward(ctx: RequestContext, route: ApiMethod): Promise<Reply> {
+  forward(ctx: RequestContext, route: ApiMethod): Promise<Reply> {
+    return this.send(route, {
+      method: route.integration.httpMethod === 'ANY' ? ctx.httpMethod : route.integration.httpMethod,
+      query: forwardedQuery(ctx),
+      headers: requestHeaders(ctx, this.fault),
+      body: ctx.body,
+    });
+  }
+
+  /** One integration request to the method's endpoint, within the method's timeout (or the stage's). */
+  async send(route: ApiMethod, request: IntegrationRequest): Promise<Reply> {
     const endpoint = this.endpoints.get(route)!;
-    const query = [endpoint.search, forwardedQuery(ctx)].filter(Boolean).join('&');
-    const httpMethod = route.integration.httpMethod === 'ANY' ? ctx.httpMethod : route.integration.httpMethod;
+    const query = [endpoint.search, request.query].filter(Boolean).join('&');
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    const methodTimeout =
+      this.fault === 'integration-timeout-ignored' ? undefined : route.integration.timeoutMs;
+    // The fault reads timeoutInMillis as whole seconds, so 500 ms becomes none at all.
+    const timeout =
+      this.fault === 'integration-timeout-in-seconds' && methodTimeout !== undefined
+        ? Math.floor(methodTimeout / 1000)
+        : methodTimeout;
+    const timer = setTimeout(() => abort.abort(), timeout ?? this.timeoutMs);
     try {
       const response = await endpoint.pool.request({
         path: query ? `${endpoint.path}?${query}` : endpoint.path,
-        method: httpMethod as 'GET',
-        headers: requestHeaders(ctx, this.fault),
-        body: ctx.body.length > 0 ? ctx.body : null,
+        method: request.method as 'GET',
+        headers: request.headers,
+        body: request.body.length > 0 ? request.body : null,
         signal: abort.signal,
       });
       const body = Buffer.from(await response.body.arrayBuffer());
-      return { status: response.statusCode, headers: responseHeaders(response.headers), body };
+      return {
+        status: response.statusCode,
+        headers: responseHeaders(response.headers, this.fault !== 'response-headers-not-remapped'),
+        body,
+      };
     } catch {
       return gatewayResponse(abort.signal.aborted ? 'INTEGRATION_TIMEOUT' : 'INTEGRATION_FAILURE');
     } finally {
@@ -72,13 +102,17 @@ export class HttpProxy {
 }
 
 export function integrationStep(gw: GatewayRuntime): Step {
+  const call = (ctx: RequestContext) =>
+    ctx.route!.integration.type === 'http'
+      ? httpIntegration(gw, ctx, ctx.route!)
+      : gw.proxy.forward(ctx, ctx.route!);
   if (gw.fault === 'integration-duplicate-get') {
     return async (ctx) => {
-      if (ctx.httpMethod === 'GET') await gw.proxy.forward(ctx, ctx.route!);
-      return gw.proxy.forward(ctx, ctx.route!);
+      if (ctx.httpMethod === 'GET') await call(ctx);
+      return call(ctx);
     };
   }
-  return (ctx) => gw.proxy.forward(ctx, ctx.route!);
+  return call;
 }
 
 function integrationUrl(method: ApiMethod, variables: Readonly<Record<string, string>>): URL {
@@ -96,7 +130,7 @@ function integrationUrl(method: ApiMethod, variables: Readonly<Record<string, st
   }
 }
 
-function requestHeaders(ctx: RequestContext, fault: FaultName | undefined): Record<string, string> {
+export function requestHeaders(ctx: RequestContext, fault: FaultName | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   // Headers named in Connection are hop-by-hop too.
   const connection = ctx.headers.connection
@@ -113,6 +147,7 @@ function requestHeaders(ctx: RequestContext, fault: FaultName | undefined): Reco
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   Object.assign(headers, gatewayIdentityHeaders(ctx));
+  if (ctx.traceId) headers['x-amzn-trace-id'] = ctx.traceId;
   const forwardedFor = headers['x-forwarded-for'];
   headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${ctx.sourceIp}` : ctx.sourceIp;
   return headers;
@@ -137,11 +172,18 @@ function queryName(pair: string): string {
   }
 }
 
-function responseHeaders(upstream: IncomingHttpHeaders): Record<string, string | string[]> {
+/**
+ * Integration response headers API Gateway does not relay as they are: it answers with its own and
+ * keeps the integration's as `x-amzn-Remapped-*` (DG: api-gateway-known-issues).
+ */
+const REMAPPED = new Set(['authorization', 'content-md5', 'date', 'server', 'www-authenticate']);
+
+function responseHeaders(upstream: IncomingHttpHeaders, remap: boolean): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const name in upstream) {
     const value = upstream[name];
-    if (value !== undefined && !NOT_FORWARDED.has(name)) headers[name] = value;
+    if (value === undefined || NOT_FORWARDED.has(name)) continue;
+    headers[remap && REMAPPED.has(name) ? `x-amzn-remapped-${name}` : name] = value;
   }
   return headers;
 }

@@ -28,7 +28,9 @@ export class Router {
 export function routeStep(gw: GatewayRuntime): Step {
   return (ctx, next) => {
     const route = gw.router.match(ctx.httpMethod, ctx.path);
-    if (!route) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
+    // An HTTP API answers 404; a REST API 403, unless the fault makes it say 404 too.
+    const notFound = gw.apiType === 'HTTP' || gw.fault === 'unknown-route-not-found';
+    if (!route) return gatewayResponse(notFound ? 'RESOURCE_NOT_FOUND' : 'MISSING_AUTHENTICATION_TOKEN');
     ctx.route = route;
     return next();
   };

@@ -9,6 +9,7 @@ import type { GatewayConfig } from './config.js';
 import { corsOptionsMethods } from './cors.js';
 import { CorsPolicy } from './cors-policy.js';
 import type { FaultName } from './faults.js';
+import { type GatewayResponseSettings, gatewayResponseSettings } from './gateway-response-settings.js';
 import { HttpProxy } from './proxy.js';
 import { Router } from './router.js';
 import { StageCache } from './stage-cache.js';
@@ -31,6 +32,12 @@ export interface GatewayRuntime {
   /** REST-style CORS: the OPTIONS methods added to each resource, answered by a mock. */
   readonly corsOptionsMethods: ReadonlySet<ApiMethod>;
   readonly cache: { store: StageCache; authority: CacheAuthority } | undefined;
+  readonly apiId: string;
+  readonly apiType: 'REST' | 'HTTP';
+  /** X-Ray tracing on the stage: the integration always receives a trace header. */
+  readonly tracingEnabled: boolean;
+  /** The API's customized gateway responses (`x-amazon-apigateway-gateway-responses`). */
+  readonly gatewayResponses: GatewayResponseSettings;
 }
 
 export function createRuntime(
@@ -38,7 +45,9 @@ export function createRuntime(
   clock: Clock,
   fault: FaultName | undefined,
 ): GatewayRuntime {
-  const model = apiModel(loadContract(config.contract));
+  const contract = loadContract(config.contract);
+  const http = config.apiType === 'HTTP';
+  const model = http ? asHttpApi(apiModel(contract)) : apiModel(contract);
   if (model.apiKeySource !== 'HEADER') {
     throw new UsageError('the reference gateway supports only x-amazon-apigateway-api-key-source HEADER');
   }
@@ -52,14 +61,32 @@ export function createRuntime(
     keys: new ApiKeys(config.apiKeys),
     plans: new UsagePlans(config.usagePlans, clock.now(), fault),
     proxy: new HttpProxy(model.methods, config.stage.variables, config.integrationTimeoutMs, fault),
+    apiId: config.apiId,
+    tracingEnabled: !http && config.stage.tracingEnabled,
+    gatewayResponses: http ? new Map() : gatewayResponseSettings(contract),
+    apiType: config.apiType,
     clock,
     fault,
     authorizers: createAuthorizers(model, config, clock, fault),
     cors,
     corsOptionsMethods: new Set(optionsMethods),
-    cache: config.cache && {
-      store: new StageCache(config.cache, fault),
-      authority: new CacheAuthority(config, config.stage.name, clock),
-    },
+    cache: http
+      ? undefined
+      : config.cache && {
+          store: new StageCache(config.cache, fault),
+          authority: new CacheAuthority(config, config.stage.name, clock),
+        },
+  };
+}
+
+/** What an HTTP API keeps of an imported contract: no API keys, no request validation. */
+function asHttpApi(model: ApiModel): ApiModel {
+  return {
+    ...model,
+    methods: model.methods.map((method) => ({
+      ...method,
+      apiKeyRequired: false,
+      request: { ...method.request, validate: { body: false, parameters: false } },
+    })),
   };
 }

@@ -35,7 +35,7 @@ export async function startReferenceGateway(
   const run = compose(buildPipeline(gw));
   // Node's own header limit (16 KB) stands for API Gateway's; only a fault lifts it.
   const limits = fault === 'jwt-oversized-token-crash' ? { maxHeaderSize: 1024 * 1024 } : {};
-  const server = createServer(limits, (req, res) => handle(req, res, run, fault));
+  const server = createServer(limits, (req, res) => handle(req, res, run, fault, gw.apiType));
   const host = options.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {
@@ -67,17 +67,18 @@ function handle(
   res: ServerResponse,
   run: (ctx: RequestContext) => Promise<Reply>,
   fault: FaultName | undefined,
+  apiType: 'REST' | 'HTTP',
 ): void {
   const requestId = randomUUID();
   const chunks: Buffer[] = [];
   let size = 0;
   req.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    if (size <= MAX_REQUEST_BYTES || fault === 'payload-limit-ignored') chunks.push(chunk);
   });
   req.on('end', () => {
-    if (size > MAX_REQUEST_BYTES) {
-      write(res, gatewayResponse('REQUEST_TOO_LARGE'), requestId, fault);
+    if (size > MAX_REQUEST_BYTES && fault !== 'payload-limit-ignored') {
+      write(res, gatewayResponse('REQUEST_TOO_LARGE'), requestId, fault, apiType);
       return;
     }
     const url = req.url ?? '/';
@@ -95,26 +96,39 @@ function handle(
       sourceIp: req.socket.remoteAddress ?? '',
     };
     run(ctx).then(
-      (reply) => write(res, reply, requestId, fault),
+      (reply) => write(res, reply, requestId, fault, apiType),
       (err: Error) => {
         process.stderr.write(`reference gateway: ${err.stack ?? err.message}\n`);
-        write(res, gatewayResponse('API_CONFIGURATION_ERROR'), requestId, fault);
+        write(res, gatewayResponse('API_CONFIGURATION_ERROR'), requestId, fault, apiType);
       },
     );
   });
 }
 
 /** Every REST response carries the request's ids, whether the integration or the gateway made it. */
-function write(res: ServerResponse, reply: Reply, requestId: string, fault: FaultName | undefined): void {
+function write(
+  res: ServerResponse,
+  reply: Reply,
+  requestId: string,
+  fault: FaultName | undefined,
+  apiType: 'REST' | 'HTTP',
+): void {
   if (res.destroyed) return;
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
   const headers: Record<string, string | string[] | number> = {
     ...reply.headers,
     'content-length': body.length,
   };
-  if (!(fault === 'request-id-missing' && reply.gatewayResponse)) headers['x-amzn-RequestId'] = requestId;
-  if (fault === 'error-type-missing') delete headers['x-amzn-ErrorType'];
-  headers['x-amz-apigw-id'] = apigwId(requestId);
+  const idMissing = fault === 'request-id-missing' && reply.gatewayResponse;
+  if (apiType === 'HTTP') {
+    // HTTP APIs name the request by apigw-requestid alone, and send no x-amzn-ErrorType.
+    delete headers['x-amzn-ErrorType'];
+    if (!idMissing) headers['apigw-requestid'] = apigwId(requestId);
+  } else {
+    if (!idMissing) headers['x-amzn-RequestId'] = requestId;
+    if (fault === 'error-type-missing') delete headers['x-amzn-ErrorType'];
+    headers['x-amz-apigw-id'] = apigwId(requestId);
+  }
   res.writeHead(reply.status, headers);
   res.end(body);
 }

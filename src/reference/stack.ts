@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Probe, startProbe } from '../probe/server.js';
-import { type Profile, profileSchema } from '../target/profile-schema.js';
+import { type Feature, type Profile, profileSchema } from '../target/profile-schema.js';
 import type { Clock } from './clock.js';
 import type { ApiKey, GatewayConfigInput, Quota, Throttle, UsagePlanConfig } from './config.js';
 import { parseFault } from './faults.js';
@@ -15,6 +15,12 @@ const REGION = 'us-east-1';
 const ACCOUNT_ID = '123456789012';
 const API_ID = 'gateproof';
 const QUOTA_KEYS = 10;
+/**
+ * What the reference's HTTP API claims (DG: http-api-vs-rest): no keys, plans, cache, validation,
+ * templates or custom gateway responses. IAM is served, but its HTTP API error shapes are not
+ * modelled yet, so sigv4 is not claimed.
+ */
+const HTTP_API_FEATURES: Feature[] = ['cors', 'cors-browser', 'routes', 'jwt'];
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 export interface ReferenceStackOptions {
@@ -33,6 +39,8 @@ export interface ReferenceStackOptions {
   integrationTimeoutMs?: number;
   /** HTTP API's built-in CORS (default) or REST's OPTIONS methods with a mock integration. */
   corsStyle?: 'http' | 'rest';
+  /** Serve the API as a REST API (default) or as an HTTP API. */
+  mode?: 'rest' | 'http';
   /**
    * A probe and issuer already running (`gateproof probe`), so the gateway proxies to them rather
    * than to ones of its own: the reference then stands where a user's gateway would.
@@ -119,7 +127,8 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
       ...(options.corsStyle ? { corsStyle: options.corsStyle } : {}),
     });
     const config: GatewayConfigInput = {
-      stage: { name: STAGE, variables: { probeUrl, ...auth.stageVariables } },
+      apiType: options.mode === 'http' ? 'HTTP' : 'REST',
+      stage: { name: STAGE, variables: { probeUrl, ...auth.stageVariables }, tracingEnabled: true },
       apiKeys,
       usagePlans,
       region: REGION,
@@ -149,11 +158,27 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     kind: 'reference',
     vendor: 'gateproof',
     version: packageVersion(),
-    mode: 'rest',
+    mode: options.mode ?? 'rest',
     baseUrl: gateway.url,
     stage: STAGE,
     profile: 'aws',
-    features: ['apikey', 'quota', 'throttle', 'cors', 'cors-browser', 'cache', ...auth.features],
+    features:
+      options.mode === 'http'
+        ? HTTP_API_FEATURES
+        : [
+            'apikey',
+            'quota',
+            'throttle',
+            'cors',
+            'cors-browser',
+            'cache',
+            'validation',
+            'transform',
+            'responses',
+            'routes',
+            'tracing',
+            ...auth.features,
+          ],
     probe: { url: probeUrl, ...(upstream ? { secret: upstream.secret } : {}) },
     identityHeaders: DECLARED_IDENTITY_HEADERS,
     apiKeys: keys,

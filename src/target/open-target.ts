@@ -29,9 +29,12 @@ export async function openTarget(
   options: OpenTargetOptions = {},
 ): Promise<OpenTarget> {
   let target: OpenTarget;
-  if (spec === undefined || spec === 'reference') {
+  if (spec === undefined || spec === 'reference' || spec === 'reference-http') {
     // In a thread of its own, so that load scenarios never share an event loop with the gateway.
-    target = await startReferenceStackInWorker(options.fault ? { fault: options.fault } : {});
+    target = await startReferenceStackInWorker({
+      ...(options.fault ? { fault: options.fault } : {}),
+      ...(spec === 'reference-http' ? { mode: 'http' as const } : {}),
+    });
   } else if (spec === 'nginx' || spec === 'serverless-offline') {
     if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
     target = spec === 'nginx' ? await startNginxTarget() : await startSlsTarget();

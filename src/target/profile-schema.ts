@@ -21,6 +21,16 @@ export const FEATURES = [
   'cors',
   'cors-browser',
   'cache',
+  /** Request validators: required parameters and body models checked before the integration. */
+  'validation',
+  /** Non-proxy integrations: parameter mappings, mapping templates, passthrough behaviour. */
+  'transform',
+  /** Customized gateway responses, integration timeouts, payload limits and remapped headers. */
+  'responses',
+  /** Unknown resources and methods are refused (REST 403, HTTP API 404) and reach no integration. */
+  'routes',
+  /** X-Ray trace headers added or passed on, and seen by the integration. */
+  'tracing',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -99,6 +109,21 @@ export const profileSchema = z.strictObject({
       cachedStrict: path.default('/cached-strict'),
       /** Cached; an unauthorized invalidation is ignored without a word (SUCCEED_WITHOUT_RESPONSE_HEADER). */
       cachedSilent: path.default('/cached-silent'),
+      /** Request validator `all`: an Order body, query q1 and header h1. */
+      validated: path.default('/validated'),
+      /** Request validator `params-only`. */
+      validatedParams: path.default('/validated-params'),
+      /** Request validator `body-only`; text/plain has no model. */
+      validatedBody: path.default('/validated-body'),
+      /** Non-proxy integration with parameter mappings and templates, passthrough NEVER. */
+      transformed: path.default('/transformed'),
+      /** A JSON body mapped to XML. */
+      transformedXml: path.default('/transformed-xml'),
+      passthroughMatch: path.default('/passthrough-match'),
+      passthroughTemplates: path.default('/passthrough-templates'),
+      passthroughNone: path.default('/passthrough-none'),
+      /** A proxy whose integration timeout is 500 ms. */
+      slow: path.default('/slow'),
     })
     .prefault({}),
   /**

@@ -208,6 +208,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/passthrough-match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** JSON is mapped; another media type passes unchanged (WHEN_NO_MATCH). */
+        post: operations["postPassthroughMatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/passthrough-none": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** No templates at all, so every media type passes (WHEN_NO_TEMPLATES). */
+        post: operations["postPassthroughNone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/passthrough-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** JSON is mapped; another media type is refused, as the method has templates (WHEN_NO_TEMPLATES). */
+        post: operations["postPassthroughTemplates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/quota": {
         parameters: {
             query?: never;
@@ -217,6 +268,23 @@ export interface paths {
         };
         /** Keyed route used with keys on the tiny-quota plan. */
         get: operations["getQuota"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/slow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A proxy whose integration timeout is 500 ms; the probe waits as long as x-gp-delay-ms says. */
+        get: operations["getSlow"];
         put?: never;
         post?: never;
         delete?: never;
@@ -236,6 +304,91 @@ export interface paths {
         get: operations["getThrottled"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transformed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** HTTP (non-proxy) integration: parameters and body mapped by templates, nothing else passed; a body of another media type is refused (passthroughBehavior NEVER). */
+        post: operations["postTransformed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transformed-xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A JSON body mapped to XML for the integration. */
+        post: operations["postTransformedXml"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/validated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Validates the body against Order and requires q1 and h1 (validator `all`). */
+        post: operations["postValidated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/validated-body": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Validates a JSON body against Order; q1 is required but not checked (validator `body-only`). */
+        post: operations["postValidatedBody"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/validated-params": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Requires q1 and h1; its body model is not checked (validator `params-only`). */
+        post: operations["postValidatedParams"];
         delete?: never;
         options?: never;
         head?: never;
@@ -273,6 +426,15 @@ export interface components {
             message?: string | null;
             Message?: string | null;
         };
+        /** @description A request model (JSON Schema draft 4, as API Gateway validates). */
+        Order: {
+            name: string;
+            owner: {
+                id: string;
+            };
+            quantity: number;
+            tags?: ("red" | "green" | "blue")[];
+        };
     };
     responses: {
         /** @description What reached the probe. */
@@ -293,10 +455,24 @@ export interface components {
                 "application/json": components["schemas"]["GatewayError"];
             };
         };
+        /** @description What an integration response template made of the probe's echo. */
+        Mapped: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    echo: components["schemas"]["Echo"];
+                    mapped: boolean;
+                };
+            };
+        };
     };
     parameters: {
+        h1: string;
         /** @description A per-case unique value; the probe counts requests by it. */
         nonce: string;
+        q1: string;
     };
     requestBodies: never;
     headers: never;
@@ -573,6 +749,54 @@ export interface operations {
             200: components["responses"]["Echo"];
         };
     };
+    postPassthroughMatch: {
+        parameters: {
+            query?: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Echo"];
+            415: components["responses"]["Error"];
+        };
+    };
+    postPassthroughNone: {
+        parameters: {
+            query?: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Echo"];
+            415: components["responses"]["Error"];
+        };
+    };
+    postPassthroughTemplates: {
+        parameters: {
+            query?: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Echo"];
+            415: components["responses"]["Error"];
+        };
+    };
     getQuota: {
         parameters: {
             query?: {
@@ -590,6 +814,22 @@ export interface operations {
             429: components["responses"]["Error"];
         };
     };
+    getSlow: {
+        parameters: {
+            query?: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Echo"];
+            504: components["responses"]["Error"];
+        };
+    };
     getThrottled: {
         parameters: {
             query?: {
@@ -605,6 +845,117 @@ export interface operations {
             200: components["responses"]["Echo"];
             403: components["responses"]["Error"];
             429: components["responses"]["Error"];
+        };
+    };
+    postTransformed: {
+        parameters: {
+            query?: {
+                from?: string;
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+            };
+            header?: {
+                "x-gp-client"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: components["responses"]["Mapped"];
+            415: components["responses"]["Error"];
+            502: components["responses"]["Error"];
+        };
+    };
+    postTransformedXml: {
+        parameters: {
+            query?: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: components["responses"]["Echo"];
+        };
+    };
+    postValidated: {
+        parameters: {
+            query: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+                q1: components["parameters"]["q1"];
+            };
+            header: {
+                h1: components["parameters"]["h1"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Order"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Echo"];
+            400: components["responses"]["Error"];
+        };
+    };
+    postValidatedBody: {
+        parameters: {
+            query: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+                q1: components["parameters"]["q1"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Order"];
+                "text/plain": unknown;
+            };
+        };
+        responses: {
+            200: components["responses"]["Echo"];
+            400: components["responses"]["Error"];
+        };
+    };
+    postValidatedParams: {
+        parameters: {
+            query: {
+                /** @description A per-case unique value; the probe counts requests by it. */
+                gpn?: components["parameters"]["nonce"];
+                q1: components["parameters"]["q1"];
+            };
+            header: {
+                h1: components["parameters"]["h1"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Order"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Echo"];
+            400: components["responses"]["Error"];
         };
     };
 }
