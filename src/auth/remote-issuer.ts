@@ -45,6 +45,8 @@ export async function connectIssuer(options: RemoteIssuerOptions): Promise<Token
         headers: { authorization: `Bearer ${options.secret}`, 'content-type': 'application/json' },
         ...(body !== undefined && { body: JSON.stringify(body) }),
         timeoutMs: timeout,
+        // Tokens minted for the size attacks run to tens of kilobytes.
+        keepBytes: 1024 * 1024,
       });
     } catch (err) {
       throw new HarnessError(

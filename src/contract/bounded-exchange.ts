@@ -15,7 +15,7 @@ export const KEPT_BODY_BYTES = 64 * 1024;
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
 
 export interface BoundedBody {
-  /** The first KEPT_BODY_BYTES bytes, as UTF-8. */
+  /** The first KEPT_BODY_BYTES bytes (or the request's keepBytes), as UTF-8. */
   text: string;
   /** Bytes read (all of them unless `cut`). */
   bytes: number;
@@ -38,6 +38,8 @@ export interface BoundedRequest {
   body?: string | Buffer;
   /** The whole exchange: connect, headers and body. */
   timeoutMs: number;
+  /** How much of the body to keep as text; a harness peer (the issuer) may send more than a gateway's evidence needs. */
+  keepBytes?: number;
   dispatcher?: Dispatcher;
 }
 
@@ -72,7 +74,7 @@ export async function boundedExchange(url: string, options: BoundedRequest): Pro
     });
     const headers = flattenHeaders(res.headers as Record<string, string | string[] | undefined>);
     partial = { status: res.statusCode, headers, bytes: 0 };
-    const body = await readBounded(res.body, partial);
+    const body = await readBounded(res.body, partial, options.keepBytes ?? KEPT_BODY_BYTES);
     return { status: res.statusCode, headers, body };
   } catch (err) {
     if (deadline.signal.aborted) throw new ExchangeTimeout(options.timeoutMs, partial);
@@ -85,6 +87,7 @@ export async function boundedExchange(url: string, options: BoundedRequest): Pro
 async function readBounded(
   stream: AsyncIterable<Buffer> & { destroy(): void; on(event: 'error', listener: () => void): unknown },
   progress: { bytes: number },
+  keepBytes: number,
 ): Promise<BoundedBody> {
   const hash = createHash('sha256');
   const kept: Buffer[] = [];
@@ -95,8 +98,8 @@ async function readBounded(
     const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
     hash.update(part);
     progress.bytes += part.length;
-    if (keptBytes < KEPT_BODY_BYTES) {
-      const keep = part.subarray(0, KEPT_BODY_BYTES - keptBytes);
+    if (keptBytes < keepBytes) {
+      const keep = part.subarray(0, keepBytes - keptBytes);
       kept.push(Buffer.from(keep));
       keptBytes += keep.length;
     }
@@ -128,7 +131,8 @@ export function flattenHeaders(
 
 /** The body as a judge reads it: parsed JSON when it was read whole and is JSON, else undefined. */
 export function parseJsonBody(body: BoundedBody): unknown {
-  if (!body.text || body.bytes > KEPT_BODY_BYTES) return undefined;
+  // Only a body kept whole can be judged as JSON.
+  if (!body.text || body.cut || Buffer.byteLength(body.text) !== body.bytes) return undefined;
   try {
     return JSON.parse(body.text);
   } catch {
