@@ -46,7 +46,7 @@ function incompleteScenario(s: ScenarioResult): string {
  * incomplete: what was observed stands, and the incompleteness is given as a further reason.
  * Otherwise the run is `incomplete` when it was interrupted, when something planned did not run,
  * when a claimed `core` case could not be set up or its harness broke, or when a scenario could
- * not be judged; only then is it a `pass`.
+ * not be judged. Only when none of that holds is it a `pass`.
  */
 export function judgeRun(
   cases: readonly CaseResult[],
