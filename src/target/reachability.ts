@@ -13,21 +13,23 @@ const REACH_TIMEOUT_MS = 5_000;
  */
 export async function checkReachable(profile: Profile): Promise<void> {
   const stage = profile.stage ? `/${profile.stage}` : '';
-  await answers('gateway', `${profile.baseUrl.replace(/\/+$/, '')}${stage}${profile.routes.open}`);
-  if (profile.probe) await answers('probe', `${profile.probe.url.replace(/\/+$/, '')}/__probe/counters`);
+  // A gateway's headers come well within what the profile allows a whole exchange.
+  const timeoutMs = Math.min(REACH_TIMEOUT_MS, profile.timeoutMs);
+  await answers('gateway', `${profile.baseUrl.replace(/\/+$/, '')}${stage}${profile.routes.open}`, timeoutMs);
+  if (profile.probe) {
+    await answers('probe', `${profile.probe.url.replace(/\/+$/, '')}/__probe/counters`, timeoutMs);
+  }
 }
 
-async function answers(what: string, url: string): Promise<void> {
-  const signal = AbortSignal.timeout(REACH_TIMEOUT_MS);
+async function answers(what: string, url: string, timeoutMs: number): Promise<void> {
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await request(url, { signal, headersTimeout: REACH_TIMEOUT_MS });
+    const res = await request(url, { signal, headersTimeout: timeoutMs });
     // Abandoning the body is expected: its abort error is not news.
     res.body.on('error', () => {});
     res.body.destroy();
   } catch (err) {
-    const reason = signal.aborted
-      ? `no answer within ${REACH_TIMEOUT_MS / 1000} s`
-      : describeTransportError(err);
+    const reason = signal.aborted ? `no answer within ${timeoutMs / 1000} s` : describeTransportError(err);
     throw new UsageError(`${what} unreachable at ${new URL(url).origin}: ${reason}`);
   }
 }
