@@ -2,8 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../run/run-gateproof.js';
 import { UsageError } from '../usage-error.js';
 import { compareCommand } from './compare.js';
+import { doctorCommand } from './doctor.js';
 import { faultsCommand } from './faults.js';
 import { generateCommand } from './generate.js';
+import { initCommand } from './init.js';
 import { k6Command } from './k6.js';
 import { loadCommand } from './load.js';
 import { probeCommand } from './probe.js';
@@ -30,6 +32,8 @@ for (const command of [
   loadCommand(),
   serveCommand(),
   probeCommand(),
+  initCommand(),
+  doctorCommand(),
   faultsCommand(),
   reportCommand(),
   compareCommand(),
