@@ -62,7 +62,11 @@ test('doctor passes a profile that fits the live gateway and names each problem 
     { env },
   );
   services.push(serve);
-  const good = parse(/\n---\n([\s\S]*?)\n\.\.\.\n/.exec(serve.stdout())![1]!) as Record<string, any>;
+  const good = parse(/\n---\n([\s\S]*?)\n\.\.\.\n/.exec(serve.stdout())![1]!) as Record<string, unknown> & {
+    probe: Record<string, unknown>;
+    apiKeys: Record<string, unknown>;
+    jwt: Record<string, unknown> & { mint: Record<string, unknown> };
+  };
   const write = (name: string, profile: Record<string, unknown>) => {
     const file = join(dir, name);
     writeFileSync(file, stringify(profile));
