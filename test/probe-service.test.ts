@@ -51,6 +51,16 @@ test('gateproof probe serves the probe and the issuer, with the reference gatewa
     },
   );
   services.push(serve);
+  // Everything a hand needs: routes, keys, a token, SigV4 credentials, and a word on the secrets.
+  for (const line of [
+    /^ {2}keyed +GET http:\S+\/test\/keyed/m,
+    /^api key +\w{40}/m,
+    /^jwt token +eyJ/m,
+    /^sigv4 +region us-east-1, .*access key id AKIA\w{16}, secret \S+/m,
+    /secrets of your own local reference/,
+  ]) {
+    assert.match(serve.stdout(), line);
+  }
   const yaml = /\n---\n([\s\S]*?)\n\.\.\.\n/.exec(serve.stdout())?.[1];
   assert.ok(yaml, serve.stdout());
   assert.match(yaml, new RegExp(`probe:\\n  url: ${probeUrl}`));

@@ -3,8 +3,10 @@ import { createRedactor } from '../results/redact.js';
 import { TOOL_VERSION } from '../run/run-gateproof.js';
 import { UsageError } from '../usage-error.js';
 import { compareCommand } from './compare.js';
+import { doctorCommand } from './doctor.js';
 import { faultsCommand } from './faults.js';
 import { generateCommand } from './generate.js';
+import { initCommand } from './init.js';
 import { k6Command } from './k6.js';
 import { loadCommand } from './load.js';
 import { probeCommand } from './probe.js';
@@ -33,6 +35,8 @@ for (const command of [
   loadCommand(),
   serveCommand(),
   probeCommand(),
+  initCommand(),
+  doctorCommand(),
   faultsCommand(),
   reportCommand(),
   compareCommand(),

@@ -74,6 +74,7 @@ export function parseProfile(text: string, file: string, env: NodeJS.ProcessEnv 
       `${file}:${lineOf(yamlError.pos[0])}: invalid YAML: ${yamlError.message.split('\n')[0]}`,
     );
   }
+  if (doc.contents === null) throw new UsageError(`${file}: the profile is empty`);
   // Substitute secrets in the parsed tree, not in the text, so a value holding YAML syntax
   // cannot change the document's structure. Every unset variable is named at once.
   const unset = new Map<string, number>();
