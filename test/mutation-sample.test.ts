@@ -43,7 +43,7 @@ test('code only a fault runs or decides is told apart from the decisions around 
     "  if (!key || (!key.enabled && fault !== 'disabled-ok')) return 403;",
     "  const status = fault === 'wrong-body' ? 'THROTTLED' : 'QUOTA';",
     '  if (key.hash !== 1 && !relax.trustHash) return 401;',
-    '  return status;',
+    "  switch (fault) { case 'prefix': return key.startsWith('a'); default: return status; }",
     '}',
   ].join('\n');
   const spans = faultOnlySpans('f.ts', source);
@@ -65,6 +65,8 @@ test('code only a fault runs or decides is told apart from the decisions around 
   assert.equal(only("'QUOTA'"), false);
   assert.equal(only('key.hash !== 1'), false);
   assert.equal(only('return 403;'), false);
+  assert.equal(only("key.startsWith('a')"), true, 'a case of switch (fault)');
+  assert.equal(only('return status;'), false, 'its default');
   assert.deepEqual(
     offsetsOf('ab\ncd', { start: { line: 1, column: 0 }, end: { line: 1, column: 2 } }),
     [3, 5],

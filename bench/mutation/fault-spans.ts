@@ -76,6 +76,8 @@ export function faultOnlySpans(fileName: string, source: string): Span[] {
     }
     if (ts.isConditionalExpression(node)) guarded(switchSign(node.condition), node.whenTrue, node.whenFalse);
     if (ts.isIfStatement(node)) guarded(switchSign(node.expression), node.thenStatement, node.elseStatement);
+    if (ts.isSwitchStatement(node) && isFaultName(node.expression))
+      for (const clause of node.caseBlock.clauses) if (ts.isCaseClause(clause)) add(clause);
     ts.forEachChild(node, visit);
   };
   visit(file);
