@@ -45,6 +45,10 @@ test('code only a fault runs or decides is told apart from the decisions around 
     '  if (key.hash !== 1 && !relax.trustHash) return 401;',
     "  switch (fault) { case 'prefix': return key.startsWith('a'); default: return status; }",
     '}',
+    'function bill(key, fault) {',
+    "  if (fault !== 'refund') { if (key) return 1; return 2; }",
+    '  key.refund(key.used > 0);',
+    '}',
   ].join('\n');
   const spans = faultOnlySpans('f.ts', source);
   const only = (text: string, nth = 0) => {
@@ -67,6 +71,8 @@ test('code only a fault runs or decides is told apart from the decisions around 
   assert.equal(only('return 403;'), false);
   assert.equal(only("key.startsWith('a')"), true, 'a case of switch (fault)');
   assert.equal(only('return status;'), false, 'its default');
+  assert.equal(only('key.used > 0'), true, 'after an if (fault !== ...) that returns');
+  assert.equal(only('return 2;'), false);
   assert.deepEqual(
     offsetsOf('ab\ncd', { start: { line: 1, column: 0 }, end: { line: 1, column: 2 } }),
     [3, 5],

@@ -34,6 +34,12 @@ function switchSign(node: ts.Expression): 'only-under-fault' | 'unless-fault' | 
   return undefined;
 }
 
+/** A statement that always returns or throws. */
+function leaves(st: ts.Statement): boolean {
+  if (ts.isReturnStatement(st) || ts.isThrowStatement(st)) return true;
+  return ts.isBlock(st) && st.statements.length > 0 && leaves(st.statements.at(-1) as ts.Statement);
+}
+
 /**
  * The code of a decision file that only a fault of the reference gateway runs or decides: the
  * fault switches themselves, what they guard (`fault === 'x' && …`, the branch of an `if` or `?:`
@@ -76,6 +82,19 @@ export function faultOnlySpans(fileName: string, source: string): Span[] {
     }
     if (ts.isConditionalExpression(node)) guarded(switchSign(node.condition), node.whenTrue, node.whenFalse);
     if (ts.isIfStatement(node)) guarded(switchSign(node.expression), node.thenStatement, node.elseStatement);
+    // `if (fault !== 'x') return …;` — what follows in the block runs only under the fault.
+    if (ts.isBlock(node)) {
+      const at = node.statements.findIndex(
+        (st) =>
+          ts.isIfStatement(st) &&
+          !st.elseStatement &&
+          switchSign(st.expression) === 'unless-fault' &&
+          leaves(st.thenStatement),
+      );
+      const rest = node.statements.slice(at + 1);
+      if (at >= 0 && rest.length)
+        spans.push([(rest[0] as ts.Node).getStart(file), (rest.at(-1) as ts.Node).getEnd()]);
+    }
     if (ts.isSwitchStatement(node) && isFaultName(node.expression))
       for (const clause of node.caseBlock.clauses) if (ts.isCaseClause(clause)) add(clause);
     ts.forEachChild(node, visit);
