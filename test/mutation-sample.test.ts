@@ -43,6 +43,7 @@ test('code only a fault runs or decides is told apart from the decisions around 
     "  if (!key || (!key.enabled && fault !== 'disabled-ok')) return 403;",
     "  const status = fault === 'wrong-body' ? 'THROTTLED' : 'QUOTA';",
     '  if (key.hash !== 1 && !relax.trustHash) return 401;',
+    '  if (relax.prefix === true && key.sig.length > 3) return 402;',
     "  switch (fault) { case 'prefix': return key.startsWith('a'); default: return status; }",
     '}',
     'function bill(key, fault) {',
@@ -68,6 +69,7 @@ test('code only a fault runs or decides is told apart from the decisions around 
   assert.equal(only('!key.enabled'), false);
   assert.equal(only("'QUOTA'"), false);
   assert.equal(only('key.hash !== 1'), false);
+  assert.equal(only('key.sig.length > 3'), true);
   assert.equal(only('return 403;'), false);
   assert.equal(only("key.startsWith('a')"), true, 'a case of switch (fault)');
   assert.equal(only('return status;'), false, 'its default');

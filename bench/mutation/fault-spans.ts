@@ -22,6 +22,13 @@ function switchSign(node: ts.Expression): 'only-under-fault' | 'unless-fault' | 
     const inner = switchSign(node.operand);
     return inner && (inner === 'only-under-fault' ? 'unless-fault' : 'only-under-fault');
   }
+  if (
+    ts.isBinaryExpression(node) &&
+    isRelaxation(node.left) &&
+    node.right.kind === ts.SyntaxKind.TrueKeyword &&
+    node.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken
+  )
+    return 'only-under-fault';
   if (ts.isBinaryExpression(node) && (isFaultName(node.left) || isFaultName(node.right))) {
     const op = node.operatorToken.kind;
     if (op === ts.SyntaxKind.EqualsEqualsEqualsToken) return 'only-under-fault';
