@@ -7,7 +7,7 @@ export const SIGV4_FAULTS = [
     name: 'sigv4-unsigned-body',
     description:
       'the payload hash is taken from x-amz-content-sha256 as sent instead of being computed, so the body is not really signed',
-    breaks: ['sigv4.tamper.body'],
+    breaks: ['sigv4.tamper.body', 'sigv4.response.payload-hash'],
   },
   {
     name: 'sigv4-body-hash-empty',
@@ -128,13 +128,13 @@ export const SIGV4_FAULTS = [
     name: 'sigv4-scope-date-unchecked',
     description:
       "the credential scope's date is used to derive the key but never compared with the signing time",
-    breaks: ['sigv4.scope.date-mismatch'],
+    breaks: ['sigv4.scope.date-mismatch', 'sigv4.response.scope-date'],
   },
   {
     name: 'sigv4-scope-terminator-unchecked',
     description:
       "the credential scope's terminator is not checked to be aws4_request, only used to derive the key",
-    breaks: ['sigv4.scope.terminator'],
+    breaks: ['sigv4.scope.terminator', 'sigv4.response.terminator'],
   },
   {
     name: 'sigv4-scope-case-insensitive',
