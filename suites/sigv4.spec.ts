@@ -757,6 +757,19 @@ test.describe('sigv4', () => {
 
   sigv4Case(
     {
+      id: 'sigv4.presigned.expires-fractional',
+      title: 'a presigned URL whose X-Amz-Expires is not a whole number of seconds (300.5) is refused',
+      presigned: true,
+    },
+    async ({ client, target, probe, nonce, strict }) => {
+      const signed = signRequest(presigned({ client, target, nonce }, { expiresIn: 300.5 }));
+      expectRefused(await sendSigned(client, signed), SIGV4_REJECT, strict);
+      await expectNotReached(probe, nonce);
+    },
+  );
+
+  sigv4Case(
+    {
       id: 'sigv4.presigned.within-expiry',
       title:
         'a presigned URL made 7 minutes ago with an X-Amz-Expires of 15 minutes is accepted: its expiry, not the skew, governs',

@@ -25,6 +25,7 @@ export const SIGV4_FAULTS = [
       'sigv4.replay.aws-vector',
       'sigv4.presigned.expired',
       'sigv4.presigned.just-expired',
+      'sigv4.presigned.expires-fractional',
       'sigv4.response.expired',
       'sigv4.response.not-yet-current',
     ],
@@ -117,7 +118,12 @@ export const SIGV4_FAULTS = [
     name: 'sigv4-presigned-expiry-as-skew',
     description:
       'a presigned URL is held to the 5-minute skew instead of its X-Amz-Expires, so it outlives a shorter expiry',
-    breaks: ['sigv4.presigned.expired', 'sigv4.presigned.just-expired'],
+    breaks: ['sigv4.presigned.expired', 'sigv4.presigned.just-expired', 'sigv4.presigned.expires-fractional'],
+  },
+  {
+    name: 'sigv4-presigned-expires-any-number',
+    description: 'X-Amz-Expires is read as any number (300.5), not only a whole count of seconds',
+    breaks: ['sigv4.presigned.expires-fractional'],
   },
   {
     name: 'sigv4-presigned-skew-enforced',
@@ -206,6 +212,7 @@ export const SIGV4_RELAXATIONS: Partial<Record<string, SigV4Relaxations>> = {
   'sigv4-skew-strict': { skewMs: 60_000 },
   'sigv4-presigned-expiry-as-skew': { presignedExpiryAsSkew: true },
   'sigv4-presigned-skew-enforced': { presignedSkewEnforced: true },
+  'sigv4-presigned-expires-any-number': { expiresAnyNumber: true },
   'sigv4-scope-date-unchecked': { scopeDateUnchecked: true },
   'sigv4-scope-terminator-unchecked': { anyTerminator: true },
   'sigv4-scope-case-insensitive': { scopeCaseInsensitive: true },
