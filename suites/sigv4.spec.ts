@@ -279,8 +279,8 @@ const accepted: Refusal[] = [
       'a query whose parameters arrive in another order than they were written is accepted: the canonical query is sorted',
     build: (ctx) =>
       changeQuery(
-        signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { url: iamUrl(ctx, '&gp-b=2&gp-a=1') })),
-        (pairs) => [...pairs].reverse(),
+        signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { url: iamUrl(ctx, '&gp-a=1&gp-b=2') })),
+        ([first = '', ...rest]) => [first, ...rest.reverse()],
       ),
     refs: [SIGV4_SPEC],
   },

@@ -117,8 +117,13 @@ export const SIGV4_FAULTS = [
   {
     name: 'sigv4-presigned-expiry-as-skew',
     description:
-      'a presigned URL is held to the 5-minute skew instead of its X-Amz-Expires, so it outlives a shorter expiry',
-    breaks: ['sigv4.presigned.expired', 'sigv4.presigned.just-expired', 'sigv4.presigned.expires-fractional'],
+      'a presigned URL is held to the 5-minute skew instead of its X-Amz-Expires: a short expiry is outlived, a long one cut short',
+    breaks: [
+      'sigv4.presigned.expired',
+      'sigv4.presigned.just-expired',
+      'sigv4.presigned.within-expiry',
+      'sigv4.presigned.expires-fractional',
+    ],
   },
   {
     name: 'sigv4-presigned-expires-any-number',
@@ -172,13 +177,19 @@ export const SIGV4_FAULTS = [
   {
     name: 'sigv4-query-unsorted',
     description: 'the canonical query keeps the order of arrival instead of sorting the parameters',
-    breaks: ['sigv4.accept.query-reordered'],
+    breaks: [
+      'sigv4.accept.query-reordered',
+      'sigv4.accept.query-reserved-chars',
+      'sigv4.accept.query-repeated',
+      'sigv4.presigned.accepted',
+      'sigv4.presigned.within-expiry',
+    ],
   },
   {
     name: 'sigv4-query-form-encoded',
     description:
-      'the canonical query is form-encoded (a space as +, * left as is, ~ encoded) instead of RFC 3986',
-    breaks: ['sigv4.accept.query-reserved-chars'],
+      'the canonical query is form-encoded and sorted by name only (a space as +, * left as is, ~ encoded, repeated values in arrival order)',
+    breaks: ['sigv4.accept.query-reserved-chars', 'sigv4.accept.query-repeated'],
   },
   {
     name: 'sigv4-query-first-value-only',
