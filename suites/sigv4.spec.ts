@@ -279,8 +279,8 @@ const accepted: Refusal[] = [
       'a query whose parameters arrive in another order than they were written is accepted: the canonical query is sorted',
     build: (ctx) =>
       changeQuery(
-        signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { url: iamUrl(ctx, '&gp-b=2&gp-a=1') })),
-        (pairs) => [...pairs].reverse(),
+        signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { url: iamUrl(ctx, '&gp-a=1&gp-b=2') })),
+        ([first = '', ...rest]) => [first, ...rest.reverse()],
       ),
     refs: [SIGV4_SPEC],
   },
@@ -409,6 +409,13 @@ const refusals: Refusal[] = [
   },
 ];
 
+/** A near miss's request, for the case that asserts API Gateway's exact answer to it. */
+function nearMiss(id: string): Build {
+  const found = nearMisses.find((n) => n.id === id);
+  if (!found) throw new Error(`no near miss ${id}`);
+  return found.build;
+}
+
 /** API Gateway's exact answers, each asserted by its own case at --profile aws. */
 const SIGNATURE_TIME = String.raw`\d{8}T\d{6}Z`;
 const INVALID_SIGNATURE = 'InvalidSignatureException';
@@ -461,6 +468,41 @@ const responses: { name: string; title: string; build: Build; aws: (ctx: Ctx) =>
       message: new RegExp(
         `^Signature not yet current: ${SIGNATURE_TIME} is still later than ${SIGNATURE_TIME} \\(${SIGNATURE_TIME} \\+ 5 min\\.\\)$`,
       ),
+      errorType: INVALID_SIGNATURE,
+    }),
+  },
+  {
+    name: 'scope-date',
+    title:
+      'a credential scoped to another day is answered 403 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP"',
+    build: nearMiss('sigv4.scope.date-mismatch'),
+    aws: () => ({
+      status: 403,
+      message: new RegExp(
+        `^Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\\d{8}' != '\\d{8}', from '${SIGNATURE_TIME}'\\.$`,
+      ),
+      errorType: INVALID_SIGNATURE,
+    }),
+  },
+  {
+    name: 'terminator',
+    title:
+      'a scope that does not end in aws4_request is answered 403 "Credential should be scoped with a valid terminator"',
+    build: nearMiss('sigv4.scope.terminator'),
+    aws: () => ({
+      status: 403,
+      message: "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws4_requests'. ",
+      errorType: INVALID_SIGNATURE,
+    }),
+  },
+  {
+    name: 'payload-hash',
+    title:
+      'a body that does not match its x-amz-content-sha256 is answered 403 "The provided \'x-amz-content-sha256\' header does not match what was computed."',
+    build: REQUESTS.tamperBody,
+    aws: () => ({
+      status: 403,
+      message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
       errorType: INVALID_SIGNATURE,
     }),
   },
@@ -708,6 +750,19 @@ test.describe('sigv4', () => {
     },
     async ({ client, target, probe, nonce, strict }) => {
       const signed = signRequest(presigned({ client, target, nonce }, { expiresIn: 60, date: at(-75_000) }));
+      expectRefused(await sendSigned(client, signed), SIGV4_REJECT, strict);
+      await expectNotReached(probe, nonce);
+    },
+  );
+
+  sigv4Case(
+    {
+      id: 'sigv4.presigned.expires-fractional',
+      title: 'a presigned URL whose X-Amz-Expires is not a whole number of seconds (300.5) is refused',
+      presigned: true,
+    },
+    async ({ client, target, probe, nonce, strict }) => {
+      const signed = signRequest(presigned({ client, target, nonce }, { expiresIn: 300.5 }));
       expectRefused(await sendSigned(client, signed), SIGV4_REJECT, strict);
       await expectNotReached(probe, nonce);
     },

@@ -43,7 +43,12 @@ test('code only a fault runs or decides is told apart from the decisions around 
     "  if (!key || (!key.enabled && fault !== 'disabled-ok')) return 403;",
     "  const status = fault === 'wrong-body' ? 'THROTTLED' : 'QUOTA';",
     '  if (key.hash !== 1 && !relax.trustHash) return 401;',
-    '  return status;',
+    '  if (relax.prefix === true && key.sig.length > 3) return 402;',
+    "  switch (fault) { case 'prefix': return key.startsWith('a'); default: return status; }",
+    '}',
+    'function bill(key, fault) {',
+    "  if (fault !== 'refund') { if (key) return 1; return 2; }",
+    '  key.refund(key.used > 0);',
     '}',
   ].join('\n');
   const spans = faultOnlySpans('f.ts', source);
@@ -64,7 +69,12 @@ test('code only a fault runs or decides is told apart from the decisions around 
   assert.equal(only('!key.enabled'), false);
   assert.equal(only("'QUOTA'"), false);
   assert.equal(only('key.hash !== 1'), false);
+  assert.equal(only('key.sig.length > 3'), true);
   assert.equal(only('return 403;'), false);
+  assert.equal(only("key.startsWith('a')"), true, 'a case of switch (fault)');
+  assert.equal(only('return status;'), false, 'its default');
+  assert.equal(only('key.used > 0'), true, 'after an if (fault !== ...) that returns');
+  assert.equal(only('return 2;'), false);
   assert.deepEqual(
     offsetsOf('ab\ncd', { start: { line: 1, column: 0 }, end: { line: 1, column: 2 } }),
     [3, 5],

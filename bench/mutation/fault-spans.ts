@@ -22,6 +22,13 @@ function switchSign(node: ts.Expression): 'only-under-fault' | 'unless-fault' | 
     const inner = switchSign(node.operand);
     return inner && (inner === 'only-under-fault' ? 'unless-fault' : 'only-under-fault');
   }
+  if (
+    ts.isBinaryExpression(node) &&
+    isRelaxation(node.left) &&
+    node.right.kind === ts.SyntaxKind.TrueKeyword &&
+    node.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken
+  )
+    return 'only-under-fault';
   if (ts.isBinaryExpression(node) && (isFaultName(node.left) || isFaultName(node.right))) {
     const op = node.operatorToken.kind;
     if (op === ts.SyntaxKind.EqualsEqualsEqualsToken) return 'only-under-fault';
@@ -32,6 +39,12 @@ function switchSign(node: ts.Expression): 'only-under-fault' | 'unless-fault' | 
       ? 'only-under-fault'
       : undefined;
   return undefined;
+}
+
+/** A statement that always returns or throws. */
+function leaves(st: ts.Statement): boolean {
+  if (ts.isReturnStatement(st) || ts.isThrowStatement(st)) return true;
+  return ts.isBlock(st) && st.statements.length > 0 && leaves(st.statements.at(-1) as ts.Statement);
 }
 
 /**
@@ -76,6 +89,21 @@ export function faultOnlySpans(fileName: string, source: string): Span[] {
     }
     if (ts.isConditionalExpression(node)) guarded(switchSign(node.condition), node.whenTrue, node.whenFalse);
     if (ts.isIfStatement(node)) guarded(switchSign(node.expression), node.thenStatement, node.elseStatement);
+    // `if (fault !== 'x') return …;` — what follows in the block runs only under the fault.
+    if (ts.isBlock(node)) {
+      const at = node.statements.findIndex(
+        (st) =>
+          ts.isIfStatement(st) &&
+          !st.elseStatement &&
+          switchSign(st.expression) === 'unless-fault' &&
+          leaves(st.thenStatement),
+      );
+      const rest = node.statements.slice(at + 1);
+      if (at >= 0 && rest.length)
+        spans.push([(rest[0] as ts.Node).getStart(file), (rest.at(-1) as ts.Node).getEnd()]);
+    }
+    if (ts.isSwitchStatement(node) && isFaultName(node.expression))
+      for (const clause of node.caseBlock.clauses) if (ts.isCaseClause(clause)) add(clause);
     ts.forEachChild(node, visit);
   };
   visit(file);

@@ -7,7 +7,7 @@ export const SIGV4_FAULTS = [
     name: 'sigv4-unsigned-body',
     description:
       'the payload hash is taken from x-amz-content-sha256 as sent instead of being computed, so the body is not really signed',
-    breaks: ['sigv4.tamper.body'],
+    breaks: ['sigv4.tamper.body', 'sigv4.response.payload-hash'],
   },
   {
     name: 'sigv4-body-hash-empty',
@@ -25,6 +25,7 @@ export const SIGV4_FAULTS = [
       'sigv4.replay.aws-vector',
       'sigv4.presigned.expired',
       'sigv4.presigned.just-expired',
+      'sigv4.presigned.expires-fractional',
       'sigv4.response.expired',
       'sigv4.response.not-yet-current',
     ],
@@ -116,8 +117,18 @@ export const SIGV4_FAULTS = [
   {
     name: 'sigv4-presigned-expiry-as-skew',
     description:
-      'a presigned URL is held to the 5-minute skew instead of its X-Amz-Expires, so it outlives a shorter expiry',
-    breaks: ['sigv4.presigned.expired', 'sigv4.presigned.just-expired'],
+      'a presigned URL is held to the 5-minute skew instead of its X-Amz-Expires: a short expiry is outlived, a long one cut short',
+    breaks: [
+      'sigv4.presigned.expired',
+      'sigv4.presigned.just-expired',
+      'sigv4.presigned.within-expiry',
+      'sigv4.presigned.expires-fractional',
+    ],
+  },
+  {
+    name: 'sigv4-presigned-expires-any-number',
+    description: 'X-Amz-Expires is read as any number (300.5), not only a whole count of seconds',
+    breaks: ['sigv4.presigned.expires-fractional'],
   },
   {
     name: 'sigv4-presigned-skew-enforced',
@@ -128,13 +139,13 @@ export const SIGV4_FAULTS = [
     name: 'sigv4-scope-date-unchecked',
     description:
       "the credential scope's date is used to derive the key but never compared with the signing time",
-    breaks: ['sigv4.scope.date-mismatch'],
+    breaks: ['sigv4.scope.date-mismatch', 'sigv4.response.scope-date'],
   },
   {
     name: 'sigv4-scope-terminator-unchecked',
     description:
       "the credential scope's terminator is not checked to be aws4_request, only used to derive the key",
-    breaks: ['sigv4.scope.terminator'],
+    breaks: ['sigv4.scope.terminator', 'sigv4.response.terminator'],
   },
   {
     name: 'sigv4-scope-case-insensitive',
@@ -166,13 +177,19 @@ export const SIGV4_FAULTS = [
   {
     name: 'sigv4-query-unsorted',
     description: 'the canonical query keeps the order of arrival instead of sorting the parameters',
-    breaks: ['sigv4.accept.query-reordered'],
+    breaks: [
+      'sigv4.accept.query-reordered',
+      'sigv4.accept.query-reserved-chars',
+      'sigv4.accept.query-repeated',
+      'sigv4.presigned.accepted',
+      'sigv4.presigned.within-expiry',
+    ],
   },
   {
     name: 'sigv4-query-form-encoded',
     description:
-      'the canonical query is form-encoded (a space as +, * left as is, ~ encoded) instead of RFC 3986',
-    breaks: ['sigv4.accept.query-reserved-chars'],
+      'the canonical query is form-encoded and sorted by name only (a space as +, * left as is, ~ encoded, repeated values in arrival order)',
+    breaks: ['sigv4.accept.query-reserved-chars', 'sigv4.accept.query-repeated'],
   },
   {
     name: 'sigv4-query-first-value-only',
@@ -206,6 +223,7 @@ export const SIGV4_RELAXATIONS: Partial<Record<string, SigV4Relaxations>> = {
   'sigv4-skew-strict': { skewMs: 60_000 },
   'sigv4-presigned-expiry-as-skew': { presignedExpiryAsSkew: true },
   'sigv4-presigned-skew-enforced': { presignedSkewEnforced: true },
+  'sigv4-presigned-expires-any-number': { expiresAnyNumber: true },
   'sigv4-scope-date-unchecked': { scopeDateUnchecked: true },
   'sigv4-scope-terminator-unchecked': { anyTerminator: true },
   'sigv4-scope-case-insensitive': { scopeCaseInsensitive: true },

@@ -71,6 +71,8 @@ export interface SigV4Relaxations {
   scopeCaseInsensitive?: boolean;
   /** Another service whose scope is accepted too (a verifier shared with the control plane). */
   alsoService?: string;
+  /** Read X-Amz-Expires as any number (`300.5`), not only a whole count of seconds. */
+  expiresAnyNumber?: boolean;
   /** Check X-Amz-Security-Token only for temporary credentials, ignoring one sent with a long-term key. */
   tokenOnlyForTemporary?: boolean;
   /** Compare session tokens on this many leading characters only. */
@@ -273,7 +275,8 @@ function checkTime(
     );
   }
   if (claim.expires !== undefined && !relax.presignedExpiryAsSkew) {
-    if (!/^\d+$/.test(claim.expires)) return fail('INCOMPLETE_SIGNATURE', 'X-Amz-Expires should be a number');
+    if (!/^\d+$/.test(claim.expires) && !relax.expiresAnyNumber)
+      return fail('INCOMPLETE_SIGNATURE', 'X-Amz-Expires should be a number');
     const seconds = Number(claim.expires);
     if (seconds > MAX_EXPIRES_S) {
       return fail(

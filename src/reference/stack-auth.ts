@@ -74,7 +74,17 @@ export async function startAuthSetup(options: AuthSetupOptions): Promise<AuthSet
     secretAccessKey: secretKey(),
     sessionToken: randomBytes(96).toString('base64'),
     arn: `arn:aws:sts::${options.accountId}:assumed-role/gateproof-role/gateproof-session`,
-    policy: { Version: '2012-10-17', Statement: [invoke('Allow', stageMethods)] },
+    // Lists of actions and resources, as roles often have: one of each matching is enough.
+    policy: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['execute-api:InvalidateCache', 'execute-api:Invoke'],
+          Resource: [arn('GET', '/open'), stageMethods],
+        },
+      ],
+    },
   };
   const denied: IamCredential = {
     accessKeyId: accessKeyId('AKIA'),
