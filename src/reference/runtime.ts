@@ -74,7 +74,7 @@ export function createRuntime(
       ? undefined
       : config.cache && {
           store: new StageCache(config.cache, fault),
-          authority: new CacheAuthority(config, config.stage.name, clock),
+          authority: new CacheAuthority(config, config.stage.name, clock, fault),
         },
   };
 }
