@@ -146,6 +146,66 @@ test('compare.html of real runs opens without error and shows every target', {
   assert.match(seen.text, /quota\.concurrency\.burst/);
 });
 
+/** A real throttle run: the suites it needs least, one throttle scenario cut short. */
+async function throttleRun(): Promise<string> {
+  const out = join(mkdtempSync(join(tmpdir(), 'gp-throttle-')), 'run');
+  const res = await gateproof(
+    ['run', '--suites', 'apikey', '--scenarios', 'throttle-burst', '--scenario-seconds', '2', '--out', out],
+    { timeoutMs: 180_000 },
+  );
+  // The verdict does not matter here (a loaded machine may fail a latency threshold); the report does.
+  assert.ok(res.code === 0 || res.code === 1, res.stdout + res.stderr);
+  return join(out, 'index.html');
+}
+
+test('the throttle chart draws the declared and the inferred bucket, and hovering shows values', {
+  skip: noBrowser,
+}, async () => {
+  const index = await throttleRun();
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  try {
+    await page.goto(pathToFileURL(index).href, { waitUntil: 'load' });
+    const figure = page.locator('#chart-0-bucket-figure');
+    await figure.scrollIntoViewIfNeeded();
+    assert.equal(await page.locator('#chart-0-bucket').getAttribute('data-drawn'), 'true');
+    // The bucket lines are in the drawn chart's data, with values, not only named in its legend.
+    const spec = JSON.parse(
+      (await page.locator('script[data-for="chart-0-bucket"]').textContent()) ?? '{}',
+    ) as { series: { label: string; values: (number | null)[] }[] };
+    for (const label of ['admitted (cumulative)', 'declared bucket', 'inferred bucket']) {
+      const series = spec.series.find((s) => s.label.startsWith(label));
+      assert.ok(series, `${label} is drawn`);
+      assert.ok(
+        series.values.some((v) => typeof v === 'number' && v > 0),
+        `${label} has values`,
+      );
+    }
+    const legend = figure.locator('.u-legend');
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point: what a reader sees.
+    assert.match((await legend.innerText()).replace(/\s+/g, ' '), /declared bucket.*inferred bucket/);
+    const over = figure.locator('.u-over');
+    const box = await over.boundingBox();
+    assert.ok(box, 'the plot area is on the page');
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    const values = await figure.locator('.u-legend .u-value').allInnerTexts();
+    assert.ok(
+      values.slice(1).filter((v) => /\d/.test(v)).length >= 3,
+      `hovering shows the values under the cursor: ${values.join(' | ')}`,
+    );
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await figure.screenshot({ path: join(ARTIFACTS, 'report-throttle-chart.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-throttle.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
 /** Markup that would run, or change the page, if any of it reached the document unescaped. */
 const PAYLOAD = [
   `<script>window.__pwned='script'</script>`,

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { runGateproof } from '../run/run-gateproof.js';
-import { commandLine, interruptSignal, list } from './options.js';
+import { commandLine, interruptSignal, list, positiveSeconds } from './options.js';
 import { reportOutcome } from './outcome.js';
 
-/** Seconds of offered load per scenario in `gateproof run`. */
+/** Seconds of offered load per scenario in `gateproof run`: six scenarios and the suites fit in about a minute. */
 const RUN_SCENARIO_SECONDS = 3;
 
 export function runCommand(): Command {
@@ -23,6 +23,12 @@ export function runCommand(): Command {
         'generic',
       ]),
     )
+    .option(
+      '--scenario-seconds <n>',
+      `seconds of offered load per scenario (default ${RUN_SCENARIO_SECONDS}; \`gateproof load\` runs a scenario's full length)`,
+      positiveSeconds,
+      RUN_SCENARIO_SECONDS,
+    )
     .option('--out <dir>', 'where to write the run (default: reports/<run-id>)')
     .option(
       '--fault <name>',
@@ -34,6 +40,7 @@ export function runCommand(): Command {
         suites?: string[];
         scenarios?: string[];
         load: boolean;
+        scenarioSeconds: number;
         profile?: 'aws' | 'generic';
         out?: string;
         fault?: string;
@@ -44,7 +51,7 @@ export function runCommand(): Command {
           ...(opts.scenarios ? { scenarios: opts.scenarios } : {}),
           load: opts.load,
           // The load part of `run` is a smoke check beside the suites; `gateproof load` runs full length.
-          scenarioSeconds: RUN_SCENARIO_SECONDS,
+          scenarioSeconds: opts.scenarioSeconds,
           ...(opts.profile ? { profile: opts.profile } : {}),
           ...(opts.out ? { out: opts.out } : {}),
           ...(opts.fault ? { fault: opts.fault } : {}),

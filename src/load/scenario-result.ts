@@ -29,6 +29,7 @@ export function toScenarioResult(
       dropped: result.totals.dropped,
     },
     timeseries: result.timeseries,
+    fineSeries: result.fineSeries,
     latency: {
       unit: 'us',
       corrected: result.model === 'open',

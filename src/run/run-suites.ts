@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../usage-error.js';
+import { removeEmptyDirs } from './remove-empty-dirs.js';
 import { ENV } from './run-env.js';
 
 const SUITES_DIR = fileURLToPath(new URL('../../suites/', import.meta.url));
@@ -58,6 +60,7 @@ export function runSuites(run: SuiteRun): Promise<void> {
     child.on('error', reject);
     child.on('exit', () => {
       run.signal.removeEventListener('abort', stop);
+      removeEmptyDirs(join(run.outDir, 'test-artifacts'));
       resolve();
     });
   });
