@@ -12,7 +12,7 @@ const MESSAGE_LIMIT = 300;
  * entity-escaped (GitHub renders raw HTML in step summaries), and the punctuation that makes
  * links, emphasis, code or table cells is backslash-escaped.
  */
-function md(value: string | number): string {
+export function md(value: string | number): string {
   return showControls(String(value))
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
@@ -20,7 +20,7 @@ function md(value: string | number): string {
 }
 
 /** A code span that holds any text: its fence is longer than the longest run of backticks inside. */
-function code(value: string): string {
+export function code(value: string): string {
   const longest = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const pad = /^`|`$/.test(value) ? ' ' : '';
@@ -31,7 +31,7 @@ function clip(text: string): string {
   return text.length <= MESSAGE_LIMIT ? text : `${text.slice(0, MESSAGE_LIMIT)}…`;
 }
 
-function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+export function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
   return [
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
