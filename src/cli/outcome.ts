@@ -1,8 +1,15 @@
 import { scenarioVerdict } from '../results/collect.js';
 import type { Results } from '../results/model.js';
+import { closingSummary, jsonSummary } from './closing-summary.js';
 
-/** The run's last line (verdict, case and scenario tallies, where the report is) and its exit code. */
-export function reportOutcome(results: Results, outDir: string): void {
+/** How the run's end is told: `quiet` keeps only the last line; `json` puts the summary for scripts on stdout and the rest on stderr. */
+export interface OutcomeOptions {
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** The closing summary, the run's last line (verdict, tallies, where the report is) and its exit code. */
+export function reportOutcome(results: Results, outDir: string, options: OutcomeOptions = {}): void {
   const { counts, verdict } = results.summary;
   const cases = Object.entries(counts)
     .filter(([, n]) => n > 0)
@@ -13,8 +20,9 @@ export function reportOutcome(results: Results, outDir: string): void {
     ...cases,
     ...(scenarios > 0 ? [`${scenarios - failed}/${scenarios} scenarios pass`] : []),
   ].join(', ');
-  process.stdout.write(
-    `gateproof: ${verdict.toUpperCase()} (${tally || 'no cases'}) → ${outDir}/index.html\n`,
-  );
+  const human = options.json ? process.stderr : process.stdout;
+  if (!options.quiet) human.write(closingSummary(results));
+  human.write(`gateproof: ${verdict.toUpperCase()} (${tally || 'no cases'}) → ${outDir}/index.html\n`);
+  if (options.json) process.stdout.write(`${JSON.stringify(jsonSummary(results, outDir), null, 2)}\n`);
   process.exitCode = verdict === 'pass' ? 0 : 1;
 }

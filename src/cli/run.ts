@@ -30,6 +30,8 @@ export function runCommand(): Command {
       RUN_SCENARIO_SECONDS,
     )
     .option('--out <dir>', 'where to write the run (default: reports/<run-id>)')
+    .option('--quiet', 'no progress; case lines only for what did not pass; the last line')
+    .option('--json', 'a machine-readable summary on stdout (everything else on stderr)')
     .option(
       '--fault <name>',
       'break one promise of the reference gateway on purpose (see `gateproof faults`)',
@@ -44,6 +46,8 @@ export function runCommand(): Command {
         profile?: 'aws' | 'generic';
         out?: string;
         fault?: string;
+        quiet?: boolean;
+        json?: boolean;
       }) => {
         const { results, outDir } = await runGateproof({
           target: opts.target,
@@ -55,10 +59,12 @@ export function runCommand(): Command {
           ...(opts.profile ? { profile: opts.profile } : {}),
           ...(opts.out ? { out: opts.out } : {}),
           ...(opts.fault ? { fault: opts.fault } : {}),
+          quiet: opts.quiet === true,
+          json: opts.json === true,
           command: commandLine(),
           signal: interruptSignal(),
         });
-        reportOutcome(results, outDir);
+        reportOutcome(results, outDir, { quiet: opts.quiet === true, json: opts.json === true });
       },
     );
 }

@@ -25,7 +25,7 @@ export default class GateproofReporter implements Reporter {
   }
 
   onBegin(_config: unknown, suite: { allTests(): TestCase[] }): void {
-    process.stdout.write(`gateproof: ${suite.allTests().length} cases\n`);
+    if (!QUIET) process.stdout.write(`gateproof: ${suite.allTests().length} cases\n`);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -57,9 +57,13 @@ export default class GateproofReporter implements Reporter {
     };
     this.#events.write({ type: 'case', case: entry });
     const why = entry.message ? `  ${entry.message}` : '';
+    // Quiet: only what did not pass, so a CI log shows the problems and nothing else.
+    if (QUIET && (status === 'pass' || status === 'skip')) return;
     process.stdout.write(`${MARK[status]} ${status.padEnd(13)} ${entry.id}${status === 'pass' ? '' : why}\n`);
   }
 }
+
+const QUIET = process.env[ENV.quiet] === '1';
 
 const MARK: Record<CaseResult['status'], string> = {
   pass: '✓',

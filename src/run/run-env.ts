@@ -7,4 +7,6 @@ export const ENV = {
   eventsFile: 'GATEPROOF_EVENTS',
   suites: 'GATEPROOF_SUITES',
   outDir: 'GATEPROOF_OUT',
+  /** `--quiet`: case lines only for cases that did not pass. */
+  quiet: 'GATEPROOF_QUIET',
 } as const;

@@ -33,6 +33,10 @@ export interface SuiteRun {
   eventsFile: string;
   outDir: string;
   signal: AbortSignal;
+  /** Case lines only for cases that did not pass. */
+  quiet?: boolean;
+  /** Case lines to stderr, so stdout holds only the `--json` summary. */
+  linesToStderr?: boolean;
 }
 
 /**
@@ -43,13 +47,14 @@ export interface SuiteRun {
 export function runSuites(run: SuiteRun): Promise<void> {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const child = spawn(process.execPath, [cli, 'test', '--config', CONFIG], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', run.linesToStderr ? process.stderr : 'inherit', 'inherit'],
     env: {
       ...process.env,
       [ENV.targetFile]: run.targetFile,
       [ENV.eventsFile]: run.eventsFile,
       [ENV.suites]: run.suites.join(','),
       [ENV.outDir]: run.outDir,
+      [ENV.quiet]: run.quiet ? '1' : '0',
       PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
       FORCE_COLOR: process.stdout.isTTY ? '1' : '0',
     },
