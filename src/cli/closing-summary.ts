@@ -39,7 +39,7 @@ function scenarioLines(s: ScenarioResult): string[] {
     `  ${ok ? PASS : FAIL} ${s.id}: ${scenarioSentence(s)}`,
     ...s.thresholds.map(
       (t) =>
-        `      ${t.ok ? PASS : FAIL} ${thresholdLabel(t)}${t.value === undefined ? '' : `  value ${t.value}`}`,
+        `      ${t.ok ? PASS : FAIL} ${thresholdLabel(t)}${t.value === undefined ? '' : `  value ${Number(t.value.toPrecision(4))}`}`,
     ),
     `      ${s.totals.requests} requests${statuses(s.totals.byStatus)}, ${s.totals.dropped} dropped arrivals, ` +
       `${s.totals.errors} errors, ${s.durationS} s${latency ? `; latency ${latency}` : ''}`,
