@@ -2,6 +2,7 @@ import { scenarioVerdict } from './collect.js';
 import { escapeXmlAttribute as attr, escapeMarkup as text } from './escape.js';
 import { evidenceText } from './evidence-text.js';
 import type { CaseResult, Results, ScenarioResult } from './model.js';
+import { scenarioSentence, thresholdLabel } from './scenario-sentence.js';
 import { casesBySuite } from './suites.js';
 
 /** CI log viewers choke on megabytes of body: the full evidence is in results.json and index.html. */
@@ -67,14 +68,15 @@ function caseCounts(cases: readonly CaseResult[]): Counts {
 
 function scenarioCase(s: ScenarioResult): string {
   const thresholds = s.thresholds.map(
-    (t) => `${t.ok ? 'ok' : 'FAILED'}: ${t.expr}${t.value === undefined ? '' : ` (value ${t.value})`}`,
+    (t) =>
+      `${t.ok ? 'ok' : 'FAILED'}: ${thresholdLabel(t)}${t.value === undefined ? '' : ` (value ${t.value})`}`,
   );
-  const failed = s.thresholds.filter((t) => !t.ok).map((t) => t.expr);
+  const failed = s.thresholds.filter((t) => !t.ok).map(thresholdLabel);
   const message = failed.length > 0 ? `thresholds failed: ${failed.join(', ')}` : 'scenario verdict: fail';
   const outcome =
     scenarioVerdict(s) === 'fail'
-      ? `<failure message="${attr(message)}" type="threshold">${text(thresholds.join('\n'))}</failure>`
-      : `<system-out>${text(thresholds.join('\n'))}</system-out>`;
+      ? `<failure message="${attr(message)}" type="threshold">${text([scenarioSentence(s), ...thresholds].join('\n'))}</failure>`
+      : `<system-out>${text([scenarioSentence(s), ...thresholds].join('\n'))}</system-out>`;
   return testcase('gateproof.scenarios', `${s.id}: ${s.title ?? s.executor}`, s.durationS * 1000, outcome);
 }
 

@@ -3,6 +3,7 @@ import { showControls } from './escape.js';
 import { findingRows } from './findings.js';
 import { formatMs, formatUs } from './format.js';
 import { type CaseResult, type Results, type ScenarioResult, STATUSES, type Status } from './model.js';
+import { scenarioSentence, thresholdLabel } from './scenario-sentence.js';
 import { casesBySuite } from './suites.js';
 
 const MESSAGE_LIMIT = 300;
@@ -88,6 +89,8 @@ function scenarioSection(s: ScenarioResult): string[] {
     '',
     `#### ${verdict} ${md(s.id)}${s.title ? `: ${md(s.title)}` : ''}`,
     '',
+    `**${md(scenarioSentence(s))}**`,
+    '',
     `${md(s.executor)} (${md(s.source)}), ${md(s.durationS)} s: ${s.totals.requests} requests (${byStatus || 'no responses'}), ${s.totals.errors} errors, ${s.totals.dropped} dropped`,
   ];
   const percentiles = Object.entries(s.latency.percentiles ?? {});
@@ -102,7 +105,7 @@ function scenarioSection(s: ScenarioResult): string[] {
     lines.push('');
     for (const t of s.thresholds) {
       lines.push(
-        `- ${t.ok ? '✅' : '❌'} ${code(t.expr)}${t.value === undefined ? '' : ` (value ${md(t.value)})`}`,
+        `- ${t.ok ? '✅' : '❌'} ${code(thresholdLabel(t))}${t.value === undefined ? '' : ` (value ${md(Number(t.value.toPrecision(4)))})`}`,
       );
     }
   }
