@@ -28,7 +28,7 @@ export function loadCommand(): Command {
           command: commandLine(),
           signal: interruptSignal(),
         });
-        reportOutcome(results, outDir, { quiet: opts.quiet === true, json: opts.json === true });
+        reportOutcome(results, outDir, { json: opts.json === true });
       },
     );
 }

@@ -2,9 +2,8 @@ import { scenarioVerdict } from '../results/collect.js';
 import type { Results } from '../results/model.js';
 import { closingSummary, jsonSummary } from './closing-summary.js';
 
-/** How the run's end is told: `quiet` keeps only the last line; `json` puts the summary for scripts on stdout and the rest on stderr. */
+/** `json`: the summary for scripts on stdout, the rest on stderr. */
 export interface OutcomeOptions {
-  quiet?: boolean;
   json?: boolean;
 }
 
@@ -21,7 +20,7 @@ export function reportOutcome(results: Results, outDir: string, options: Outcome
     ...(scenarios > 0 ? [`${scenarios - failed}/${scenarios} scenarios pass`] : []),
   ].join(', ');
   const human = options.json ? process.stderr : process.stdout;
-  if (!options.quiet) human.write(closingSummary(results));
+  human.write(closingSummary(results));
   human.write(`gateproof: ${verdict.toUpperCase()} (${tally || 'no cases'}) → ${outDir}/index.html\n`);
   if (options.json) process.stdout.write(`${JSON.stringify(jsonSummary(results, outDir), null, 2)}\n`);
   process.exitCode = verdict === 'pass' ? 0 : 1;

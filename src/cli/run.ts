@@ -64,7 +64,7 @@ export function runCommand(): Command {
           command: commandLine(),
           signal: interruptSignal(),
         });
-        reportOutcome(results, outDir, { quiet: opts.quiet === true, json: opts.json === true });
+        reportOutcome(results, outDir, { json: opts.json === true });
       },
     );
 }

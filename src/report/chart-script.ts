@@ -40,8 +40,8 @@ export const CHART_SCRIPT = `
       height: 260,
       scales: { x: log ? { time: false, distr: 3, log: 10 } : { time: false } , y: { range: function (u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.08 : 1]; } } },
       axes: [
-        { label: spec.xLabel, labelSize: 20, size: 40, values: function (u, vals) { return vals.map(function (v) { return log ? fmt(v, 'ms') : fmt(v, 's'); }); } },
-        { label: spec.yLabel, labelSize: 20, size: 64, values: function (u, vals) { return vals.map(function (v) { return fmt(v, ''); }); } }
+        { label: spec.xLabel, labelSize: 20, size: 40, values: function (u, vals) { return vals.map(function (v) { return v == null ? '' : log ? fmt(v, 'ms') : fmt(v, 's'); }); } },
+        { label: spec.yLabel, labelSize: 20, size: 64, values: function (u, vals) { return vals.map(function (v) { return v == null ? '' : fmt(v, ''); }); } }
       ],
       cursor: { drag: { x: true, y: false } },
       legend: { live: true },

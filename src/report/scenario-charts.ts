@@ -8,6 +8,33 @@ type Fine = NonNullable<ScenarioResult['fineSeries']>;
 const MAX_STATUS_SERIES = 6;
 const round = (v: number, digits = 3) => Number(v.toFixed(digits));
 
+/**
+ * A last step shorter than half a step is folded into the one before: a rate over a few
+ * milliseconds of drain says nothing, and a partial step counted as a whole one falls to zero.
+ */
+function foldShortEnd(fine: Fine): Fine {
+  const n = fine.sent.length;
+  if (n < 2 || fine.lastStepMs * 2 >= fine.stepMs) return fine;
+  const fold = (values: readonly number[]) => [
+    ...values.slice(0, n - 2),
+    (values[n - 2] ?? 0) + (values[n - 1] ?? 0),
+  ];
+  const each = (record: Record<string, number[]>) =>
+    Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fold(v)]));
+  return {
+    ...fine,
+    lastStepMs: fine.stepMs + fine.lastStepMs,
+    sent: fold(fine.sent),
+    byStatus: each(fine.byStatus),
+    p50: fine.p50.slice(0, n - 1),
+    p99: [...fine.p99.slice(0, n - 2), Math.max(fine.p99[n - 2] ?? 0, fine.p99[n - 1] ?? 0)],
+    dropped: fold(fine.dropped),
+    errors: fold(fine.errors),
+    ...(fine.tags && { tags: each(fine.tags) }),
+    ...(fine.admitted && { admitted: fold(fine.admitted) }),
+  };
+}
+
 /** The start of each step in seconds, and how long each lasted (the last one may be short). */
 function steps(fine: Fine): { x: number[]; lengthS: number[] } {
   const n = fine.sent.length;
@@ -175,7 +202,8 @@ function fromSeconds(timeseries: ScenarioResult['timeseries']): Fine | undefined
 /** Every chart of a scenario, in reading order: the bucket first (the finding), then traffic, latency, histogram, hit ratio. */
 export function scenarioChartSpecs(s: ScenarioResult, index: number): ChartSpec[] {
   const id = `chart-${index}`;
-  const fine = s.fineSeries ?? fromSeconds(s.timeseries);
+  const recorded = s.fineSeries ?? fromSeconds(s.timeseries);
+  const fine = recorded && foldShortEnd(recorded);
   const throttle = s.findings.throttle;
   const specs: Array<ChartSpec | undefined> = [
     fine && throttle && typeof throttle === 'object'
