@@ -26,7 +26,6 @@ export const options: Options = {
   },
   thresholds: {
     'http_req_failed{key:other}': ['rate<0.01'],
-    'http_reqs{status:429}': ['count>0'],
     'http_req_duration{status:429}': ['p(99)<100'],
   },
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)', 'count'],

@@ -28,6 +28,8 @@ export const throttleBurst: Scenario = {
     'http_req_duration{status:200}': ['p(99)<500'],
     'http_req_duration{status:429}': ['p(99)<100'],
   },
+  // The bucket read off the traffic against the declared plan: its 95 % interval, widened by 10 %, must hold the declared value.
+  checks: { 'throttle.rate': 'within(declared, 10%)', 'throttle.burst': 'within(declared, 10%)' },
   maxRequests: 6000,
   options: { planRate: 200 },
 };

@@ -11,6 +11,7 @@ import {
   type Rejection,
 } from './expectations.js';
 import { expect, gateCase, test } from './fixtures.js';
+import { expectPremise } from './premise.js';
 
 /**
  * Lambda authorizers (REST): the function's answer decides, Allow admits with its principal and
@@ -73,9 +74,13 @@ function invocation(target: Profile, res: Exchange): number {
   if (!key) throw new SetupFailure('the profile names no authorizer.invocationKey: calls cannot be counted');
   const header = `x-gp-authorizer-${key.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
   const value = (res.json as Echo | undefined)?.headers[header];
-  if (value === undefined || !/^\d+$/.test(value)) {
-    throw new SetupFailure(`the authorizer's context carries no call number (${key})`);
-  }
+  // The profile says the function numbers its calls in this key: if the number does not reach the
+  // integration as a plain string, the gateway mangled or dropped its context.
+  expectPremise(
+    value !== undefined && /^\d+$/.test(value),
+    `the authorizer's context carries its call number (${key}) to the integration as ${header}`,
+    value === undefined ? `no ${header} reached the origin` : `${header}: ${value}`,
+  );
   return Number(value);
 }
 
@@ -216,6 +221,13 @@ test.describe('authorizer', () => {
     async ({ client, target, nonce }) => {
       const ttl = ttlOf(target);
       const first = invocation(target, await viaRequest(client, nonce, token(target, 'allow')));
+      // A new call after the TTL proves an expiry only if the answer was cached in the first place.
+      const repeat = invocation(target, await viaRequest(client, nonce, token(target, 'allow')));
+      expectPremise(
+        repeat === first,
+        "the function's answer was cached, so that a call after the TTL shows it expired",
+        `call ${repeat} answered the immediate repeat, call ${first} the first request`,
+      );
       await new Promise((resolve) => setTimeout(resolve, ttl * 1000));
       await expect
         .poll(async () => invocation(target, await viaRequest(client, nonce, token(target, 'allow'))), {

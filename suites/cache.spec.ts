@@ -7,6 +7,7 @@ import type { Evidence } from '../src/results/model.js';
 import { SetupFailure } from '../src/run/case-meta.js';
 import type { Profile } from '../src/target/profile-schema.js';
 import { type CaseBody, expect, gateCase, test } from './fixtures.js';
+import { expectPremise } from './premise.js';
 
 /**
  * The stage cache: what is cached, for how long, under which key, and who may refresh it. A hit
@@ -119,6 +120,18 @@ function expectMiss(sent: Sent, earlier: Sent, what = 'the second request'): voi
   expect(sent.version, `${what}: a fresh version`).not.toBe(earlier.version);
 }
 
+/**
+ * The premise of a case that asserts a miss: a miss proves nothing on a route that caches nothing,
+ * so an immediate repeat of `earlier` must first be a hit.
+ */
+function expectCachedPremise(repeat: Sent, earlier: Sent, what: string): void {
+  expectPremise(
+    repeat.res.status === 200 && repeat.reached === 0 && repeat.version === earlier.version,
+    `the gateway caches ${what}, so that a miss afterwards means something`,
+    `an immediate repeat got ${repeat.res.status}, reached the origin ${repeat.reached} time(s), version ${repeat.version} after ${earlier.version}`,
+  );
+}
+
 /** Names of headers in `a` that `b` lacks, per-request ids aside. */
 function extraHeaders(a: Exchange, b: Exchange): string[] {
   return Object.keys(a.headers).filter((h) => !(h in b.headers) && !PER_REQUEST.has(h));
@@ -195,8 +208,12 @@ test.describe('cache', () => {
       title: 'a method with caching on and a TTL of 0 is not cached',
     },
     async (f) => {
+      const name = keyParameter(cacheOf(f.target));
+      const on = route(f, '/cached');
+      const cachedOnce = await on.get({ [name]: `${f.nonce}-on` });
+      expectCachedPremise(await on.get({ [name]: `${f.nonce}-on` }), cachedOnce, 'on this stage');
       const off = route(f, '/cached-off');
-      const query = { [keyParameter(cacheOf(f.target))]: f.nonce };
+      const query = { [name]: f.nonce };
       const first = await off.get(query);
       expectMiss(await off.get(query), first);
     },
@@ -211,6 +228,7 @@ test.describe('cache', () => {
       const cached = route(f, '/cached');
       const name = keyParameter(cacheOf(f.target));
       const first = await cached.get({ [name]: `${f.nonce}-a` });
+      expectCachedPremise(await cached.get({ [name]: `${f.nonce}-a` }), first, 'this route');
       expectMiss(await cached.get({ [name]: `${f.nonce}-b` }), first);
     },
   );
@@ -256,6 +274,9 @@ test.describe('cache', () => {
       const query = { [keyParameter(cacheOf(f.target))]: f.nonce };
       const first = await cached.post(query);
       expectMiss(await cached.post(query), first);
+      const get = { [keyParameter(cacheOf(f.target))]: `${f.nonce}-get` };
+      const got = await cached.get(get);
+      expectCachedPremise(await cached.get(get), got, 'a GET on this route');
     },
   );
 
@@ -269,6 +290,7 @@ test.describe('cache', () => {
       const cached = route(f, '/cached');
       const query = { [keyParameter(cacheOf(f.target))]: f.nonce };
       const first = await cached.get(query);
+      expectCachedPremise(await cached.get(query), first, 'this route');
       const refreshed = await cached.invalidate(query);
       expect(refreshed.res.status).toBe(200);
       expectMiss(refreshed, first, 'the invalidating request');

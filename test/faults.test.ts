@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it, test } from 'node:test';
+import { SCENARIOS } from '../scenarios/index.js';
 import { FAULTS as CATALOG, type Fault } from '../src/reference/faults.js';
 import type { Results } from '../src/results/model.js';
 import { availableSuites } from '../src/run/run-suites.js';
@@ -21,14 +22,16 @@ const ONLY = process.env.GATEPROOF_FAULT_SUITES?.split(',');
 const ALL = ONLY ?? availableSuites();
 const suiteOf = (id: string) => id.split('.')[0]!;
 const suitesOf = (fault: Fault) => [...new Set(fault.breaks.map(suiteOf))].filter((s) => ALL.includes(s));
+/** A fault only scenarios catch still runs the suite of its family, so that a case it broke would show. */
+const SCENARIO_FAULT_SUITE = 'apikey';
 let clean: Results;
 
 async function run(
   suites: string[],
-  args: string[] = [],
+  args: string[] = ['--no-load'],
 ): Promise<{ code: number | null; results: Results; log: string }> {
   const out = mkdtempSync(join(tmpdir(), 'gp-fault-'));
-  const result = await gateproof(['run', '--suites', suites.join(','), '--no-load', '--out', out, ...args], {
+  const result = await gateproof(['run', '--suites', suites.join(','), '--out', out, ...args], {
     timeoutMs: 300_000,
   });
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
@@ -53,7 +56,7 @@ describe('each fault', { concurrency: 2 }, () => {
   for (const fault of FAULTS.filter((f) => suitesOf(f).length > 0)) {
     it(`--fault ${fault.name} fails exactly ${fault.breaks.join(', ')}`, async () => {
       const suites = suitesOf(fault);
-      const { code, results, log } = await run(suites, ['--fault', fault.name]);
+      const { code, results, log } = await run(suites, ['--no-load', '--fault', fault.name]);
       const failed = results.cases
         .filter((c) => FAILED.has(c.status))
         .map((c) => c.id)
@@ -64,6 +67,41 @@ describe('each fault', { concurrency: 2 }, () => {
       const core = expected.some((id) => clean.cases.find((c) => c.id === id)?.level === 'core');
       assert.equal(code, core ? 1 : 0);
       assert.equal(results.run.fault, fault.name);
+    });
+  }
+});
+
+/**
+ * A fault of a promise only traffic shows (a bucket's burst) is caught by scenario checks: under
+ * it, exactly its declared scenarios fail among the scenarios of their kind, and no case fails.
+ * The same scenarios pass against the faithful gateway in test/verdict-scenarios.test.ts.
+ */
+describe('each scenario fault', () => {
+  const faults = FAULTS.filter((f) => (f.scenarios?.length ?? 0) > 0 && ALL.includes(SCENARIO_FAULT_SUITE));
+  for (const fault of faults) {
+    const declared = [...(fault.scenarios ?? [])].sort();
+    const kinds = new Set(SCENARIOS.filter((s) => declared.includes(s.id)).map((s) => s.kind));
+    const scenarios = SCENARIOS.filter((s) => kinds.has(s.kind)).map((s) => s.id);
+    it(`--fault ${fault.name} fails exactly the scenarios ${declared.join(', ')}`, async () => {
+      const { code, results, log } = await run(
+        [...new Set([SCENARIO_FAULT_SUITE, ...suitesOf(fault)])],
+        ['--scenarios', scenarios.join(','), '--fault', fault.name],
+      );
+      const failedCases = results.cases.filter((c) => FAILED.has(c.status)).map((c) => c.id);
+      assert.deepEqual(failedCases, [...fault.breaks].sort(), log.slice(-2000));
+      const failed = results.scenarios
+        .filter((s) => s.verdict === 'fail')
+        .map((s) => s.id)
+        .sort();
+      assert.deepEqual(failed, declared, log.slice(-2000));
+      for (const id of declared) {
+        const scenario = results.scenarios.find((s) => s.id === id);
+        assert.ok(
+          scenario?.checks?.some((c) => c.ok === false),
+          `${id} fails by a finding check, not only a threshold`,
+        );
+      }
+      assert.equal(code, 1);
     });
   }
 });

@@ -104,10 +104,26 @@ test('collect: last report of a case wins, run-end finishes the run, verdicts fo
   assert.equal(results.run.finishedAt, '2025-01-01T00:00:05.000Z');
   assert.equal(results.cases.length, 5);
   assert.equal(results.cases[0]?.status, 'pass');
-  assert.deepEqual(results.summary, {
-    counts: { pass: 1, fail: 0, optional_fail: 1, skip: 1, setup_fail: 1, harness_fail: 1 },
-    verdict: 'pass',
+  assert.deepEqual(results.summary.counts, {
+    pass: 1,
+    fail: 0,
+    optional_fail: 1,
+    skip: 1,
+    setup_fail: 1,
+    harness_fail: 1,
   });
+  // A claimed core case that could not be set up, or whose harness broke, is never a pass.
+  assert.equal(results.summary.verdict, 'incomplete');
+  assert.match(
+    results.summary.reasons[0]!,
+    /^1 claimed core case\(s\) are setup_fail: quota\.sample\.setup-fail-1/,
+  );
+  assert.match(results.summary.reasons[1]!, /^1 claimed core case\(s\) are harness_fail/);
+  const clean = collectResults(
+    events.filter((e) => e.type !== 'case' || (e.case !== setup && e.case !== harness)),
+  );
+  assert.equal(clean.summary.verdict, 'pass');
+  assert.deepEqual(clean.summary.reasons, []);
   const [scenario] = sampleResults().scenarios;
   const withScenario = collectResults([...events, { type: 'scenario', scenario: scenario! }]);
   assert.equal(withScenario.summary.verdict, 'fail', 'a failed threshold fails the run');

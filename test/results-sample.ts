@@ -86,7 +86,7 @@ export function sampleResults(): Results {
     }),
   ];
   return {
-    schema: 'gateproof/results@1',
+    schema: 'gateproof/results@2',
     run: {
       id: 'run-sample',
       startedAt: '2025-01-01T00:00:00.000Z',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -7,7 +7,7 @@ import { resultsJsonSchema, writeResultsSchema } from '../src/results/json-schem
 import { resultsSchema } from '../src/results/model.js';
 import { RESULTS_SCHEMA_FILE } from '../src/results/schema-file.js';
 import { validateResults } from '../src/results/validate.js';
-import { writeRunOutputs } from '../src/results/write-run.js';
+import { readResults, writeRunOutputs } from '../src/results/write-run.js';
 import { sampleResults } from './results-sample.js';
 
 test('the committed results.schema.json is what the model generates', () => {
@@ -24,7 +24,7 @@ test('writeResultsSchema writes the generated schema, with its id and title', ()
   const written = JSON.parse(readFileSync(file, 'utf8'));
   assert.deepEqual(written, resultsJsonSchema());
   assert.equal(written.$schema, 'https://json-schema.org/draft/2020-12/schema');
-  assert.equal(written.title, 'gateproof/results@1');
+  assert.equal(written.title, 'gateproof/results@2');
   assert.match(String(written.$id), /^https:\/\//);
 });
 
@@ -32,10 +32,34 @@ test('a run with every status validates against the shipped schema and the zod m
   const results = sampleResults();
   assert.deepEqual(validateResults(JSON.parse(JSON.stringify(results))), []);
   assert.equal(resultsSchema.safeParse(results).success, true);
-  assert.deepEqual(results.summary, {
-    counts: { pass: 1, fail: 1, optional_fail: 1, skip: 1, setup_fail: 1, harness_fail: 1 },
-    verdict: 'fail',
+  assert.deepEqual(results.summary.counts, {
+    pass: 1,
+    fail: 1,
+    optional_fail: 1,
+    skip: 1,
+    setup_fail: 1,
+    harness_fail: 1,
   });
+  assert.equal(results.summary.verdict, 'fail');
+  // What was seen broken comes first; what could not be set up follows as a reason, never hidden.
+  assert.deepEqual(results.summary.reasons, [
+    '1 core case(s) failed: apikey.sample.fail-1',
+    'scenario throttle-above-limit failed: http_req_duration: p(99)<200 (value 2.5)',
+    '1 claimed core case(s) are setup_fail: quota.sample.setup-fail-1; first: no tiny-quota key',
+    '1 claimed core case(s) are harness_fail: quota.sample.harness-fail-1; first: probe unreachable',
+  ]);
+});
+
+test('a results@1 file is still read, as @2 with no reasons', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gp-v1-'));
+  const v1 = JSON.parse(JSON.stringify(sampleResults()));
+  v1.schema = 'gateproof/results@1';
+  delete v1.summary.reasons;
+  writeFileSync(join(dir, 'results.json'), JSON.stringify(v1));
+  const read = readResults(join(dir, 'results.json'));
+  assert.equal(read.schema, 'gateproof/results@2');
+  assert.equal(read.summary.verdict, 'fail');
+  assert.deepEqual(read.summary.reasons, []);
 });
 
 test('validation reports each problem on one line with its path', () => {

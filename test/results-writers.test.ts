@@ -17,8 +17,13 @@ test('JUnit: one testsuite per suite, one testcase per case, each status mapped'
   const xml = toJUnit(sampleResults());
   assert.ok(
     xml.startsWith(
-      '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="gateproof reference" tests="7" failures="2" errors="2" skipped="1"',
+      '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="gateproof reference" tests="8" failures="3" errors="2" skipped="1"',
     ),
+  );
+  // The verdict comes first, with why.
+  assert.match(
+    xml,
+    /<testsuites [^>]*>\n {2}<testsuite name="verdict" tests="1" failures="1" errors="0"[^>]*>\n {4}<testcase classname="gateproof.verdict" name="gateproof: FAIL" time="0.000">\n {6}<failure message="FAIL: 1 core case\(s\) failed: apikey.sample.fail-1" type="fail">/,
   );
   assert.match(xml, /<testsuite name="apikey" tests="3" failures="1" errors="0" skipped="0"/);
   assert.match(xml, /<testsuite name="quota" tests="2" failures="0" errors="2" skipped="0"/);
@@ -37,7 +42,7 @@ test('JUnit: one testsuite per suite, one testcase per case, each status mapped'
   assert.match(xml, /<testsuite name="scenarios" tests="1" failures="1"/);
   assert.match(
     xml,
-    /name="throttle-above-limit: constant rate above the plan throttle" time="3.000">\n\s*<failure message="thresholds failed: http_req_duration p\(99\)&lt;200" type="threshold">/,
+    /name="throttle-above-limit: constant rate above the plan throttle" time="3.000">\n\s*<failure message="failed: http_req_duration p\(99\)&lt;200" type="threshold">/,
   );
 });
 
@@ -60,7 +65,10 @@ test('JUnit: hostile evidence comes out escaped and the document stays legal XML
 
 test('Markdown: verdict, counts, suites, what did not pass, scenario findings, how to reproduce', () => {
   const md = toMarkdown(sampleResults());
-  assert.ok(md.startsWith('## ❌ gateproof: fail\n'));
+  assert.ok(
+    md.startsWith('## ❌ gateproof: FAIL\n\n- 1 core case(s) failed: apikey.sample.fail-1\n'),
+    md.slice(0, 200),
+  );
   assert.ok(md.includes('| pass | fail | optional_fail | skip | setup_fail | harness_fail |\n| --- |'));
   assert.ok(md.includes('| 1 | 1 | 1 | 1 | 1 | 1 |'));
   assert.ok(md.includes('| apikey | 3 | 1 | 1 | 1 | 0 | 0 | 0 |'));

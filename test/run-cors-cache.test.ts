@@ -62,6 +62,9 @@ test('without a browser the browser cases are setup_fail with the reason, never 
     others.filter((c) => c.status !== 'pass').map((c) => c.id),
     [],
   );
-  // Setup failures are never the gateway's: the verdict stands on the cases that ran.
-  assert.equal(result.code, 0, result.stdout.slice(-2000));
+  // Setup failures are never the gateway's, but claimed core cases that did not run leave the run
+  // incomplete, never a pass: exit code 3, and the reason first.
+  assert.equal(result.code, 3, result.stdout.slice(-2000));
+  assert.equal(results.summary.verdict, 'incomplete');
+  assert.match(results.summary.reasons[0] ?? '', /claimed core case\(s\) are setup_fail: cors\.browser\./);
 });

@@ -21,8 +21,9 @@ test('gateproof run with a scenario writes a scenario section that validates, an
       timeoutMs: 90_000,
     },
   );
-  // The verdict depends on how busy the machine is (latency thresholds); the run itself must complete.
-  assert.ok(result.code === 0 || result.code === 1, result.stdout + result.stderr);
+  // The verdict depends on how busy the machine is (latency thresholds, a stalled generator makes
+  // the findings unjudged: incomplete); the run itself must complete.
+  assert.ok([0, 1, 3].includes(result.code ?? -1), result.stdout + result.stderr);
   assert.match(result.stdout, /\d\/1 scenarios pass/);
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
   assert.deepEqual(validateResults(results), []);

@@ -6,6 +6,10 @@ import { casesBySuite } from '../results/suites.js';
 
 const PASS = '✓';
 const FAIL = '✗';
+/** Not judged: the run could not show it. */
+const UNJUDGED = '?';
+const mark = (ok: boolean | null) => (ok === null ? UNJUDGED : ok ? PASS : FAIL);
+const short = (n: number) => String(Number(n.toPrecision(4)));
 
 function suiteLines(results: Results): string[] {
   const suites = [...casesBySuite(results.cases)];
@@ -29,17 +33,21 @@ function statuses(byStatus: Record<string, number>): string {
 }
 
 function scenarioLines(s: ScenarioResult): string[] {
-  const ok = scenarioVerdict(s) === 'pass';
+  const verdict = scenarioVerdict(s);
   const p = s.latency.percentiles ?? {};
   const latency = ['p50', 'p99']
     .filter((k) => p[k] !== undefined)
     .map((k) => `${k} ${formatUs(p[k] as number)}`)
     .join(', ');
   return [
-    `  ${ok ? PASS : FAIL} ${s.id}: ${scenarioSentence(s)}`,
+    `  ${verdict === 'pass' ? PASS : verdict === 'fail' ? FAIL : UNJUDGED} ${s.id}: ${scenarioSentence(s)}`,
+    ...(s.checks ?? []).map(
+      (c) =>
+        `      ${mark(c.ok)} ${c.metric} ${c.expr}${c.value === undefined ? '' : `  value ${short(c.value)}`}${c.bound === undefined ? '' : ` against ${short(c.bound)}`}${c.ok !== true && c.note ? `: ${c.note}` : ''}`,
+    ),
     ...s.thresholds.map(
       (t) =>
-        `      ${t.ok ? PASS : FAIL} ${thresholdLabel(t)}${t.value === undefined ? '' : `  value ${Number(t.value.toPrecision(4))}`}`,
+        `      ${mark(t.ok)} ${thresholdLabel(t)}${t.value === undefined ? '' : `  value ${short(t.value)}`}`,
     ),
     `      ${s.totals.requests} requests${statuses(s.totals.byStatus)}, ${s.totals.dropped} dropped arrivals, ` +
       `${s.totals.errors} errors, ${s.durationS} s${latency ? `; latency ${latency}` : ''}`,
@@ -48,7 +56,8 @@ function scenarioLines(s: ScenarioResult): string[] {
 
 /**
  * What a run ended with, as `k6 run` and Playwright close theirs: each suite's tally, then each
- * scenario's finding against what was declared, its thresholds with their metric, and its totals.
+ * scenario's finding against what was declared, its checks and thresholds with their metric
+ * (✓ held, ✗ failed, ? not judged), and its totals.
  */
 export function closingSummary(results: Results): string {
   const lines = [
@@ -63,6 +72,7 @@ export function jsonSummary(results: Results, outDir: string): Record<string, un
   return {
     schema: 'gateproof/summary@1',
     verdict: results.summary.verdict,
+    reasons: results.summary.reasons,
     counts: results.summary.counts,
     run: { id: results.run.id, ...(results.run.interrupted && { interrupted: true }) },
     target: { name: results.target.name, vendor: results.target.vendor, version: results.target.version },
@@ -79,6 +89,7 @@ export function jsonSummary(results: Results, outDir: string): Record<string, un
       id: s.id,
       verdict: scenarioVerdict(s),
       summary: scenarioSentence(s),
+      checks: s.checks ?? [],
       thresholds: s.thresholds.map((t) => ({
         metric: t.metric ?? null,
         expr: t.expr,

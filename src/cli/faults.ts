@@ -9,7 +9,7 @@ export function faultsCommand(): Command {
       for (const fault of FAULTS) {
         process.stdout.write(
           opts.verbose
-            ? `${fault.name}\t${fault.description}\tbreaks: ${fault.breaks.join(', ')}\n`
+            ? `${fault.name}\t${fault.description}\tbreaks: ${[...fault.breaks, ...('scenarios' in fault ? fault.scenarios.map((s) => `scenario ${s}`) : [])].join(', ')}\n`
             : `${fault.name}\n`,
         );
       }

@@ -10,6 +10,7 @@ import { targetSummary } from '../target/target-summary.js';
 import { UsageError } from '../usage-error.js';
 import { closingSummary } from './closing-summary.js';
 import { commandLine } from './options.js';
+import { EXIT_CODES } from './outcome.js';
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -18,7 +19,7 @@ function positiveInteger(value: string): number {
 }
 
 /** The target section and the declared throttle, from the profile the runners loaded. */
-function targetOf(file: string): Pick<IngestOptions, 'target' | 'declaredThrottle'> {
+function targetOf(file: string): Pick<IngestOptions, 'target' | 'declaredThrottle' | 'profileChecks'> {
   let profile: ReturnType<typeof loadProfile>;
   try {
     profile = loadProfile(file);
@@ -26,7 +27,11 @@ function targetOf(file: string): Pick<IngestOptions, 'target' | 'declaredThrottl
     throw new UsageError((err as Error).message.split('\n')[0] as string);
   }
   const declared = profile.plans.throttled?.throttle;
-  return { target: targetSummary(profile), ...(declared && { declaredThrottle: declared }) };
+  return {
+    target: targetSummary(profile),
+    ...(declared && { declaredThrottle: declared }),
+    ...(profile.checks && { profileChecks: profile.checks }),
+  };
 }
 
 function exportCommand(): Command {
@@ -67,7 +72,7 @@ function ingestCommand(): Command {
       process.stdout.write(
         `${closingSummary(results)}gateproof: ${count} ${count === 1 ? 'scenario' : 'scenarios'}, ${verdict}; written to ${resolve(opts.out)}\n`,
       );
-      if (verdict === 'fail') process.exitCode = 1;
+      process.exitCode = EXIT_CODES[verdict];
     });
 }
 

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { runGateproof } from '../run/run-gateproof.js';
 import { commandLine, interruptSignal } from './options.js';
-import { reportOutcome } from './outcome.js';
+import { EXIT_CODES_HELP, reportOutcome } from './outcome.js';
 
 export function loadCommand(): Command {
   return new Command('load')
@@ -16,6 +16,7 @@ export function loadCommand(): Command {
     .option('--out <dir>', 'where to write the run (default: reports/<run-id>)')
     .option('--quiet', 'no progress; case lines only for what did not pass; the last line')
     .option('--json', 'a machine-readable summary on stdout (everything else on stderr)')
+    .addHelpText('after', EXIT_CODES_HELP)
     .action(
       async (opts: { scenario: string; target: string; out?: string; quiet?: boolean; json?: boolean }) => {
         const { results, outDir } = await runGateproof({

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { runGateproof } from '../run/run-gateproof.js';
 import { commandLine, interruptSignal, list, positiveSeconds } from './options.js';
-import { reportOutcome } from './outcome.js';
+import { EXIT_CODES_HELP, reportOutcome } from './outcome.js';
 
 /** Seconds of offered load per scenario in `gateproof run`: six scenarios and the suites fit in about a minute. */
 const RUN_SCENARIO_SECONDS = 3;
@@ -32,6 +32,7 @@ export function runCommand(): Command {
     .option('--out <dir>', 'where to write the run (default: reports/<run-id>)')
     .option('--quiet', 'no progress; case lines only for what did not pass; the last line')
     .option('--json', 'a machine-readable summary on stdout (everything else on stderr)')
+    .addHelpText('after', EXIT_CODES_HELP)
     .option(
       '--fault <name>',
       'break one promise of the reference gateway on purpose (see `gateproof faults`)',

@@ -1,10 +1,12 @@
 import { statSync } from 'node:fs';
+import { evaluateChecks } from '../load/finding-checks.js';
 import { FINE_STEP_MS } from '../load/fine-series.js';
 import type { Scenario } from '../load/scenario.js';
+import { scenarioVerdictOf } from '../load/scenario-result.js';
 import { evaluateThresholds, type ThresholdOutcome } from '../load/thresholds.js';
 import { collectResults } from '../results/collect.js';
 import type { Results, RunEvent, ScenarioResult } from '../results/model.js';
-import type { Throttle } from '../target/profile-schema.js';
+import type { Profile, Throttle } from '../target/profile-schema.js';
 import { UsageError } from '../usage-error.js';
 import { K6Throttle, k6CacheFindings } from './k6-findings.js';
 import { ScenarioPoints } from './k6-points.js';
@@ -21,6 +23,8 @@ export interface IngestOptions {
   target?: Results['target'];
   /** The throttle the target declares (its profile's `plans.throttled`), judged against as the engine does. */
   declaredThrottle?: Throttle;
+  /** The profile's check overrides by scenario, as `gateproof run` applies them. */
+  profileChecks?: Profile['checks'];
 }
 
 /** k6's trend statistics under the names of gateproof's percentiles. */
@@ -50,7 +54,7 @@ function fromPoints(
   points: ScenarioPoints,
   summaries: number,
   throttle: K6Throttle | undefined,
-  declared: Throttle | undefined,
+  { declaredThrottle: declared, profileChecks }: Pick<IngestOptions, 'declaredThrottle' | 'profileChecks'>,
 ): ScenarioResult {
   const durationS = round3(Math.max(0, points.lastMs - points.firstMs) / 1000);
   const { histograms, percentiles } = points.latency();
@@ -95,6 +99,8 @@ function fromPoints(
     if (fineSeries && admitted) fineSeries.admitted = admitted;
   }
   if (cached > 0) derived.cache = k6CacheFindings(points.cacheHits, points.cacheMisses, histograms);
+  // The scenario's finding checks, on what the points could show: the rest is not judged (ok: null).
+  const checks = evaluateChecks({ ...scenario.checks, ...profileChecks?.[scenario.id] }, derived);
   return {
     id: scenario.id,
     title: scenario.title,
@@ -120,7 +126,8 @@ function fromPoints(
       ...derived,
     },
     thresholds: thresholds.map(({ expr, metric, ok, value }) => ({ expr, metric, ok, value })),
-    verdict: thresholds.every((t) => t.ok) ? 'pass' : 'fail',
+    checks,
+    verdict: scenarioVerdictOf(thresholds, checks),
   };
 }
 
@@ -248,13 +255,7 @@ export async function ingestK6(files: readonly string[], options: IngestOptions)
       const scenario = lookup(options.scenarios, id, 'k6 output');
       const fromRunners = points.get(id);
       return fromRunners
-        ? fromPoints(
-            scenario,
-            fromRunners,
-            summaries.get(id)?.length ?? 0,
-            throttles.get(id),
-            options.declaredThrottle,
-          )
+        ? fromPoints(scenario, fromRunners, summaries.get(id)?.length ?? 0, throttles.get(id), options)
         : fromSummaries(scenario, summaries.get(id) ?? []);
     });
     const origin = [...points.values()].find((p) => p.origin)?.origin;

@@ -37,6 +37,7 @@ export class K6Throttle {
   private readonly sent: number[] = [];
   private readonly status: number[] = [];
   private readonly template: number[] = [];
+  private readonly ended: number[] = [];
 
   constructor(private readonly scenario: Scenario) {}
 
@@ -47,6 +48,7 @@ export class K6Throttle {
     this.sent.push(point.timeMs - point.value);
     this.status.push(status);
     this.template.push(templateOf(this.scenario, point.tags));
+    this.ended.push(point.timeMs);
   }
 
   /** `findings.throttle` as the engine writes it, and the admitted count per step of the fine series. */
@@ -65,7 +67,12 @@ export class K6Throttle {
     }
     if (this.sent.length === 0) start = end = 0;
     for (let i = 0; i < this.sent.length; i++) {
-      observer.record(this.status[i] as number, (this.sent[i] as number) - start, this.template[i] as number);
+      observer.record(
+        this.status[i] as number,
+        (this.sent[i] as number) - start,
+        this.template[i] as number,
+        (this.ended[i] as number) - start,
+      );
     }
     const responses = Object.values(result.totals.byStatus).reduce((a, b) => a + b, 0);
     const throttle = observer.findings(

@@ -6,6 +6,8 @@ import { planRun, type RunPlan } from './arrivals.js';
 import { CACHE_BODY_BYTES, CacheObserver, type ProbeReadings } from './cache-findings.js';
 import { parseDuration } from './duration.js';
 import { type LoadOptions, type Progress, runLoad } from './engine.js';
+import { expectedHitRatio } from './expected-hit-ratio.js';
+import { checksFor, evaluateChecks, unjudgedChecks } from './finding-checks.js';
 import { fitScenario } from './fit-scenario.js';
 import type { Executor, Scenario } from './scenario.js';
 import { toScenarioResult } from './scenario-result.js';
@@ -22,7 +24,7 @@ const CLOSED_MAX_REQUESTS = 10_000_000;
  * Sent before the timed part (and before its idle spell), on cache keys of their own: neither the
  * engine nor the target then runs cold code, or loads a module, inside the measurement.
  */
-const WARM_UP: Executor = { executor: 'constant-vus', vus: 4, duration: '500ms' };
+const WARM_UP: Executor = { executor: 'constant-vus', vus: 8, duration: '2s' };
 const NO_METRICS: ThresholdMetrics = { histograms: {}, requests: 0, failed: 0, dropped: 0, durationS: 0 };
 
 export interface ScenarioRunOptions {
@@ -107,8 +109,10 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const fitted = fitScenario(scenario, profile);
   const plan = planRun(fitted.load);
-  // A threshold k6 would refuse is refused before the run, not after it.
+  // A threshold k6 would refuse (or a check gateproof would) is refused before the run, not after it.
   evaluateThresholds(fitted.thresholds ?? {}, NO_METRICS);
+  const checks = checksFor(fitted, profile);
+  evaluateChecks(checks, {});
   const runTag = options.runTag ?? randomBytes(4).toString('hex');
   const requests = targetRequests(fitted, profile, runTag);
   const signal = options.signal ? { signal: options.signal } : {};
@@ -140,8 +144,34 @@ export async function runScenario(
   if (cache) {
     const readings =
       probe && before ? await probeReadings(probe, before, fitted, profile, requests.keyValue) : undefined;
-    findings.cache = cache.findings(result, readings);
+    const expected = expectedOf(
+      fitted,
+      profile,
+      result.totals.responses,
+      Math.min(plan.durationMs / 1000, result.durationS),
+    );
+    findings.cache = {
+      ...cache.findings(result, readings),
+      ...(expected !== undefined && { expectedHitRatio: expected }),
+    };
   }
   const thresholds = evaluateThresholds(fitted.thresholds ?? {}, thresholdMetrics(result));
-  return toScenarioResult(fitted, result, findings, thresholds);
+  const judged = result.interrupted
+    ? unjudgedChecks(checks, 'not judged: the scenario was interrupted')
+    : evaluateChecks(checks, findings);
+  return toScenarioResult(fitted, result, findings, thresholds, judged);
+}
+
+/** The hit ratio a correct cache gives a scenario that only reads keys from one template; none otherwise. */
+function expectedOf(
+  scenario: Scenario,
+  profile: Profile,
+  requests: number,
+  durationS: number,
+): number | undefined {
+  const [only, ...others] = scenario.requests;
+  if (!only?.keys || others.length > 0 || only.role) return undefined;
+  const ttlS =
+    (only.route === 'cachedShort' ? profile.cache?.shortTtlSeconds : profile.cache?.ttlSeconds) ?? 300;
+  return expectedHitRatio(only.keys, requests, durationS, ttlS);
 }

@@ -1,11 +1,12 @@
-import type { ScenarioResult } from '../results/model.js';
+import type { Check, ScenarioResult, ScenarioVerdict } from '../results/model.js';
 import type { EngineResult } from './engine.js';
 import type { Scenario } from './scenario.js';
 import type { ThresholdOutcome } from './thresholds.js';
 
 /**
  * The scenario section of results.json, with the engine's own facts (why it stopped, what was
- * cut, how it connected) under `findings.engine`. `corrected` is true for open-model runs only: a closed
+ * cut, how it connected) under `findings.engine`. An interrupted scenario keeps what it measured
+ * and is `interrupted`: its thresholds are listed unjudged (`ok: null`), never blamed on the target. `corrected` is true for open-model runs only: a closed
  * loop starts each request when the last one ends, so no intended time exists to correct against.
  */
 export function toScenarioResult(
@@ -13,8 +14,11 @@ export function toScenarioResult(
   result: EngineResult,
   findings: Record<string, unknown>,
   thresholds: readonly ThresholdOutcome[],
+  checks: readonly Check[] = [],
 ): ScenarioResult {
   const all = result.stats.all;
+  // A scenario cut short is not the gateway's doing: nothing of it is judged.
+  const judged = !result.interrupted;
   return {
     id: scenario.id,
     title: scenario.title,
@@ -50,7 +54,22 @@ export function toScenarioResult(
       },
       ...findings,
     },
-    thresholds: thresholds.map(({ expr, metric, ok, value }) => ({ expr, metric, ok, value })),
-    verdict: thresholds.every((t) => t.ok) ? 'pass' : 'fail',
+    thresholds: thresholds.map(({ expr, metric, ok, value }) => ({
+      expr,
+      metric,
+      ok: judged ? ok : null,
+      value,
+    })),
+    checks: [...checks],
+    verdict: judged ? scenarioVerdictOf(thresholds, checks) : 'interrupted',
   };
+}
+
+/** fail when a threshold or check failed; incomplete when a check could not be judged; otherwise pass. */
+export function scenarioVerdictOf(
+  thresholds: readonly Pick<ThresholdOutcome, 'ok'>[],
+  checks: readonly Check[],
+): ScenarioVerdict {
+  if (thresholds.some((t) => !t.ok) || checks.some((c) => c.ok === false)) return 'fail';
+  return checks.some((c) => c.ok === null) ? 'incomplete' : 'pass';
 }

@@ -75,6 +75,12 @@ export interface Scenario {
   requests: RequestTemplate[];
   /** k6 threshold syntax, keyed by metric: { 'http_req_duration': ['p(99)<250'] }. */
   thresholds?: Record<string, string[]>;
+  /**
+   * Findings judged against what the target declares, one expression per finding:
+   * { 'throttle.burst': 'within(declared, 10%)' } (see src/load/finding-checks.ts). A profile's
+   * `checks` section overrides them per scenario. The engine's own; k6 scripts do not carry them.
+   */
+  checks?: Record<string, string>;
   /** Statuses counted as expected (k6's expectedStatuses); 429 is expected in throttle runs. */
   expectedStatuses?: { min: number; max: number; extra?: number[] };
   /** Hard bounds the engine enforces whatever the executor says. */

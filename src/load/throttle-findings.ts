@@ -42,11 +42,10 @@ function stallOf(traffic: ThrottleTraffic): string | undefined {
 
 function note(fitted: boolean, refused: boolean, stall: string | undefined): Record<string, unknown> {
   if (!fitted) {
-    return {
-      note: refused
-        ? 'too few refusals to fit the bucket: run longer or offer more'
-        : 'no request was refused: the offered load never exceeded the limit',
-    };
+    const why = refused
+      ? 'too few refusals to fit the bucket: run longer or offer more'
+      : 'no request was refused: the offered load never exceeded the limit';
+    return { note: stall ? `${why}; the generator or the target stalled (${stall})` : why };
   }
   return stall
     ? {
@@ -68,6 +67,9 @@ export class ThrottleObserver {
   private readonly refused: number[] = [];
   private readonly victim: boolean[];
   private victimAdmitted = 0;
+  /** The admitted requests' span, from the first one's connection to the last one's answer (ms): the gateway decided inside it. */
+  private firstAdmitted = Number.POSITIVE_INFINITY;
+  private lastAdmitted = Number.NEGATIVE_INFINITY;
   private victimRefused = 0;
   private readonly headerNames = new Set<string>();
 
@@ -83,18 +85,22 @@ export class ThrottleObserver {
     meta: ResponseMeta,
   ): undefined => {
     for (const name in headers) if (RATE_LIMIT_HEADER.test(name)) this.headerNames.add(name);
-    this.record(status, meta.connected, meta.template);
+    this.record(status, meta.connected, meta.template, meta.completed);
     return undefined;
   };
 
-  /** One answer: its status, when it was sent (ms since the start), and which template made it. */
-  record(status: number, sentMs: number, template: number): void {
+  /** One answer: its status, when it was sent and completed (ms since the start), and which template made it. */
+  record(status: number, sentMs: number, template: number, completedMs: number): void {
     const admitted = status >= 200 && status < 400;
     if (!admitted && status !== 429) return;
     if (this.victim[template]) {
       if (admitted) this.victimAdmitted++;
       else this.victimRefused++;
       return;
+    }
+    if (admitted) {
+      this.firstAdmitted = Math.min(this.firstAdmitted, sentMs);
+      this.lastAdmitted = Math.max(this.lastAdmitted, completedMs);
     }
     const bins = admitted ? this.admitted : this.refused;
     const bin = Math.max(0, Math.floor(sentMs / BIN_MS));
@@ -130,6 +136,13 @@ export class ThrottleObserver {
       rateError: error(estimate?.rate, declaredRate),
       burstError: error(estimate?.burst, declaredBurst),
       fitWindowS: estimate?.windowS ?? null,
+      // What a bucket of the declared size could never admit in this span is a broken plan, fit or
+      // no fit: the span runs to the last admitted answer, so a gateway that decided late is not blamed.
+      admitted: this.admitted.reduce((sum, n) => sum + (n ?? 0), 0),
+      admittedSpanS:
+        this.lastAdmitted >= this.firstAdmitted
+          ? Number(((this.lastAdmitted - this.firstAdmitted) / 1000).toFixed(3))
+          : null,
       fitSegments: estimate?.segments ?? null,
       ...note(estimate !== undefined, this.refused.length > 0, stallOf(result)),
       share429: share(refused, result.responses),

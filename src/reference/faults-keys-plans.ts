@@ -103,4 +103,10 @@ export const KEY_AND_PLAN_FAULTS = [
       'authorizer.accept.allow',
     ],
   },
+  {
+    name: 'throttle-burst-doubled',
+    description: 'every token bucket holds twice its declared burst',
+    breaks: [],
+    scenarios: ['throttle-steady', 'throttle-burst'],
+  },
 ] as const satisfies readonly Fault[];

@@ -50,7 +50,8 @@ export const LAMBDA_AUTHORIZER_FAULTS = [
   {
     name: 'authorizer-cache-off',
     description: 'authorizerResultTtlInSeconds is ignored: the function is called on every request',
-    breaks: ['authorizer.cache.reused-within-ttl'],
+    // expires-after-ttl too: an answer never cached cannot be seen to expire.
+    breaks: ['authorizer.cache.reused-within-ttl', 'authorizer.cache.expires-after-ttl'],
   },
   {
     name: 'authorizer-cache-never-expires',

@@ -59,7 +59,11 @@ export class UsagePlans {
     const id = methodThrottle ? `${plan.id}\0${key.id}\0${methodKey}` : `${plan.id}\0${key.id}`;
     let bucket = this.buckets.get(id);
     if (!bucket) {
-      bucket = new TokenBucket(throttle, now);
+      const size =
+        this.fault === 'throttle-burst-doubled'
+          ? { ...throttle, burstLimit: throttle.burstLimit * 2 }
+          : throttle;
+      bucket = new TokenBucket(size, now);
       this.buckets.set(id, bucket);
     }
     return bucket.tryTake(now);

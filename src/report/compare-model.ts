@@ -1,7 +1,14 @@
 import { basename } from 'node:path';
 import { scenarioVerdict } from '../results/collect.js';
 import { findingRows } from '../results/findings.js';
-import { type CaseResult, type Level, type Results, STATUSES, type Status } from '../results/model.js';
+import {
+  type CaseResult,
+  type Level,
+  type Results,
+  type ScenarioVerdict,
+  STATUSES,
+  type Status,
+} from '../results/model.js';
 import {
   type BaselineDiff,
   baselineDiff,
@@ -70,7 +77,7 @@ export interface CompareScenario {
   id: string;
   title?: string;
   /** Whether each run has this scenario and how it ended. */
-  verdicts: Array<'pass' | 'fail' | 'absent'>;
+  verdicts: Array<ScenarioVerdict | 'absent'>;
   /** The headline figures: declared vs inferred throttle, 429 share, latency, cache. */
   figures: CompareFigure[];
   /** Every finding, flattened, side by side. */

@@ -31,6 +31,18 @@ function counts({ summary }: Results): SafeHtml {
   )}</ul>`;
 }
 
+/** Why the verdict is what it is, and what did not run: right under the verdict, before anything else. */
+function verdictReasons({ summary }: Results): SafeHtml | string {
+  const { reasons, notRun } = summary;
+  if (reasons.length === 0 && !notRun) return '';
+  const list = (name: string, items: readonly string[]) =>
+    items.length > 0
+      ? html`<dt>${name}</dt><dd>${items.map((id, i) => html`${i > 0 ? ', ' : ''}<code>${id}</code>`)}</dd>`
+      : '';
+  return html`<ul class="reasons" id="reasons">${reasons.map((r) => html`<li>${r}</li>`)}</ul>
+${notRun ? html`<dl class="facts" id="not-run">${list('suites not run', notRun.suites)}${list('scenarios not run', notRun.scenarios)}${list('cases not run', notRun.cases)}</dl>` : ''}`;
+}
+
 function reproduce({ run }: Results): SafeHtml {
   return html`${run.command ? html`<pre><code>${run.command}</code></pre>` : html`<p>The run did not record its command line.</p>`}
 <p class="meta">This page is rebuilt from the run's results.json by <code>gateproof report DIR</code>.</p>`;
@@ -51,13 +63,14 @@ ${pageHead(`gateproof ${verdict}: ${target.name}`, results.scenarios.length > 0 
 <body>
 <header>
 <h1><span class="badge ${verdict}" id="verdict">${verdict.toUpperCase()}</span> ${target.name}</h1>
+${verdictReasons(results)}
 <p class="meta">run ${run.id}, started ${run.startedAt}${took}, ${run.tool.name} ${run.tool.version} on Node ${run.node}</p>
 ${run.interrupted ? html`<p class="warning">The run was interrupted: these results are partial.</p>` : ''}
 </header>
 <main>
 <section id="target"><h2>Target</h2>${targetFacts(results)}</section>
 <section id="counts"><h2>Counts</h2>${counts(results)}
-<p class="meta">Only <b>fail</b> (and a failed scenario) fails the run; optional_fail, skip, setup_fail and harness_fail are shown, never counted against the target.</p></section>
+<p class="meta">Only <b>fail</b> (and a failed scenario threshold or check) fails the run; optional_fail, skip, setup_fail and harness_fail are never counted against the target, but a claimed core case that is setup_fail or harness_fail, or anything that did not run, makes the run <b>incomplete</b>, never a pass.</p></section>
 <section id="cases"><h2>Cases by suite</h2>${caseTables(results.cases)}</section>
 ${
   results.scenarios.length > 0
@@ -68,7 +81,7 @@ ${
 </main>
 <footer>${results.schema}</footer>
 ${results.scenarios.length > 0 ? html`<script>${trusted(UPLOT.script)}</script><script>${trusted(CHART_SCRIPT)}</script>` : ''}
-${jsonScript('gateproof-summary', { schema: results.schema, run: run.id, verdict, counts: summary.counts, interrupted: run.interrupted === true })}
+${jsonScript('gateproof-summary', { schema: results.schema, run: run.id, verdict, reasons: summary.reasons, counts: summary.counts, interrupted: run.interrupted === true })}
 </body>
 </html>
 `;

@@ -31,14 +31,29 @@ function percentiles(s: ScenarioResult): SafeHtml | string {
 <tbody><tr>${entries.map(([, us]) => html`<td class="num">${formatUs(us)}</td>`)}</tr></tbody></table>`;
 }
 
+/** A threshold's or check's outcome; null: not judged. */
+function judged(ok: boolean | null): SafeHtml {
+  const [cls, word] = ok === null ? ['unjudged', 'not judged'] : ok ? ['pass', 'ok'] : ['fail', 'failed'];
+  return html`<span class="status status-${cls}">${word}</span>`;
+}
+
+function checks(s: ScenarioResult): SafeHtml | string {
+  const list = s.checks ?? [];
+  if (list.length === 0) return '';
+  return html`<h4>Checks</h4>
+<table><thead><tr><th>result</th><th>finding</th><th>check</th><th class="num">value</th><th class="num">against</th><th>note</th></tr></thead>
+<tbody>${list.map(
+    (c) => html`<tr><td>${judged(c.ok)}</td><td><code>${c.metric}</code></td><td><code>${c.expr}</code></td>
+<td class="num">${c.value ?? ''}</td><td class="num">${c.bound ?? ''}</td><td>${c.note ?? ''}</td></tr>`,
+  )}</tbody></table>`;
+}
+
 function thresholds(s: ScenarioResult): SafeHtml | string {
   if (s.thresholds.length === 0) return '';
   return html`<h4>Thresholds</h4>
 <table><thead><tr><th>result</th><th>threshold</th><th>metric</th><th class="num">value</th></tr></thead>
 <tbody>${s.thresholds.map(
-    (
-      t,
-    ) => html`<tr><td><span class="status status-${t.ok ? 'pass' : 'fail'}">${t.ok ? 'ok' : 'failed'}</span></td>
+    (t) => html`<tr><td>${judged(t.ok)}</td>
 <td><code>${t.expr}</code></td><td><code>${t.metric ?? ''}</code></td><td class="num">${t.value ?? ''}</td></tr>`,
   )}</tbody></table>`;
 }
@@ -70,6 +85,7 @@ export function scenarioArticle(s: ScenarioResult, index: number): SafeHtml {
 ${charts.length > 0 ? html`<div class="charts">${charts.map(chart)}</div>` : html`<p class="meta">No time series was recorded.</p>`}
 ${facts(s)}
 ${percentiles(s)}
+${checks(s)}
 ${thresholds(s)}
 ${findings(s)}
 </article>`;

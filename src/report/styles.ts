@@ -21,6 +21,7 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: 4p
 .badge { display: inline-block; padding: 2px 10px; border-radius: 4px; color: #fff; font-size: 14px; letter-spacing: .05em; }
 .badge.pass { background: var(--pass); }
 .badge.fail { background: var(--fail); }
+.badge.incomplete, .badge.interrupted { background: var(--warn); }
 .warning { color: var(--warn); font-weight: 600; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 dl.facts dt { color: var(--muted); }
@@ -39,7 +40,7 @@ td.message { max-width: 640px; overflow-wrap: anywhere; }
 .status-pass { color: var(--pass); }
 .status-fail { color: var(--fail); }
 .status-optional_fail, .status-setup_fail, .status-harness_fail { color: var(--warn); }
-.status-skip { color: var(--neutral); }
+.status-skip, .status-unjudged { color: var(--neutral); }
 tr.row-fail { background: color-mix(in srgb, var(--fail) 7%, transparent); }
 body:has(#only-problems:checked) tr.row-pass { display: none; }
 details summary { cursor: pointer; color: var(--muted); }

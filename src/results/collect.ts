@@ -7,34 +7,61 @@ import {
   STATUSES,
   type Status,
 } from './model.js';
+import { judgeRun, type NotRun, notRunSummary } from './verdict.js';
 
-/** An explicit verdict wins; otherwise a scenario fails when one of its thresholds does. */
-export function scenarioVerdict(scenario: ScenarioResult): 'pass' | 'fail' {
-  return scenario.verdict ?? (scenario.thresholds.every((t) => t.ok) ? 'pass' : 'fail');
-}
+export { scenarioVerdict } from './verdict.js';
+
+const NOTHING_MISSING: NotRun = { suites: [], cases: [], scenarios: [] };
 
 export function summarize(
   cases: readonly CaseResult[],
   scenarios: readonly ScenarioResult[],
+  notRun: NotRun = NOTHING_MISSING,
+  interrupted = false,
 ): Results['summary'] {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   for (const c of cases) counts[c.status] += 1;
-  // Only a broken promise fails a run: optional_fail, skip and the setup and harness failures are shown, never counted against the target.
-  const failed =
-    cases.some((c) => c.status === 'fail') || scenarios.some((s) => scenarioVerdict(s) === 'fail');
-  return { counts, verdict: failed ? 'fail' : 'pass' };
+  const missing = notRunSummary(notRun);
+  return { counts, ...judgeRun(cases, scenarios, notRun, interrupted), ...(missing && { notRun: missing }) };
+}
+
+type Start = Extract<RunEvent, { type: 'run-start' }>;
+
+/** What the plan named and no event reported: suites with no case, cases never ended, scenarios neither run nor skipped as unclaimed. */
+function whatDidNotRun(
+  plan: Start['plan'],
+  planned: readonly { id: string; suite: string }[],
+  cases: ReadonlyMap<string, CaseResult>,
+  scenarios: ReadonlyMap<string, ScenarioResult>,
+  skipped: ReadonlyMap<string, { reason: string; claimed: boolean }>,
+): NotRun {
+  const ran = new Set([...cases.values()].map((c) => c.suite));
+  const suites = [...new Set([...(plan?.suites ?? []), ...planned.map((c) => c.suite)])];
+  return {
+    suites: suites.filter((s) => !ran.has(s)),
+    cases: planned.filter((c) => !cases.has(c.id)).map((c) => c.id),
+    scenarios: [...new Set([...(plan?.scenarios ?? []), ...skipped.keys()])]
+      .filter((id) => !scenarios.has(id) && skipped.get(id)?.claimed !== false)
+      .map((id) => {
+        const reason = skipped.get(id)?.reason;
+        return reason === undefined ? { id } : { id, reason };
+      }),
+  };
 }
 
 /**
  * Folds a run's events into its results. Without a run-end the run was interrupted: it ends at its
  * last timestamped event (or `now`), and whatever finished before that is kept. A case or scenario
- * reported twice keeps its last report, in the place of its first.
+ * reported twice keeps its last report, in the place of its first. What the plan named and never
+ * ran is listed in `summary.notRun`.
  */
 export function collectResults(events: readonly RunEvent[], now: Date = new Date()): Results {
-  let start: Extract<RunEvent, { type: 'run-start' }> | undefined;
+  let start: Start | undefined;
   let end: Extract<RunEvent, { type: 'run-end' }> | undefined;
   const cases = new Map<string, CaseResult>();
   const scenarios = new Map<string, ScenarioResult>();
+  const skipped = new Map<string, { reason: string; claimed: boolean }>();
+  const planned = new Map<string, { id: string; suite: string }>();
   let lastSeen: number | undefined;
   const seen = (time: number) => {
     if (Number.isFinite(time)) lastSeen = Math.max(lastSeen ?? time, time);
@@ -45,6 +72,9 @@ export function collectResults(events: readonly RunEvent[], now: Date = new Date
         start = event;
         seen(Date.parse(event.run.startedAt));
         break;
+      case 'case-plan':
+        for (const c of event.cases) planned.set(c.id, c);
+        break;
       case 'case':
         cases.set(event.case.id, event.case);
         if (event.at) seen(Date.parse(event.at));
@@ -53,6 +83,10 @@ export function collectResults(events: readonly RunEvent[], now: Date = new Date
         scenarios.set(event.scenario.id, event.scenario);
         if (event.at) seen(Date.parse(event.at));
         seen(Date.parse(event.scenario.startedAt) + event.scenario.durationS * 1000);
+        break;
+      case 'scenario-skip':
+        skipped.set(event.id, { reason: event.reason, claimed: event.claimed });
+        if (event.at) seen(Date.parse(event.at));
         break;
       case 'run-end':
         end = event;
@@ -65,12 +99,13 @@ export function collectResults(events: readonly RunEvent[], now: Date = new Date
   const finishedAt = end?.finishedAt ?? new Date(lastSeen ?? now.getTime()).toISOString();
   const caseList = [...cases.values()];
   const scenarioList = [...scenarios.values()];
+  const notRun = whatDidNotRun(start.plan, [...planned.values()], cases, scenarios, skipped);
   return {
     schema: RESULTS_SCHEMA_ID,
     run: { ...start.run, finishedAt, ...(interrupted && { interrupted: true }) },
     target: start.target,
     cases: caseList,
     scenarios: scenarioList,
-    summary: summarize(caseList, scenarioList),
+    summary: summarize(caseList, scenarioList, notRun, interrupted),
   };
 }

@@ -37,7 +37,7 @@ export class EventWriter {
       const message = event.case.message === undefined ? {} : { message: this.#redact(event.case.message) };
       return { at, ...event, case: { ...event.case, ...message, evidence } };
     }
-    if (event.type === 'scenario') return { at, ...event };
+    if (event.type === 'scenario' || event.type === 'scenario-skip') return { at, ...event };
     return event;
   }
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { RESULTS_SCHEMA_ID, resultsSchema } from './model.js';
 import { RESULTS_SCHEMA_FILE } from './schema-file.js';
 
-export const RESULTS_SCHEMA_URL = 'https://gateproof.dev/schemas/results-1.json';
+export const RESULTS_SCHEMA_URL = 'https://gateproof.dev/schemas/results-2.json';
 
 /**
  * The JSON Schema of results.json, generated from the zod model. It describes what gateproof

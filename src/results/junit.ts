@@ -66,21 +66,69 @@ function caseCounts(cases: readonly CaseResult[]): Counts {
   };
 }
 
+const judged = (ok: boolean | null) => (ok === null ? 'NOT JUDGED' : ok ? 'ok' : 'FAILED');
+
 function scenarioCase(s: ScenarioResult): string {
-  const thresholds = s.thresholds.map(
-    (t) =>
-      `${t.ok ? 'ok' : 'FAILED'}: ${thresholdLabel(t)}${t.value === undefined ? '' : ` (value ${t.value})`}`,
-  );
-  const failed = s.thresholds.filter((t) => !t.ok).map(thresholdLabel);
-  const message = failed.length > 0 ? `thresholds failed: ${failed.join(', ')}` : 'scenario verdict: fail';
+  const lines = [
+    scenarioSentence(s),
+    ...(s.checks ?? []).map(
+      (c) =>
+        `${judged(c.ok)}: check ${c.metric}: ${c.expr}${c.value === undefined ? '' : ` (value ${c.value})`}${c.note ? `: ${c.note}` : ''}`,
+    ),
+    ...s.thresholds.map(
+      (t) => `${judged(t.ok)}: ${thresholdLabel(t)}${t.value === undefined ? '' : ` (value ${t.value})`}`,
+    ),
+  ];
+  const failed = [
+    ...(s.checks ?? []).filter((c) => c.ok === false).map((c) => `${c.metric}: ${c.expr}`),
+    ...s.thresholds.filter((t) => t.ok === false).map(thresholdLabel),
+  ];
+  const verdict = scenarioVerdict(s);
+  const body = text(lines.join('\n'));
   const outcome =
-    scenarioVerdict(s) === 'fail'
-      ? `<failure message="${attr(message)}" type="threshold">${text([scenarioSentence(s), ...thresholds].join('\n'))}</failure>`
-      : `<system-out>${text([scenarioSentence(s), ...thresholds].join('\n'))}</system-out>`;
+    verdict === 'fail'
+      ? `<failure message="${attr(failed.length > 0 ? `failed: ${failed.join(', ')}` : 'scenario verdict: fail')}" type="threshold">${body}</failure>`
+      : verdict === 'pass'
+        ? `<system-out>${body}</system-out>`
+        : `<error message="${attr(`scenario ${verdict}: not judged`)}" type="${verdict}">${body}</error>`;
   return testcase('gateproof.scenarios', `${s.id}: ${s.title ?? s.executor}`, s.durationS * 1000, outcome);
 }
 
-/** JUnit XML: one testsuite per suite, one testcase per case, and the scenarios that set thresholds or a verdict. */
+/**
+ * The run's verdict as the first testcase, so a CI view shows INCOMPLETE (an error) or FAIL and
+ * why before any single case; what did not run is listed in it.
+ */
+function verdictSuite(results: Results): { name: string; counts: Counts; body: string[] } {
+  const { verdict, reasons, notRun } = results.summary;
+  const detail = [
+    ...reasons,
+    ...(notRun
+      ? [
+          `did not run: suites ${notRun.suites.join(', ') || 'none'}; scenarios ${notRun.scenarios.join(', ') || 'none'}; cases ${notRun.cases.join(', ') || 'none'}`,
+        ]
+      : []),
+  ].join('\n');
+  const message = `${verdict.toUpperCase()}${reasons[0] ? `: ${reasons[0]}` : ''}`;
+  const outcome =
+    verdict === 'pass'
+      ? ''
+      : verdict === 'fail'
+        ? `<failure message="${attr(message)}" type="fail">${text(detail)}</failure>`
+        : `<error message="${attr(message)}" type="incomplete">${text(detail)}</error>`;
+  return {
+    name: 'verdict',
+    counts: {
+      tests: 1,
+      failures: verdict === 'fail' ? 1 : 0,
+      errors: verdict === 'incomplete' ? 1 : 0,
+      skipped: 0,
+      ms: 0,
+    },
+    body: [testcase('gateproof.verdict', `gateproof: ${verdict.toUpperCase()}`, 0, outcome)],
+  };
+}
+
+/** JUnit XML: the run's verdict first, then one testsuite per suite, one testcase per case, and the scenarios that set thresholds or a verdict. */
 export function toJUnit(results: Results): string {
   const suites = [...casesBySuite(results.cases)].map(([suite, cases]) => ({
     name: suite,
@@ -89,17 +137,19 @@ export function toJUnit(results: Results): string {
       testcase(`gateproof.${suite}`, `${c.id}: ${c.title}`, c.durationMs, caseOutcome(c)),
     ),
   }));
-  const judged = results.scenarios.filter((s) => s.thresholds.length > 0 || s.verdict !== undefined);
-  if (judged.length > 0) {
+  const shown = results.scenarios.filter((s) => s.thresholds.length > 0 || s.verdict !== undefined);
+  if (shown.length > 0) {
+    const verdicts = shown.map(scenarioVerdict);
     const counts: Counts = {
-      tests: judged.length,
-      failures: judged.filter((s) => scenarioVerdict(s) === 'fail').length,
-      errors: 0,
+      tests: shown.length,
+      failures: verdicts.filter((v) => v === 'fail').length,
+      errors: verdicts.filter((v) => v === 'incomplete' || v === 'interrupted').length,
       skipped: 0,
-      ms: judged.reduce((sum, s) => sum + s.durationS * 1000, 0),
+      ms: shown.reduce((sum, s) => sum + s.durationS * 1000, 0),
     };
-    suites.push({ name: 'scenarios', counts, body: judged.map(scenarioCase) });
+    suites.push({ name: 'scenarios', counts, body: shown.map(scenarioCase) });
   }
+  suites.unshift(verdictSuite(results));
   const total = (key: keyof Counts) => suites.reduce((sum, s) => sum + s.counts[key], 0);
   const { run } = results;
   const elapsed = Math.max(0, Date.parse(run.finishedAt) - Date.parse(run.startedAt)) || 0;

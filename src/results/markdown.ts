@@ -44,15 +44,29 @@ function count(cases: readonly CaseResult[], status: Status): string {
   return String(cases.filter((c) => c.status === status).length);
 }
 
+const VERDICT_LINE = {
+  pass: '✅ gateproof: PASS',
+  fail: '❌ gateproof: FAIL',
+  incomplete: '⚠️ gateproof: INCOMPLETE',
+} as const;
+
+/** The verdict, then why, before anything else: a reader of a CI summary stops at the first lines. */
 function header(results: Results): string[] {
   const { target, run, summary } = results;
-  const verdict = summary.verdict === 'pass' ? '✅ gateproof: pass' : '❌ gateproof: fail';
-  const lines = [
-    `## ${verdict}`,
-    '',
+  const lines = [`## ${VERDICT_LINE[summary.verdict]}`, ''];
+  if (summary.reasons.length > 0) lines.push(...summary.reasons.map((r) => `- ${md(r)}`), '');
+  lines.push(
     `**${md(target.name)}** (${md(target.vendor)} ${md(target.version)}, ${md(target.kind)}, mode ${md(target.mode)}) at ${md(target.baseUrl)}, profile \`${target.profile}\`, run ${md(run.id)}${run.fault ? `, fault ${md(run.fault)}` : ''}`,
-  ];
+  );
   if (run.interrupted) lines.push('', '> ⚠️ The run was interrupted: these results are partial.');
+  const notRun = summary.notRun;
+  if (notRun) {
+    lines.push('', '### Did not run', '');
+    if (notRun.suites.length > 0) lines.push(`- suites: ${notRun.suites.map(code).join(', ')}`);
+    if (notRun.scenarios.length > 0) lines.push(`- scenarios: ${notRun.scenarios.map(code).join(', ')}`);
+    if (notRun.cases.length > 0)
+      lines.push(`- ${notRun.cases.length} cases: ${notRun.cases.map(code).join(', ')}`);
+  }
   return lines;
 }
 
@@ -80,14 +94,18 @@ function caseSections(results: Results): string[] {
   return lines;
 }
 
+const VERDICT_MARK = { pass: '✅', fail: '❌', incomplete: '⚠️', interrupted: '⚠️' } as const;
+/** A threshold's or check's mark; null: not judged. */
+const okMark = (ok: boolean | null) => (ok === null ? '⚪' : ok ? '✅' : '❌');
+
 function scenarioSection(s: ScenarioResult): string[] {
-  const verdict = scenarioVerdict(s) === 'pass' ? '✅' : '❌';
+  const verdict = scenarioVerdict(s);
   const byStatus = Object.entries(s.totals.byStatus)
     .map(([status, n]) => `${md(status)}: ${n}`)
     .join(', ');
   const lines = [
     '',
-    `#### ${verdict} ${md(s.id)}${s.title ? `: ${md(s.title)}` : ''}`,
+    `#### ${VERDICT_MARK[verdict]} ${md(s.id)}${verdict === 'pass' || verdict === 'fail' ? '' : ` (${verdict})`}${s.title ? `: ${md(s.title)}` : ''}`,
     '',
     `**${md(scenarioSentence(s))}**`,
     '',
@@ -101,11 +119,24 @@ function scenarioSection(s: ScenarioResult): string[] {
       `latency (${corrected}): ${percentiles.map(([p, us]) => `${md(p)} ${formatUs(us)}`).join(', ')}`,
     );
   }
+  const checks = s.checks ?? [];
+  if (checks.length > 0) {
+    lines.push('');
+    for (const c of checks) {
+      const value =
+        c.value === undefined
+          ? ''
+          : ` (value ${md(c.value)}${c.bound === undefined ? '' : `, against ${md(c.bound)}`})`;
+      lines.push(
+        `- ${okMark(c.ok)} check ${code(`${c.metric}: ${c.expr}`)}${value}${c.note ? `: ${md(c.note)}` : ''}`,
+      );
+    }
+  }
   if (s.thresholds.length > 0) {
     lines.push('');
     for (const t of s.thresholds) {
       lines.push(
-        `- ${t.ok ? '✅' : '❌'} ${code(thresholdLabel(t))}${t.value === undefined ? '' : ` (value ${md(Number(t.value.toPrecision(4)))})`}`,
+        `- ${okMark(t.ok)} ${code(thresholdLabel(t))}${t.value === undefined ? '' : ` (value ${md(Number(t.value.toPrecision(4)))})`}${t.ok === null ? ' not judged' : ''}`,
       );
     }
   }

@@ -1,12 +1,23 @@
 import { z } from 'zod';
 
 /**
- * The results model (`gateproof/results@1`). Every report is a pure function of one or more files
+ * The results model (`gateproof/results@2`). Every report is a pure function of one or more files
  * of this shape, so this schema is the contract between the runners and the writers. Its JSON
- * Schema (results.schema.json) is generated from it and shipped in the package.
+ * Schema (results.schema.json) is generated from it and shipped in the package. @2 added the
+ * `incomplete` verdict, which a reader of @1 would not expect; @1 files are still read (see
+ * upgradeResults).
  */
 
-export const RESULTS_SCHEMA_ID = 'gateproof/results@1';
+export const RESULTS_SCHEMA_ID = 'gateproof/results@2';
+export const RESULTS_SCHEMA_V1 = 'gateproof/results@1';
+
+/** pass: every claimed promise was seen kept. fail: one was seen broken. incomplete: neither, or not all of them were seen. */
+export const VERDICTS = ['pass', 'fail', 'incomplete'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** A scenario adds `interrupted`: cut before its end, so none of its thresholds or checks is judged. */
+export const SCENARIO_VERDICTS = [...VERDICTS, 'interrupted'] as const;
+export type ScenarioVerdict = (typeof SCENARIO_VERDICTS)[number];
 
 export const LEVELS = ['core', 'extended', 'check'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -68,9 +79,26 @@ export type CaseResult = z.infer<typeof caseSchema>;
 const threshold = z.object({
   expr: z.string(),
   metric: z.string().optional(),
-  ok: z.boolean(),
+  /** null: not judged (the scenario was interrupted). */
+  ok: z.boolean().nullable(),
   value: z.number().optional(),
 });
+
+/**
+ * A finding judged against what the target declares, written like a threshold:
+ * `throttle.burst: within(declared, 10%)`. `ok: null` when the run never showed what the check
+ * needs (no refusal to fit the bucket, a stalled generator); `note` says why, or what failed.
+ */
+const check = z.object({
+  metric: z.string(),
+  expr: z.string(),
+  ok: z.boolean().nullable(),
+  value: z.number().optional(),
+  /** What the value was held against: the declared value, or the bound `expected` stood for. */
+  bound: z.number().optional(),
+  note: z.string().optional(),
+});
+export type Check = z.infer<typeof check>;
 
 export const scenarioSchema = z.object({
   id: z.string(),
@@ -134,7 +162,9 @@ export const scenarioSchema = z.object({
   }),
   findings: z.record(z.string(), z.unknown()),
   thresholds: z.array(threshold),
-  verdict: z.enum(['pass', 'fail']).optional(),
+  /** Findings judged against the target's declared plan and cache (see src/load/finding-checks.ts). */
+  checks: z.array(check).optional(),
+  verdict: z.enum(SCENARIO_VERDICTS).optional(),
 });
 export type ScenarioResult = z.infer<typeof scenarioSchema>;
 
@@ -166,7 +196,13 @@ export const resultsSchema = z.object({
   scenarios: z.array(scenarioSchema),
   summary: z.object({
     counts: z.record(z.enum(STATUSES), z.number().int().nonnegative()),
-    verdict: z.enum(['pass', 'fail']),
+    verdict: z.enum(VERDICTS),
+    /** Why the verdict is what it is, the deciding reasons first; empty on a pass. */
+    reasons: z.array(z.string()),
+    /** What was planned but never ran to its end; absent when everything ran. */
+    notRun: z
+      .object({ suites: z.array(z.string()), cases: z.array(z.string()), scenarios: z.array(z.string()) })
+      .optional(),
   }),
 });
 export type Results = z.infer<typeof resultsSchema>;
@@ -180,8 +216,26 @@ export const eventSchema = z.discriminatedUnion('type', [
     type: z.literal('run-start'),
     run: resultsSchema.shape.run,
     target: resultsSchema.shape.target,
+    /** What the run means to run, so that what did not run can be listed. */
+    plan: z.object({ suites: z.array(z.string()), scenarios: z.array(z.string()) }).optional(),
+  }),
+  /** The cases Playwright is about to run (at its onBegin), claimed or not. */
+  z.object({
+    type: z.literal('case-plan'),
+    cases: z.array(z.object({ id: z.string(), suite: z.string(), level: z.enum(LEVELS) })),
   }),
   z.object({ type: z.literal('case'), case: caseSchema, at: eventTime }),
+  /**
+   * A scenario that did not run: `claimed: false` when the target does not claim its feature (a
+   * skip), otherwise it should have run and its absence leaves the run incomplete.
+   */
+  z.object({
+    type: z.literal('scenario-skip'),
+    id: z.string(),
+    reason: z.string(),
+    claimed: z.boolean(),
+    at: eventTime,
+  }),
   z.object({ type: z.literal('scenario'), scenario: scenarioSchema, at: eventTime }),
   z.object({ type: z.literal('run-end'), finishedAt: z.string(), interrupted: z.boolean().optional() }),
 ]);

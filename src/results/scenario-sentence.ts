@@ -87,10 +87,19 @@ export function scenarioSentence(s: ScenarioResult): string {
     : cache
       ? cacheWords(cache)
       : `${s.totals.requests} requests${p99 === undefined ? '' : `, p99 ${formatUs(p99)}`}`;
-  const failed = s.thresholds.filter((t) => !t.ok).map(thresholdLabel);
+  const failed = [
+    ...(s.checks ?? []).filter((c) => c.ok === false).map((c) => `${c.metric} ${c.expr}`),
+    ...s.thresholds.filter((t) => t.ok === false).map(thresholdLabel),
+  ];
+  const unjudged = (s.checks ?? []).filter((c) => c.ok === null).map((c) => `${c.metric} ${c.expr}`);
+  const verdict = scenarioVerdict(s);
   const ending =
-    scenarioVerdict(s) === 'pass'
+    verdict === 'pass'
       ? 'holds'
-      : `does not hold${failed.length > 0 ? ` (${failed.join(', ')})` : ''}`;
+      : verdict === 'fail'
+        ? `does not hold${failed.length > 0 ? ` (${failed.join(', ')})` : ''}`
+        : verdict === 'interrupted'
+          ? 'interrupted, not judged'
+          : `not judged${unjudged.length > 0 ? ` (${unjudged.join(', ')})` : ''}`;
   return `${finding || `${s.totals.requests} requests`}: ${ending}`;
 }

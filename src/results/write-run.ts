@@ -7,6 +7,7 @@ import { readEvents } from './events.js';
 import { toJUnit } from './junit.js';
 import { toMarkdown } from './markdown.js';
 import { type Results, resultsSchema } from './model.js';
+import { upgradeResults } from './upgrade.js';
 import { validateResults } from './validate.js';
 
 /** Written beside a temporary name and renamed, so a crash never leaves half a file behind. */
@@ -59,10 +60,11 @@ function withBodiesCut(results: Results): Results {
   };
 }
 
+/** Reads and validates a results.json; a results@1 file is read as @2 (see upgradeResults). */
 export function readResults(file: string): Results {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    value = upgradeResults(JSON.parse(readFileSync(file, 'utf8')));
   } catch (error) {
     throw new Error(`${file}: not JSON (${(error as Error).message})`);
   }

@@ -24,13 +24,22 @@ export default class GateproofReporter implements Reporter {
     return true;
   }
 
+  /** The planned cases go first, so that a run cut short can list the ones that never ran. */
   onBegin(_config: unknown, suite: { allTests(): TestCase[] }): void {
-    if (!QUIET) process.stdout.write(`gateproof: ${suite.allTests().length} cases\n`);
+    const tests = suite.allTests();
+    const cases = tests.map((test) => {
+      const { id, level } = caseMeta(test);
+      return { id, suite: suiteOf(id), level };
+    });
+    this.#events.write({ type: 'case-plan', cases });
+    if (!QUIET) process.stdout.write(`gateproof: ${tests.length} cases\n`);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
     // A retried test reports each attempt; only the last one is the case's result.
     if (result.status !== 'passed' && result.status !== 'skipped' && result.retry < test.retries) return;
+    // A case cut by Ctrl-C did not run to its end: it is listed as not run, not as a result.
+    if (result.status === 'interrupted') return;
     const meta = caseMeta(test);
     const annotations = [...(result.annotations ?? []), ...test.annotations];
     const recorded = annotations.find((a) => a.type === CASE_FAILURE)?.description;
@@ -44,7 +53,7 @@ export default class GateproofReporter implements Reporter {
     const status = caseStatus(outcome, meta.level, message);
     const entry: CaseResult = {
       id: meta.id,
-      suite: meta.id.split('.')[0] ?? 'custom',
+      suite: suiteOf(meta.id),
       title: meta.title,
       level: meta.level,
       status,
@@ -73,6 +82,8 @@ const MARK: Record<CaseResult['status'], string> = {
   setup_fail: '!',
   harness_fail: '!',
 };
+
+const suiteOf = (id: string) => id.split('.')[0] ?? 'custom';
 
 function caseMeta(test: TestCase): CaseMeta {
   const annotation = test.annotations.find((a) => a.type === CASE_ANNOTATION);

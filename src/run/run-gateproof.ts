@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SCENARIOS } from '../../scenarios/index.js';
+import { profileCheckProblems } from '../load/finding-checks.js';
 import { shortenScenario } from '../load/shorten-scenario.js';
 import { collectResults } from '../results/collect.js';
 import { EventWriter, readEvents } from '../results/events.js';
@@ -12,6 +14,7 @@ import { openTarget } from '../target/open-target.js';
 import { writeResolvedTarget } from '../target/resolved-target.js';
 import { secretsOf } from '../target/secrets.js';
 import { targetSummary } from '../target/target-summary.js';
+import { UsageError } from '../usage-error.js';
 import { runScenarios, selectScenarios } from './run-scenarios.js';
 import { runSuites, selectSuites } from './run-suites.js';
 
@@ -70,6 +73,11 @@ export async function runGateproof(options: RunOptions): Promise<{ results: Resu
   const events = new EventWriter(eventsFile, secretsOf(target.profile));
   try {
     const { profile } = target;
+    const problems = profileCheckProblems(
+      profile,
+      SCENARIOS.map((s) => s.id),
+    );
+    if (problems.length > 0) throw new UsageError(problems[0] as string);
     events.write({
       type: 'run-start',
       run: {
@@ -82,6 +90,7 @@ export async function runGateproof(options: RunOptions): Promise<{ results: Resu
         ...(options.fault ? { fault: options.fault } : {}),
       },
       target: targetSummary(profile),
+      plan: { suites, scenarios: scenarios.map((s) => s.id) },
     });
     const targetFile = join(privateDir, 'target.json');
     writeResolvedTarget(targetFile, profile);

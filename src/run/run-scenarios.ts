@@ -40,7 +40,8 @@ export interface ScenarioRun {
  * Runs scenarios one after another, each written to events.ndjson as soon as it ends, so an
  * interrupted run keeps the ones that finished (and the measured part of the one it cut). A
  * scenario whose feature the target does not claim, or that the profile cannot feed, is skipped
- * with a line saying why; one that breaks is told and the others still run.
+ * with a line saying why; one that breaks is told and the others still run. Each skip is an event,
+ * so the results can tell a skip (feature not claimed) from a scenario that should have run.
  */
 export async function runScenarios(run: ScenarioRun): Promise<void> {
   const stream = run.stream ?? process.stderr;
@@ -49,7 +50,9 @@ export async function runScenarios(run: ScenarioRun): Promise<void> {
     if (run.signal.aborted) return;
     const feature = FEATURE[scenario.kind];
     if (feature && !run.profile.features.includes(feature)) {
-      stream.write(`gateproof: scenario ${scenario.id} skipped: the target does not claim ${feature}\n`);
+      const reason = `the target does not claim ${feature}`;
+      run.events.write({ type: 'scenario-skip', id: scenario.id, reason, claimed: false });
+      stream.write(`gateproof: scenario ${scenario.id} skipped: ${reason}\n`);
       continue;
     }
     const view = run.quiet ? silentProgress : progressView(scenario.id, { stream });
@@ -70,7 +73,9 @@ export async function runScenarios(run: ScenarioRun): Promise<void> {
       run.events.write({ type: 'scenario', scenario: result });
     } catch (err) {
       view.stop();
-      const why = (err as Error).message.split('\n')[0];
+      const why = (err as Error).message.split('\n')[0] ?? '';
+      // Claimed but not run, whether the profile could not feed it or it broke: the run is incomplete.
+      run.events.write({ type: 'scenario-skip', id: scenario.id, reason: why, claimed: true });
       stream.write(
         err instanceof ScenarioSetupError
           ? `gateproof: scenario ${scenario.id} skipped: ${why}\n`

@@ -207,6 +207,12 @@ export const profileSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /**
+   * Per load scenario, the checks of its findings that replace the scenario's defaults, as
+   * `{ "throttle-burst": { "throttle.burst": "within(declared, 25%)" } }`; `off` drops one. The
+   * metrics and expressions are checked when the run starts (src/load/finding-checks.ts).
+   */
+  checks: z.record(z.string(), z.record(z.string(), z.string().min(1))).optional(),
 });
 
 export type Profile = z.infer<typeof profileSchema>;
