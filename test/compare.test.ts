@@ -353,3 +353,32 @@ test('gateproof compare --baseline exits 1 on a regression and says so first in 
     assert.equal(bad.stderr.split('\n').length, 2, 'one line');
   }
 });
+
+test('a scenario whose threshold or check newly fails is a regression, named with what failed', () => {
+  const before = throttled(100, 0.5);
+  before.scenarios[0] = {
+    ...before.scenarios[0]!,
+    thresholds: before.scenarios[0]!.thresholds.map((t) => ({ ...t, ok: true })),
+    checks: [{ metric: 'throttle.burst', expr: 'within(declared, 10%)', ok: true }],
+    verdict: 'pass',
+  };
+  const after = throttled(100, 0.5);
+  after.scenarios[0] = {
+    ...before.scenarios[0]!,
+    checks: [{ metric: 'throttle.burst', expr: 'within(declared, 10%)', ok: false }],
+    verdict: 'fail',
+  };
+  const c = buildComparison(
+    [
+      { source: 'A', results: before },
+      { source: 'B', results: after },
+    ],
+    { baseline: true, labels: ['main', 'branch'] },
+  );
+  assert.equal(c.baseline!.regression, true);
+  assert.deepEqual(
+    c.baseline!.newlyFailingScenarios.map((x) => [x.id, x.from, x.to, x.message]),
+    [['throttle-above-limit', 'pass', 'fail', 'throttle.burst within(declared, 10%)']],
+  );
+  assert.match(c.baseline!.reasons[0]!, /^branch: scenario throttle-above-limit newly fails/);
+});

@@ -12,6 +12,7 @@ import { validateResults } from '../src/results/validate.js';
 import { writeRunOutputs } from '../src/results/write-run.js';
 import { UsageError } from '../src/usage-error.js';
 import { gateproof, REPO } from './helpers/cli.js';
+import { bucketPoints } from './helpers/k6-bucket-points.js';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'k6');
 const fixture = (name: string) => join(FIXTURES, name);
@@ -268,48 +269,8 @@ test('bad input is one UsageError line naming the file', async () => {
   );
 });
 
-/**
- * k6 `--out json` points of a throttle run against a known token bucket (rate 100/s, burst 50):
- * arrivals at 300/s for 3 s from two runners (alternate arrivals each), answered 200 while the
- * bucket holds a token and 429 otherwise, each point stamped when its request ended.
- */
-function bucketPoints(dir: string): string[] {
-  const rate = 100;
-  const burst = 50;
-  let tokens = burst;
-  let last = 0;
-  const start = Date.parse('2026-03-02T10:15:00Z');
-  const lines: string[][] = [[], []];
-  for (let i = 0; i < 900; i++) {
-    const sentMs = (i * 1000) / 300 + ((i * 7919) % 13) / 10;
-    tokens = Math.min(burst, tokens + ((sentMs - last) * rate) / 1000);
-    last = sentMs;
-    const admitted = tokens >= 1;
-    if (admitted) tokens -= 1;
-    const durationMs = admitted ? 4 + (i % 5) : 1 + (i % 3) / 2;
-    const time = new Date(start + sentMs + durationMs).toISOString();
-    const tags = {
-      scenario: 'throttle-steady',
-      status: admitted ? '200' : '429',
-      key: 'valid',
-      url: 'https://gw.example.com/prod/throttled',
-    };
-    for (const [metric, value] of [
-      ['http_req_duration', durationMs],
-      ['http_req_failed', 0],
-    ] as const) {
-      lines[i % 2]!.push(JSON.stringify({ metric, type: 'Point', data: { time, value, tags } }));
-    }
-  }
-  return lines.map((runner, i) => {
-    const file = join(dir, `bucket-runner-${i}.json`);
-    writeFileSync(file, `${runner.join('\n')}\n`);
-    return file;
-  });
-}
-
 test('from raw points of two runners, ingest infers the token bucket as the engine does', async () => {
-  const files = bucketPoints(mkdtempSync(join(tmpdir(), 'gp-k6-bucket-')));
+  const files = bucketPoints(mkdtempSync(join(tmpdir(), 'gp-k6-bucket-')), { rate: 100, burst: 50 });
   const results = await ingestK6(files, options({ declaredThrottle: { rateLimit: 100, burstLimit: 50 } }));
   const s = only(results);
   const throttle = s.findings.throttle as Record<string, number | null | [number, number]>;

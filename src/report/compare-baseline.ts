@@ -1,5 +1,7 @@
 import { histogramStats, withHistogram } from '../load/histograms.js';
+import { scenarioVerdict } from '../results/collect.js';
 import type { Results, ScenarioResult } from '../results/model.js';
+import { thresholdLabel } from '../results/scenario-sentence.js';
 
 /**
  * A baseline comparison: every other run against the first, for CI's "did this release make the
@@ -68,6 +70,8 @@ export interface BaselineDiff {
   reasons: string[];
   newlyFailing: CaseChange[];
   newlyPassing: CaseChange[];
+  /** Scenarios whose verdict became fail (a threshold or a finding check broke). */
+  newlyFailingScenarios: CaseChange[];
   figures: FigureChange[];
   limits: RegressionLimits;
 }
@@ -208,6 +212,7 @@ export function baselineDiff(
   const newlyFailing: CaseChange[] = [];
   const newlyPassing: CaseChange[] = [];
   const figures: FigureChange[] = [];
+  const newlyFailingScenarios: CaseChange[] = [];
   candidates.forEach((results, i) => {
     const run = labels[i + 1] as string;
     for (const c of results.cases) {
@@ -220,12 +225,31 @@ export function baselineDiff(
     }
     for (const s of results.scenarios) {
       const b = baseline.scenarios.find((x) => x.id === s.id);
-      if (b) figures.push(...figureChanges(run, b, s, limits));
+      if (!b) continue;
+      figures.push(...figureChanges(run, b, s, limits));
+      const [was, now] = [scenarioVerdict(b), scenarioVerdict(s)];
+      if (now === 'fail' && was !== 'fail') {
+        const failed = [
+          ...(s.checks ?? []).filter((c) => c.ok === false).map((c) => `${c.metric} ${c.expr}`),
+          ...s.thresholds.filter((t) => t.ok === false).map(thresholdLabel),
+        ];
+        newlyFailingScenarios.push({
+          id: s.id,
+          title: s.title ?? s.id,
+          run,
+          from: was,
+          to: now,
+          ...(failed.length > 0 && { message: failed.join(', ') }),
+        });
+      }
     }
   });
   const regressed = figures.filter((f) => f.regression);
   const reasons = [
     ...newlyFailing.map((c) => `${c.run}: ${c.id} newly fails (${c.from} → ${c.to})`),
+    ...newlyFailingScenarios.map(
+      (c) => `${c.run}: scenario ${c.id} newly fails${c.message ? ` (${c.message})` : ''}`,
+    ),
     ...regressed.map(
       (f) =>
         `${f.run}: ${f.scenario} ${f.figure} ${f.baseline} → ${f.value}${f.relative === null ? '' : ` (${f.relative > 0 ? '+' : ''}${pct(f.relative)})`}, limit: ${f.limit}`,
@@ -237,6 +261,7 @@ export function baselineDiff(
     reasons,
     newlyFailing,
     newlyPassing,
+    newlyFailingScenarios,
     figures,
     limits,
   };

@@ -189,6 +189,7 @@ function verdictSection(comparison: Comparison): SafeHtml {
 ${b.reasons.length > 0 ? html`<ul class="reasons">${b.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
 ${warnings}
 ${caseChanges('Newly failing cases', b.newlyFailing)}
+${caseChanges('Newly failing scenarios', b.newlyFailingScenarios)}
 ${caseChanges('Newly passing cases', b.newlyPassing)}
 ${
   b.figures.length > 0

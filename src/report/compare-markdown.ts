@@ -14,6 +14,7 @@ export function toCompareMarkdown(c: Comparison): string {
     if (b.reasons.length > 0) lines.push(...b.reasons.map((r) => `- ${md(r)}`), '');
     for (const [title, list] of [
       ['Newly failing cases', b.newlyFailing],
+      ['Newly failing scenarios', b.newlyFailingScenarios],
       ['Newly passing cases', b.newlyPassing],
     ] as const) {
       if (list.length === 0) continue;

@@ -37,9 +37,11 @@ export function comparisonHeadline(c: Comparison): string {
   const b = c.baseline;
   if (!b.regression) return `no regression against the baseline ${b.baseline} (compared ${runs})`;
   const cases = b.newlyFailing.length;
+  const scenarios = b.newlyFailingScenarios.length;
   const figures = b.figures.filter((f) => f.regression).length;
   const what = [
     ...(cases > 0 ? [`${cases} newly failing ${cases === 1 ? 'case' : 'cases'}`] : []),
+    ...(scenarios > 0 ? [`${scenarios} newly failing ${scenarios === 1 ? 'scenario' : 'scenarios'}`] : []),
     ...(figures > 0 ? [`${figures} ${figures === 1 ? 'figure' : 'figures'} past its limit`] : []),
   ];
   return `REGRESSION against the baseline ${b.baseline}: ${what.join(', ')} (compared ${runs})`;

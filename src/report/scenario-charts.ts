@@ -165,7 +165,13 @@ function bucketSpec(id: string, fine: Fine, throttle: Record<string, unknown>): 
   ];
   const declared = line('declaredRate', 'declaredBurst');
   if (declared)
-    series.push({ label: 'declared bucket: burst + rate·t', color: '#3a7bd5', values: declared, dash: true });
+    series.push({
+      label: 'declared bucket: burst + rate·t',
+      color: '#3a7bd5',
+      values: declared,
+      dash: true,
+      width: 3.5,
+    });
   const inferred = line('inferredRate', 'inferredBurst');
   if (inferred) series.push({ label: 'inferred bucket: burst + rate·t', color: '#d93636', values: inferred });
   return {
