@@ -109,4 +109,11 @@ export const KEY_AND_PLAN_FAULTS = [
     breaks: [],
     scenarios: ['throttle-steady', 'throttle-burst'],
   },
+  {
+    name: 'throttle-rate-doubled',
+    description: 'every token bucket refills at twice its declared rate',
+    breaks: [],
+    // throttle-isolation's flood then never exceeds the rate: its isolation is not tested (incomplete), not broken.
+    scenarios: ['throttle-steady', 'throttle-burst'],
+  },
 ] as const satisfies readonly Fault[];

@@ -59,14 +59,17 @@ export class UsagePlans {
     const id = methodThrottle ? `${plan.id}\0${key.id}\0${methodKey}` : `${plan.id}\0${key.id}`;
     let bucket = this.buckets.get(id);
     if (!bucket) {
-      const size =
-        this.fault === 'throttle-burst-doubled'
-          ? { ...throttle, burstLimit: throttle.burstLimit * 2 }
-          : throttle;
-      bucket = new TokenBucket(size, now);
+      bucket = new TokenBucket(this.faulty(throttle), now);
       this.buckets.set(id, bucket);
     }
     return bucket.tryTake(now);
+  }
+
+  /** The bucket a throttle fault builds instead of the declared one. */
+  private faulty(throttle: Throttle): Throttle {
+    if (this.fault === 'throttle-burst-doubled') return { ...throttle, burstLimit: throttle.burstLimit * 2 };
+    if (this.fault === 'throttle-rate-doubled') return { ...throttle, rateLimit: throttle.rateLimit * 2 };
+    return throttle;
   }
 
   /** Charges one request to the key's quota in this plan; false when the quota is used up. */

@@ -46,7 +46,7 @@ function incompleteScenario(s: ScenarioResult): string {
  * incomplete: what was observed stands, and the incompleteness is given as a further reason.
  * Otherwise the run is `incomplete` when it was interrupted, when something planned did not run,
  * when a claimed `core` case could not be set up or its harness broke, or when a scenario could
- * not be judged; only then is it a `pass`.
+ * not be judged. Only when none of that holds is it a `pass`.
  */
 export function judgeRun(
   cases: readonly CaseResult[],
@@ -71,7 +71,8 @@ export function judgeRun(
   for (const status of ['setup_fail', 'harness_fail'] as const) {
     const list = cases.filter((c) => c.status === status && c.level === 'core');
     if (list.length === 0) continue;
-    const first = list[0]?.message ? `; first: ${list[0].message.slice(0, 200)}` : '';
+    const message = list[0]?.message?.replace(/^\[(setup|harness)_fail\]\s*/, '');
+    const first = message ? `; first: ${message.slice(0, 200)}` : '';
     gaps.push(`${list.length} claimed core case(s) are ${status}: ${ids(list.map((c) => c.id))}${first}`);
   }
   if (notRun.suites.length > 0) gaps.push(`suite(s) that did not run: ${ids(notRun.suites)}`);
