@@ -79,6 +79,12 @@ test('an unknown fault, suite or option is bad usage', async () => {
     /unknown suite nope; known suites: /,
   );
   assertOneLineUsageError(await gateproof(['run', '--bogus']), /unknown option '--bogus'/);
+  for (const seconds of ['0', '-1', 'soon']) {
+    assertOneLineUsageError(
+      await gateproof(['run', '--scenario-seconds', seconds]),
+      /--scenario-seconds.*expected a number of seconds above 0/,
+    );
+  }
 });
 
 test('gateproof faults lists at least 6 faults, one per line', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { renderCompareHtml } from '../src/report/compare-html.js';
+import { toCompareMarkdown } from '../src/report/compare-markdown.js';
 import { buildComparison, type CompareInput } from '../src/report/compare-model.js';
 import { summarize } from '../src/results/collect.js';
 import type { Results } from '../src/results/model.js';
@@ -183,6 +184,9 @@ test('compare.html escapes everything that came from a target', () => {
     'article',
     'footer',
     'script',
+    'div',
+    'ul',
+    'li',
   ]);
   assert.deepEqual(problems.slice(0, 3), []);
   assert.ok(!page.includes('<script>alert'));
@@ -223,4 +227,158 @@ test('gateproof compare writes compare.json and compare.html; bad input is one l
   }
   const noOut = await gateproof(['compare', join(dir, 'A')]);
   assert.equal(noOut.code, 2);
+});
+
+/** The sample run with a throttle scenario whose figures can be moved. */
+function throttled(inferredBurst: number, share429: number, durationS = 3): Results {
+  const base = sampleResults();
+  const scenario = {
+    ...base.scenarios[0]!,
+    durationS,
+    findings: {
+      throttle: { declaredRate: 200, declaredBurst: 100, inferredRate: 199, inferredBurst, share429 },
+      cache: { hitRatio: 0.9, invalidationVisibleMs: 40 },
+    },
+  };
+  return { ...base, scenarios: [scenario], summary: summarize(base.cases, [scenario]) };
+}
+
+test('a baseline comparison names newly failing and passing cases and each figure past its limit', () => {
+  const before = throttled(100, 0.5);
+  const after = throttled(210, 0.52);
+  const flipped = after.cases.find((c) => c.status === 'pass')!;
+  flipped.status = 'fail';
+  flipped.message = 'now broken';
+  const fixed = after.cases.find((c) => c.status === 'fail' && c.id !== flipped.id)!;
+  fixed.status = 'pass';
+  const c = buildComparison(
+    [
+      { source: 'reports/A', results: before },
+      { source: 'reports/B', results: after },
+    ],
+    { baseline: true },
+  );
+  assert.deepEqual(
+    c.columns.map((col) => col.label),
+    ['reference (A)', 'reference (B)'],
+    'two runs of one target get distinct names',
+  );
+  const b = c.baseline!;
+  assert.equal(b.regression, true);
+  assert.deepEqual(
+    b.newlyFailing.map((x) => [x.id, x.from, x.to]),
+    [[flipped.id, 'pass', 'fail']],
+  );
+  assert.deepEqual(
+    b.newlyPassing.map((x) => x.id),
+    [fixed.id],
+  );
+  const burst = b.figures.find((f) => f.figure === 'inferred burst')!;
+  assert.deepEqual([burst.baseline, burst.value, burst.relative, burst.regression], [100, 210, 1.1, true]);
+  const share = b.figures.find((f) => f.figure === 'share of 429')!;
+  assert.equal(share.regression, false, 'two points of 429 share are within the limit');
+  assert.match(b.reasons[0]!, new RegExp(`${flipped.id} newly fails`));
+  assert.match(b.reasons[1]!, /inferred burst 100 → 210 \(\+110 %\)/);
+  assert.deepEqual(c.warnings, []);
+
+  const same = buildComparison(
+    [
+      { source: 'A', results: throttled(100, 0.5) },
+      { source: 'B', results: throttled(104, 0.51, 10) },
+    ],
+    { baseline: true, labels: ['before', 'after'] },
+  );
+  assert.equal(same.baseline!.regression, false);
+  assert.deepEqual(
+    same.columns.map((col) => col.label),
+    ['before', 'after'],
+  );
+  assert.match(same.warnings[0]!, /ran for different lengths \(before 3 s, after 10 s\)/);
+  const md = toCompareMarkdown(same);
+  assert.match(
+    md.split('\n')[0]!,
+    /^## ✅ gateproof: no regression against the baseline before \(compared 2 runs\)$/,
+  );
+  assert.match(md, /not like for like/);
+  assert.match(
+    renderCompareHtml(
+      [{ source: 'A', results: before }],
+      buildComparison([{ source: 'A', results: before }]),
+    ),
+    /compared 1 run;/,
+  );
+});
+
+test('gateproof compare --baseline exits 1 on a regression and says so first in every output', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gp-baseline-'));
+  const after = throttled(100, 0.5);
+  after.cases.find((c) => c.status === 'pass')!.status = 'fail';
+  for (const [name, results] of [
+    ['A', throttled(100, 0.5)],
+    ['B', after],
+  ] as const) {
+    mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, 'results.json'), JSON.stringify(results));
+  }
+  const out = join(dir, 'out');
+  const res = await gateproof(['compare', '--baseline', join(dir, 'A'), join(dir, 'B'), '--out', out]);
+  assert.equal(res.code, 1, res.stderr);
+  assert.match(
+    res.stdout,
+    /^gateproof: REGRESSION against the baseline reference \(A\): 1 newly failing case/,
+  );
+  assert.match(readFileSync(join(out, 'compare.md'), 'utf8'), /^## ❌ gateproof: REGRESSION/);
+  assert.match(
+    readFileSync(join(out, 'compare.html'), 'utf8'),
+    /<main>\n<section id="verdict"><h2><span class="badge fail" id="regression">REGRESSION/,
+  );
+  assert.equal(JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')).baseline.regression, true);
+  const clean = await gateproof(['compare', '--baseline', join(dir, 'A'), join(dir, 'A'), '--out', out]);
+  assert.equal(clean.code, 0, clean.stdout);
+  for (const args of [
+    ['--limit', 'p99=fast'],
+    ['--limit', 'nonsense=1'],
+    ['--label', 'only-one'],
+  ]) {
+    const bad = await gateproof([
+      'compare',
+      '--baseline',
+      join(dir, 'A'),
+      join(dir, 'B'),
+      ...args,
+      '--out',
+      out,
+    ]);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.equal(bad.stderr.split('\n').length, 2, 'one line');
+  }
+});
+
+test('a scenario whose threshold or check newly fails is a regression, named with what failed', () => {
+  const before = throttled(100, 0.5);
+  before.scenarios[0] = {
+    ...before.scenarios[0]!,
+    thresholds: before.scenarios[0]!.thresholds.map((t) => ({ ...t, ok: true })),
+    checks: [{ metric: 'throttle.burst', expr: 'within(declared, 10%)', ok: true }],
+    verdict: 'pass',
+  };
+  const after = throttled(100, 0.5);
+  after.scenarios[0] = {
+    ...before.scenarios[0]!,
+    checks: [{ metric: 'throttle.burst', expr: 'within(declared, 10%)', ok: false }],
+    verdict: 'fail',
+  };
+  const c = buildComparison(
+    [
+      { source: 'A', results: before },
+      { source: 'B', results: after },
+    ],
+    { baseline: true, labels: ['main', 'branch'] },
+  );
+  assert.equal(c.baseline!.regression, true);
+  assert.deepEqual(
+    c.baseline!.newlyFailingScenarios.map((x) => [x.id, x.from, x.to, x.message]),
+    [['throttle-above-limit', 'pass', 'fail', 'throttle.burst within(declared, 10%)']],
+  );
+  assert.match(c.baseline!.reasons[0]!, /^branch: scenario throttle-above-limit newly fails/);
 });

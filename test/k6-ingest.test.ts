@@ -11,7 +11,8 @@ import type { Results, ScenarioResult } from '../src/results/model.js';
 import { validateResults } from '../src/results/validate.js';
 import { writeRunOutputs } from '../src/results/write-run.js';
 import { UsageError } from '../src/usage-error.js';
-import { REPO } from './helpers/cli.js';
+import { gateproof, REPO } from './helpers/cli.js';
+import { bucketPoints } from './helpers/k6-bucket-points.js';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'k6');
 const fixture = (name: string) => join(FIXTURES, name);
@@ -154,12 +155,13 @@ test('cache hits travel as gateproof_cache_latency{cache}: read back as the tag:
   const cache = rawPoints(file, 'gateproof_cache_latency');
   const hits = cache.filter((p) => p.tags.cache === 'hit').length;
   assert.ok(hits > 0 && hits < cache.length);
-  assert.deepEqual(k6Findings(s).cache, {
-    hits,
-    misses: cache.length - hits,
-    hitRatio: Math.round((hits / cache.length) * 1000) / 1000,
-    hitRatioIsLowerBound: true,
-  });
+  // The same findings.cache the engine writes, as far as k6's points can tell them.
+  const found = s.findings.cache as Record<string, unknown>;
+  assert.deepEqual(
+    [found.hits, found.misses, found.hitRatio, found.hitRatioIsLowerBound, found.invalidationVisibleMs],
+    [hits, cache.length - hits, Number((hits / cache.length).toFixed(4)), true, null],
+  );
+  assert.ok((found.hitP50Us as number) > 0 && (found.missP50Us as number) > 0);
   assert.equal(
     s.timeseries.reduce((n, p) => n + (p.tags?.hit ?? 0), 0),
     hits,
@@ -265,4 +267,39 @@ test('bad input is one UsageError line naming the file', async () => {
     ingestK6(RUNNERS, options({ scenarios: [cacheHitRatio] })),
     /'throttle-steady' is not a gateproof scenario/,
   );
+});
+
+test('from raw points of two runners, ingest infers the token bucket as the engine does', async () => {
+  const files = bucketPoints(mkdtempSync(join(tmpdir(), 'gp-k6-bucket-')), { rate: 100, burst: 50 });
+  const results = await ingestK6(files, options({ declaredThrottle: { rateLimit: 100, burstLimit: 50 } }));
+  const s = only(results);
+  const throttle = s.findings.throttle as Record<string, number | null | [number, number]>;
+  assert.equal(throttle.declaredRate, 100);
+  assert.equal(throttle.declaredBurst, 50);
+  const rate = throttle.inferredRate as number;
+  const burst = throttle.inferredBurst as number;
+  assert.ok(Math.abs(rate - 100) < 5, `inferred rate ${rate}`);
+  assert.ok(Math.abs(burst - 50) < 8, `inferred burst ${burst}`);
+  const [low, high] = throttle.rateCI as [number, number];
+  assert.ok(low <= rate && rate <= high);
+  assert.ok((throttle.share429 as number) > 0.5);
+  // The admitted series the report's bucket chart draws, on the fine series' own steps.
+  const fine = s.fineSeries!;
+  assert.equal(fine.stepMs, 100);
+  assert.equal(fine.admitted!.length, fine.sent.length);
+  assert.equal(
+    fine.admitted!.reduce((a, b) => a + b, 0),
+    s.totals.byStatus['200'],
+  );
+});
+
+test('gateproof k6 ingest of the throttle fixtures reports the inferred rate and burst', async () => {
+  const out = join(tmp, 'cli-bucket');
+  const res = await gateproof(['k6', 'ingest', ...RUNNERS, '--out', out]);
+  assert.ok(res.code === 0 || res.code === 1, res.stderr);
+  assert.match(res.stdout, /throttle-steady: .*measured [\d.]+\/s \[[\d.]+, [\d.]+\], burst [\d.]+/);
+  const written = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+  const throttle = written.scenarios[0]!.findings.throttle as Record<string, unknown>;
+  assert.equal(typeof throttle.inferredRate, 'number');
+  assert.equal(typeof throttle.inferredBurst, 'number');
 });

@@ -478,12 +478,24 @@ describe('progress', () => {
         p99: 12_345,
       });
     }
-    view.stop();
+    // The last line is the run's real totals (what completed after the last full second, the whole run's p99).
+    view.stop({
+      durationS: 5.4,
+      requests: 520,
+      byStatus: { 200: 460, 429: 60 },
+      dropped: 0,
+      errors: 0,
+      p99: 29_600,
+    });
     assert.deepEqual(
       lines.map((l) => l.split(' ').slice(0, 2).join(' ')),
-      ['throttle-steady 2/5s', 'throttle-steady 4/5s', 'throttle-steady 5/5s'],
+      ['throttle-steady 2/5s', 'throttle-steady 4/5s', 'throttle-steady done'],
     );
-    assert.match(lines[2] ?? '', /sent 500 200:450 429:50 dropped 0 errors 0 p99 12\.3ms\n$/);
+    assert.match(lines[1] ?? '', /sent 400 200:360 429:40 dropped 0 errors 0 p99 12\.3ms \(last second\)\n$/);
+    assert.equal(
+      lines[2],
+      'throttle-steady done in 5.4s: 520 requests 200:460 429:60 dropped 0 errors 0 p99 29.6ms\n',
+    );
   });
 
   test('the engine reports progress every second', async () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from '@playwright/test';
+import { type Browser, chromium, type Page } from '@playwright/test';
 import { renderCompareHtml } from '../src/report/compare-html.js';
 import { renderIndexHtml } from '../src/report/html.js';
 import { summarize } from '../src/results/collect.js';
@@ -12,6 +12,7 @@ import type { Evidence, Results } from '../src/results/model.js';
 import { BROWSER_ARGS, findBrowser } from '../src/run/browser-executable.js';
 import { findNginx } from '../src/target/nginx/nginx-binary.js';
 import { gateproof, REPO } from './helpers/cli.js';
+import { bucketPoints } from './helpers/k6-bucket-points.js';
 import { sampleResults } from './results-sample.js';
 
 /**
@@ -144,6 +145,114 @@ test('compare.html of real runs opens without error and shows every target', {
   assert.match(seen.text, /reference/);
   if (targets > 1) assert.match(seen.text, /nginx \d+\.\d+/);
   assert.match(seen.text, /quota\.concurrency\.burst/);
+});
+
+/**
+ * A throttle report with a bucket to infer, whatever the machine's load: k6 points of a known
+ * bucket (nginx.yaml's plan, 200/s and 100), ingested with that profile, written as a run is.
+ */
+async function bucketReport(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'gp-bucket-report-'));
+  const files = bucketPoints(dir, { rate: 200, burst: 100 });
+  const out = join(dir, 'run');
+  const res = await gateproof([
+    'k6',
+    'ingest',
+    ...files,
+    '--target',
+    join(REPO, 'targets', 'nginx.yaml'),
+    '--out',
+    out,
+  ]);
+  assert.ok(res.code === 0 || res.code === 1, res.stdout + res.stderr);
+  return join(out, 'index.html');
+}
+
+/** The bucket chart's data as the page holds it. */
+async function bucketSeries(page: Page): Promise<Map<string, (number | null)[]>> {
+  const spec = JSON.parse(
+    (await page.locator('script[data-for="chart-0-bucket"]').textContent()) ?? '{}',
+  ) as {
+    series: { label: string; values: (number | null)[] }[];
+  };
+  return new Map(spec.series.map((s) => [s.label.split(':')[0]!, s.values]));
+}
+
+const drawnWithValues = (values: (number | null)[] | undefined) =>
+  values?.some((v) => typeof v === 'number' && v > 0) === true;
+
+test('the throttle chart draws the declared and the inferred bucket, and hovering shows values', {
+  skip: noBrowser,
+}, async () => {
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  try {
+    await page.goto(pathToFileURL(await bucketReport()).href, { waitUntil: 'load' });
+    const figure = page.locator('#chart-0-bucket-figure');
+    await figure.scrollIntoViewIfNeeded();
+    assert.equal(await page.locator('#chart-0-bucket').getAttribute('data-drawn'), 'true');
+    const series = await bucketSeries(page);
+    for (const label of ['admitted (cumulative)', 'declared bucket', 'inferred bucket']) {
+      assert.ok(drawnWithValues(series.get(label)), `${label} is drawn with values`);
+    }
+    const legend = figure.locator('.u-legend');
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point: what a reader sees.
+    assert.match((await legend.innerText()).replace(/\s+/g, ' '), /declared bucket.*inferred bucket/);
+    assert.match(
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point: what a reader sees.
+      await page.locator('p.verdict-card').first().innerText(),
+      /^declared 200\/s, burst 100; measured [\d.]+\/s \[[\d.]+, [\d.]+\], burst [\d.]+/,
+    );
+    const box = await figure.locator('.u-over').boundingBox();
+    assert.ok(box, 'the plot area is on the page');
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    const values = await figure.locator('.u-legend .u-value').allInnerTexts();
+    assert.ok(
+      values.slice(1).filter((v) => /\d/.test(v)).length >= 3,
+      `hovering shows the values under the cursor: ${values.join(' | ')}`,
+    );
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await figure.screenshot({ path: join(ARTIFACTS, 'report-throttle-chart.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-throttle.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('a real throttle run draws its admitted requests against the declared bucket', {
+  skip: noBrowser,
+}, async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'gp-throttle-')), 'run');
+  const res = await gateproof(
+    ['run', '--suites', 'apikey', '--scenarios', 'throttle-steady', '--scenario-seconds', '2', '--out', out],
+    { timeoutMs: 180_000 },
+  );
+  // The verdict does not matter here (a loaded machine may fail a latency threshold); the chart does.
+  assert.ok([0, 1, 3].includes(res.code ?? -1), res.stdout + res.stderr);
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await page.goto(pathToFileURL(join(out, 'index.html')).href, { waitUntil: 'load' });
+    assert.equal(await page.locator('#chart-0-bucket').getAttribute('data-drawn'), 'true');
+    const series = await bucketSeries(page);
+    assert.ok(drawnWithValues(series.get('admitted (cumulative)')));
+    assert.ok(drawnWithValues(series.get('declared bucket')));
+    // Under a heavy load the run may refuse too little to fit a bucket; when it fits one, it is drawn.
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+    const inferred = (results.scenarios[0]!.findings.throttle as { inferredRate: number | null })
+      .inferredRate;
+    assert.equal(drawnWithValues(series.get('inferred bucket')), inferred !== null);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page
+      .locator('#chart-0-bucket-figure')
+      .screenshot({ path: join(ARTIFACTS, 'report-engine-bucket.png') });
+  } finally {
+    await page.close();
+  }
 });
 
 /** Markup that would run, or change the page, if any of it reached the document unescaped. */

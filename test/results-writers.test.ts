@@ -42,7 +42,7 @@ test('JUnit: one testsuite per suite, one testcase per case, each status mapped'
   assert.match(xml, /<testsuite name="scenarios" tests="1" failures="1"/);
   assert.match(
     xml,
-    /name="throttle-above-limit: constant rate above the plan throttle" time="3.000">\n\s*<failure message="failed: p\(99\)&lt;200" type="threshold">/,
+    /name="throttle-above-limit: constant rate above the plan throttle" time="3.000">\n\s*<failure message="failed: http_req_duration p\(99\)&lt;200" type="threshold">/,
   );
 });
 
@@ -80,7 +80,7 @@ test('Markdown: verdict, counts, suites, what did not pass, scenario findings, h
     ),
   );
   assert.ok(md.includes('#### ❌ throttle-above-limit: constant rate above the plan throttle'));
-  assert.ok(md.includes('- ❌ `p(99)<200` (value 2.5)'));
+  assert.ok(md.includes('- ❌ `http_req_duration p(99)<200` (value 2.5)'), 'a threshold names its metric');
   assert.ok(md.includes('| throttle.rate | 50.04 |'));
   assert.ok(md.includes('latency (corrected for coordinated omission): p50 0.81 ms, p99 2.5 ms'));
   assert.ok(

@@ -50,17 +50,17 @@ test('gateproof run with a scenario writes a scenario section that validates, an
     const article = page.locator('#scenario-throttle-steady');
     const captions = await article.locator('figure.chart figcaption').allTextContents();
     assert.deepEqual(captions, [
-      'Requests per second, by response status',
-      'Latency over time',
-      'Latency histogram (log scale)',
+      'Admitted requests against the token bucket (declared and inferred)',
+      'Requests per second by response status (100 ms steps)',
+      'Latency over time (p50 and p99 of each step)',
+      'Latency histogram (log scale, ten bins per decade)',
     ]);
-    assert.equal((await article.locator('svg polyline').count()) >= 6, true);
-    // Every chart was laid out with a size, not an empty box.
-    for (const box of await article
-      .locator('figure.chart svg')
-      .evaluateAll((svgs) => svgs.map((svg) => svg.getBoundingClientRect().width))) {
-      assert.ok(box > 100, `chart width ${box}`);
-    }
+    // uPlot drew every chart on a canvas with a size, not an empty box.
+    const widths = await article
+      .locator('figure.chart canvas')
+      .evaluateAll((canvases) => canvases.map((c) => c.getBoundingClientRect().width));
+    assert.equal(widths.length, 4);
+    for (const width of widths) assert.ok(width > 100, `chart width ${width}`);
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

@@ -2,13 +2,13 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { exportK6 } from '../k6/export.js';
-import { ingestK6 } from '../k6/ingest.js';
-import type { Results } from '../results/model.js';
+import { type IngestOptions, ingestK6 } from '../k6/ingest.js';
 import { writeRunOutputs } from '../results/write-run.js';
 import { newRunId, TOOL_VERSION } from '../run/run-gateproof.js';
 import { loadProfile } from '../target/load-profile.js';
 import { targetSummary } from '../target/target-summary.js';
 import { UsageError } from '../usage-error.js';
+import { closingSummary } from './closing-summary.js';
 import { commandLine, outDir } from './options.js';
 import { EXIT_CODES } from './outcome.js';
 
@@ -18,14 +18,20 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-function targetOf(file: string): Results['target'] {
+/** The target section and the declared throttle, from the profile the runners loaded. */
+function targetOf(file: string): Pick<IngestOptions, 'target' | 'declaredThrottle' | 'profileChecks'> {
   let profile: ReturnType<typeof loadProfile>;
   try {
     profile = loadProfile(file);
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0] as string);
   }
-  return targetSummary(profile);
+  const declared = profile.plans.throttled?.throttle;
+  return {
+    target: targetSummary(profile),
+    ...(declared && { declaredThrottle: declared }),
+    ...(profile.checks && { profileChecks: profile.checks }),
+  };
 }
 
 function exportCommand(): Command {
@@ -57,13 +63,14 @@ function ingestCommand(): Command {
       const results = await ingestK6(files, {
         scenarios: SCENARIOS,
         ...(opts.scenario && { scenario: opts.scenario }),
-        ...(opts.target && { target: targetOf(opts.target) }),
+        ...(opts.target && targetOf(opts.target)),
         run: { id: newRunId(), tool: { name: 'gateproof', version: TOOL_VERSION }, command: commandLine() },
       });
       writeRunOutputs(opts.out, results);
       const verdict = results.summary.verdict;
+      const count = results.scenarios.length;
       process.stdout.write(
-        `gateproof: ${results.scenarios.length} scenario(s), ${verdict}; written to ${resolve(opts.out)}\n`,
+        `${closingSummary(results)}gateproof: ${count} ${count === 1 ? 'scenario' : 'scenarios'}, ${verdict}; written to ${resolve(opts.out)}\n`,
       );
       process.exitCode = EXIT_CODES[verdict];
     });

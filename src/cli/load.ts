@@ -14,16 +14,22 @@ export function loadCommand(): Command {
       'reference',
     )
     .option('--out <dir>', 'where to write the run (default: reports/<run-id>)', outDir)
+    .option('--quiet', 'no progress; case lines only for what did not pass; the last line')
+    .option('--json', 'a machine-readable summary on stdout (everything else on stderr)')
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (opts: { scenario: string; target: string; out?: string }) => {
-      const { results, outDir } = await runGateproof({
-        target: opts.target,
-        suites: [],
-        scenarios: [opts.scenario],
-        ...(opts.out ? { out: opts.out } : {}),
-        command: commandLine(),
-        signal: interruptSignal(),
-      });
-      reportOutcome(results, outDir);
-    });
+    .action(
+      async (opts: { scenario: string; target: string; out?: string; quiet?: boolean; json?: boolean }) => {
+        const { results, outDir } = await runGateproof({
+          target: opts.target,
+          suites: [],
+          scenarios: [opts.scenario],
+          ...(opts.out ? { out: opts.out } : {}),
+          quiet: opts.quiet === true,
+          json: opts.json === true,
+          command: commandLine(),
+          signal: interruptSignal(),
+        });
+        reportOutcome(results, outDir, { json: opts.json === true });
+      },
+    );
 }

@@ -12,6 +12,14 @@ export function list(value: string): string[] {
   return items;
 }
 
+/** A duration in seconds: a positive number, at most a day. */
+export function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 86_400)
+    throw new InvalidArgumentError('expected a number of seconds above 0 (at most 86400)');
+  return n;
+}
+
 export function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number');

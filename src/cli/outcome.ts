@@ -1,5 +1,6 @@
 import { scenarioVerdict } from '../results/collect.js';
 import type { Results, Verdict } from '../results/model.js';
+import { closingSummary, jsonSummary } from './closing-summary.js';
 
 /** The documented exit codes: 2 (bad usage, unreachable target) is set where the error is caught. */
 export const EXIT_CODES: Record<Verdict, number> = { pass: 0, fail: 1, incomplete: 3 };
@@ -12,8 +13,16 @@ Exit codes:
   3  incomplete: nothing seen broken, but a claimed core case could not be set up or its harness
      broke, a scenario could not be judged, or the run was interrupted`;
 
-/** The run's verdict and why (first), its tallies and where the report is; sets the exit code. */
-export function reportOutcome(results: Results, outDir: string): void {
+/** `json`: the summary for scripts on stdout, the rest on stderr. */
+export interface OutcomeOptions {
+  json?: boolean;
+}
+
+/**
+ * The closing summary, then the run's verdict and why (first), its tallies and where the report
+ * is; sets the exit code.
+ */
+export function reportOutcome(results: Results, outDir: string, options: OutcomeOptions = {}): void {
   const { counts, verdict, reasons } = results.summary;
   const cases = Object.entries(counts)
     .filter(([, n]) => n > 0)
@@ -22,8 +31,9 @@ export function reportOutcome(results: Results, outDir: string): void {
   const passed = results.scenarios.filter((s) => scenarioVerdict(s) === 'pass').length;
   const tally = [...cases, ...(scenarios > 0 ? [`${passed}/${scenarios} scenarios pass`] : [])].join(', ');
   const why = reasons.map((r) => `  - ${r}\n`).join('');
-  process.stdout.write(
-    `gateproof: ${verdict.toUpperCase()} (${tally || 'no cases'}) → ${outDir}/index.html\n${why}`,
-  );
+  const human = options.json ? process.stderr : process.stdout;
+  human.write(closingSummary(results));
+  human.write(`gateproof: ${verdict.toUpperCase()} (${tally || 'no cases'}) → ${outDir}/index.html\n${why}`);
+  if (options.json) process.stdout.write(`${JSON.stringify(jsonSummary(results, outDir), null, 2)}\n`);
   process.exitCode = EXIT_CODES[verdict];
 }

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { runGateproof } from '../run/run-gateproof.js';
-import { commandLine, interruptSignal, list, outDir } from './options.js';
+import { commandLine, interruptSignal, list, outDir, positiveSeconds } from './options.js';
 import { EXIT_CODES_HELP, reportOutcome } from './outcome.js';
 
-/** Seconds of offered load per scenario in `gateproof run`. */
+/** Seconds of offered load per scenario in `gateproof run`: six scenarios and the suites fit in about a minute. */
 const RUN_SCENARIO_SECONDS = 3;
 
 export function runCommand(): Command {
@@ -23,7 +23,15 @@ export function runCommand(): Command {
         'generic',
       ]),
     )
+    .option(
+      '--scenario-seconds <n>',
+      `seconds of offered load per scenario (default ${RUN_SCENARIO_SECONDS}; \`gateproof load\` runs a scenario's full length)`,
+      positiveSeconds,
+      RUN_SCENARIO_SECONDS,
+    )
     .option('--out <dir>', 'where to write the run (default: reports/<run-id>)', outDir)
+    .option('--quiet', 'no progress; case lines only for what did not pass; the last line')
+    .option('--json', 'a machine-readable summary on stdout (everything else on stderr)')
     .addHelpText('after', EXIT_CODES_HELP)
     .option(
       '--fault <name>',
@@ -35,9 +43,12 @@ export function runCommand(): Command {
         suites?: string[];
         scenarios?: string[];
         load: boolean;
+        scenarioSeconds: number;
         profile?: 'aws' | 'generic';
         out?: string;
         fault?: string;
+        quiet?: boolean;
+        json?: boolean;
       }) => {
         const { results, outDir } = await runGateproof({
           target: opts.target,
@@ -45,14 +56,16 @@ export function runCommand(): Command {
           ...(opts.scenarios ? { scenarios: opts.scenarios } : {}),
           load: opts.load,
           // The load part of `run` is a smoke check beside the suites; `gateproof load` runs full length.
-          scenarioSeconds: RUN_SCENARIO_SECONDS,
+          scenarioSeconds: opts.scenarioSeconds,
           ...(opts.profile ? { profile: opts.profile } : {}),
           ...(opts.out ? { out: opts.out } : {}),
           ...(opts.fault ? { fault: opts.fault } : {}),
+          quiet: opts.quiet === true,
+          json: opts.json === true,
           command: commandLine(),
           signal: interruptSignal(),
         });
-        reportOutcome(results, outDir);
+        reportOutcome(results, outDir, { json: opts.json === true });
       },
     );
 }

@@ -1,9 +1,14 @@
 import { statSync } from 'node:fs';
+import { evaluateChecks } from '../load/finding-checks.js';
+import { FINE_STEP_MS } from '../load/fine-series.js';
 import type { Scenario } from '../load/scenario.js';
+import { scenarioVerdictOf } from '../load/scenario-result.js';
 import { evaluateThresholds, type ThresholdOutcome } from '../load/thresholds.js';
 import { collectResults } from '../results/collect.js';
 import type { Results, RunEvent, ScenarioResult } from '../results/model.js';
+import type { Profile, Throttle } from '../target/profile-schema.js';
 import { UsageError } from '../usage-error.js';
+import { K6Throttle, k6CacheFindings } from './k6-findings.js';
 import { ScenarioPoints } from './k6-points.js';
 import type { RunnerSummary } from './k6-summary.js';
 import { readInput } from './read-input.js';
@@ -16,6 +21,10 @@ export interface IngestOptions {
   run: { id: string; tool: { name: string; version: string }; command?: string };
   /** The target the runners loaded; without it, one is described from the request URLs. */
   target?: Results['target'];
+  /** The throttle the target declares (its profile's `plans.throttled`), judged against as the engine does. */
+  declaredThrottle?: Throttle;
+  /** The profile's check overrides by scenario, as `gateproof run` applies them. */
+  profileChecks?: Profile['checks'];
 }
 
 /** k6's trend statistics under the names of gateproof's percentiles. */
@@ -40,7 +49,13 @@ function lookup(scenarios: readonly Scenario[], id: string, where: string): Scen
   return scenario;
 }
 
-function fromPoints(scenario: Scenario, points: ScenarioPoints, summaries: number): ScenarioResult {
+function fromPoints(
+  scenario: Scenario,
+  points: ScenarioPoints,
+  summaries: number,
+  throttle: K6Throttle | undefined,
+  { declaredThrottle: declared, profileChecks }: Pick<IngestOptions, 'declaredThrottle' | 'profileChecks'>,
+): ScenarioResult {
   const durationS = round3(Math.max(0, points.lastMs - points.firstMs) / 1000);
   const { histograms, percentiles } = points.latency();
   const metrics = {
@@ -62,6 +77,30 @@ function fromPoints(scenario: Scenario, points: ScenarioPoints, summaries: numbe
     }
   }
   const cached = points.cacheHits + points.cacheMisses;
+  const totals = {
+    requests: points.requests,
+    byStatus: points.statusCounts(),
+    errors: points.failed,
+    dropped: points.dropped,
+  };
+  const fineSeries = points.fineSeries();
+  const derived: Record<string, unknown> = {};
+  if (throttle) {
+    const { throttle: found, admitted } = throttle.findings(
+      { totals, latency: { unit: 'us', corrected: false, histograms } },
+      declared,
+      fineSeries && {
+        stepMs: fineSeries.stepMs,
+        length: fineSeries.sent.length,
+        startMs: Math.floor(points.firstMs / FINE_STEP_MS) * FINE_STEP_MS,
+      },
+    );
+    derived.throttle = found;
+    if (fineSeries && admitted) fineSeries.admitted = admitted;
+  }
+  if (cached > 0) derived.cache = k6CacheFindings(points.cacheHits, points.cacheMisses, histograms);
+  // The scenario's finding checks, on what the points could show: the rest is not judged (ok: null).
+  const checks = evaluateChecks({ ...scenario.checks, ...profileChecks?.[scenario.id] }, derived);
   return {
     id: scenario.id,
     title: scenario.title,
@@ -70,13 +109,9 @@ function fromPoints(scenario: Scenario, points: ScenarioPoints, summaries: numbe
     startedAt: new Date(points.firstMs).toISOString(),
     durationS,
     // k6 counts a request failed when its status is unexpected or no response came: that is `errors` here.
-    totals: {
-      requests: points.requests,
-      byStatus: points.statusCounts(),
-      errors: points.failed,
-      dropped: points.dropped,
-    },
+    totals,
     timeseries: points.timeseries(),
+    ...(fineSeries && { fineSeries }),
     // k6 times a request from when it was sent, not from when it was due: uncorrected.
     latency: { unit: 'us', corrected: false, histograms, percentiles },
     findings: {
@@ -87,18 +122,12 @@ function fromPoints(scenario: Scenario, points: ScenarioPoints, summaries: numbe
         transportErrors: points.transportErrors,
         ...(summaries > 0 && { summariesNotUsed: summaries }),
         ...(notEvaluated.length > 0 && { thresholdsNotEvaluated: notEvaluated }),
-        ...(cached > 0 && {
-          cache: {
-            hits: points.cacheHits,
-            misses: points.cacheMisses,
-            hitRatio: round3(points.cacheHits / cached),
-            hitRatioIsLowerBound: true,
-          },
-        }),
       },
+      ...derived,
     },
     thresholds: thresholds.map(({ expr, metric, ok, value }) => ({ expr, metric, ok, value })),
-    verdict: thresholds.every((t) => t.ok) ? 'pass' : 'fail',
+    checks,
+    verdict: scenarioVerdictOf(thresholds, checks),
   };
 }
 
@@ -189,6 +218,7 @@ function describeTarget(origin: string | undefined): Results['target'] {
 export async function ingestK6(files: readonly string[], options: IngestOptions): Promise<Results> {
   if (files.length === 0) throw new UsageError('no k6 output files given');
   const points = new Map<string, ScenarioPoints>();
+  const throttles = new Map<string, K6Throttle>();
   const summaries = new Map<string, RunnerSummary[]>();
   const order: string[] = [];
   const seen = (id: string) => {
@@ -203,9 +233,11 @@ export async function ingestK6(files: readonly string[], options: IngestOptions)
           const scenario = lookup(options.scenarios, id, `${file}:${line}`);
           acc = new ScenarioPoints(id, new Set(scenario.requests.flatMap((t) => Object.keys(t.tags ?? {}))));
           points.set(id, acc);
+          if (scenario.kind === 'throttle') throttles.set(id, new K6Throttle(scenario));
           seen(id);
         }
         acc.add(point, file);
+        throttles.get(id)?.add(point);
       });
       if (input === 'points') continue;
       const id = options.scenario ?? input.scenario;
@@ -223,7 +255,7 @@ export async function ingestK6(files: readonly string[], options: IngestOptions)
       const scenario = lookup(options.scenarios, id, 'k6 output');
       const fromRunners = points.get(id);
       return fromRunners
-        ? fromPoints(scenario, fromRunners, summaries.get(id)?.length ?? 0)
+        ? fromPoints(scenario, fromRunners, summaries.get(id)?.length ?? 0, throttles.get(id), options)
         : fromSummaries(scenario, summaries.get(id) ?? []);
     });
     const origin = [...points.values()].find((p) => p.origin)?.origin;

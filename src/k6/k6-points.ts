@@ -1,4 +1,5 @@
 import { build } from 'hdr-histogram-js';
+import { coarsen, FINE_STEP_MS, type FineSeries, MAX_FINE_POINTS } from '../load/fine-series.js';
 import { createHistogram, encodeHistogram, type Histogram, histogramStats } from '../load/histograms.js';
 import type { ScenarioResult } from '../results/model.js';
 import { CACHE_LATENCY_METRIC, CACHE_TAG } from './k6-metrics.js';
@@ -50,6 +51,8 @@ export class ScenarioPoints {
   private readonly histograms = new Map<string, Histogram>();
   private readonly byStatus: Record<string, number> = {};
   private readonly seconds = new Map<number, Second>();
+  /** The same at FINE_STEP_MS, for the report's charts. */
+  private readonly steps = new Map<number, Second>();
   /** Requests and failed ones per template tag (`key:other`) and cache tag (`tag:hit`), for `http_req_failed{key:other}`. */
   readonly byTag: Record<string, { requests: number; failed: number }> = {};
 
@@ -63,21 +66,24 @@ export class ScenarioPoints {
     this.runners.add(runner);
     this.firstMs = Math.min(this.firstMs, point.timeMs);
     this.lastMs = Math.max(this.lastMs, point.timeMs);
-    const second = this.second(point.timeMs);
+    const second = this.bucket(this.seconds, 1000, point.timeMs);
+    const step = this.bucket(this.steps, FINE_STEP_MS, point.timeMs);
     switch (point.metric) {
       case 'http_req_duration':
-        this.request(point, second);
+        this.request(point, second, step);
         break;
       case 'http_req_failed':
         if (point.value !== 0) {
           this.failed++;
           second.failed++;
+          step.failed++;
           for (const group of this.templateGroups(point.tags)) this.group(group).failed++;
         }
         break;
       case 'dropped_iterations':
         this.dropped += point.value;
         second.dropped += point.value;
+        step.dropped += point.value;
         break;
       case CACHE_LATENCY_METRIC: {
         const tag = point.tags[CACHE_TAG];
@@ -85,6 +91,7 @@ export class ScenarioPoints {
         if (tag === 'hit') this.cacheHits++;
         else if (tag === 'miss') this.cacheMisses++;
         second.tags[tag] = (second.tags[tag] ?? 0) + 1;
+        step.tags[tag] = (step.tags[tag] ?? 0) + 1;
         this.group(`tag:${tag}`).requests++;
         this.record(`tag:${tag}`, point.value);
         break;
@@ -92,9 +99,10 @@ export class ScenarioPoints {
     }
   }
 
-  private request(point: Point, second: Second): void {
+  private request(point: Point, second: Second, step: Second): void {
     this.requests++;
     second.sent++;
+    step.sent++;
     const groups = this.templateGroups(point.tags);
     for (const group of groups) this.group(group).requests++;
     if (this.origin === undefined && point.tags.url) {
@@ -112,8 +120,10 @@ export class ScenarioPoints {
       return;
     }
     this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
-    second.byStatus[status] = (second.byStatus[status] ?? 0) + 1;
-    second.latency.recordValue(micros(point.value));
+    for (const s of [second, step]) {
+      s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
+      s.latency.recordValue(micros(point.value));
+    }
     this.record('all', point.value);
     this.record(`status:${status}`, point.value);
     if (/^\d{3}$/.test(status)) this.record(`status:${status[0]}xx`, point.value);
@@ -144,9 +154,9 @@ export class ScenarioPoints {
     h.recordValue(micros(ms));
   }
 
-  private second(timeMs: number): Second {
-    const key = Math.floor(timeMs / 1000);
-    let s = this.seconds.get(key);
+  private bucket(map: Map<number, Second>, stepMs: number, timeMs: number): Second {
+    const key = Math.floor(timeMs / stepMs);
+    let s = map.get(key);
     if (!s) {
       s = {
         sent: 0,
@@ -156,7 +166,7 @@ export class ScenarioPoints {
         tags: {},
         latency: build({ bitBucketSize: 'packed', numberOfSignificantValueDigits: 3, autoResize: true }),
       };
-      this.seconds.set(key, s);
+      map.set(key, s);
     }
     return s;
   }
@@ -209,6 +219,45 @@ export class ScenarioPoints {
       });
     }
     return series;
+  }
+
+  /**
+   * The series at FINE_STEP_MS from the first point to the last, as the engine writes it: steps
+   * are k6's point times (when each request ended), so `sent` counts requests that ended in a step.
+   */
+  fineSeries(): FineSeries | undefined {
+    if (this.steps.size === 0) return undefined;
+    const first = Math.floor(this.firstMs / FINE_STEP_MS);
+    const length = Math.floor(this.lastMs / FINE_STEP_MS) - first + 1;
+    const at = (i: number) => this.steps.get(first + i);
+    const column = (read: (s: Second) => number) =>
+      Array.from({ length }, (_, i) => {
+        const s = at(i);
+        return s ? read(s) : 0;
+      });
+    const names = (pick: (s: Second) => Record<string, number>) =>
+      [...new Set([...this.steps.values()].flatMap((s) => Object.keys(pick(s))))].sort();
+    const percentile = (p: number) =>
+      column((s) => (s.latency.totalCount ? s.latency.getValueAtPercentile(p) : 0));
+    const tags = names((s) => s.tags);
+    return coarsen(
+      {
+        stepMs: FINE_STEP_MS,
+        lastStepMs: Math.max(1, Math.round(this.lastMs - (first + length - 1) * FINE_STEP_MS)),
+        sent: column((s) => s.sent),
+        byStatus: Object.fromEntries(
+          names((s) => s.byStatus).map((code) => [code, column((s) => s.byStatus[code] ?? 0)]),
+        ),
+        p50: percentile(50),
+        p99: percentile(99),
+        dropped: column((s) => s.dropped),
+        errors: column((s) => s.failed),
+        ...(tags.length > 0 && {
+          tags: Object.fromEntries(tags.map((t) => [t, column((s) => s.tags[t] ?? 0)])),
+        }),
+      },
+      MAX_FINE_POINTS,
+    );
   }
 
   /** Frees the WebAssembly memory of the merged histograms. */

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildConnector, type Dispatcher, Pool } from 'undici';
 import { planRun, type RunPlan } from './arrivals.js';
 import { parseDuration } from './duration.js';
+import type { FineSeries } from './fine-series.js';
 import type { HistogramStats } from './histograms.js';
 import {
   Measurements,
@@ -106,6 +107,7 @@ export interface EngineResult {
   /** Statuses, errors and failed requests (k6's http_req_failed) per tag group (`tag:hit`, a template's `name:value`). */
   byTag: Record<string, TagCounts>;
   timeseries: TimePoint[];
+  fineSeries: FineSeries;
   /** Compressed base64 HDR histograms in microseconds: `all` (corrected), `uncorrected`, `lag`, `error`, `status:2xx`, `status:429`, `tag:hit`. */
   histograms: Record<string, string>;
   stats: Record<string, HistogramStats>;
@@ -664,6 +666,7 @@ class LoadRun {
         errorsByCode: Object.fromEntries(m.errorCodes),
         byTag: m.tagCounts(),
         timeseries: m.timeseries,
+        fineSeries: m.fine.finish(endedAt),
         histograms,
         stats,
         transport: { connections: this.connections, pipelining: this.pipelining, slots: this.slots },

@@ -1,3 +1,4 @@
+import { FineRecorder } from './fine-series.js';
 import {
   createHistogram,
   encodeHistogram,
@@ -97,6 +98,8 @@ export class Measurements {
   interrupted = 0;
 
   readonly timeseries: TimePoint[] = [];
+  /** The same at 100 ms, for the report's charts. */
+  readonly fine = new FineRecorder();
   private second = 0;
   private nextBoundary = 1000;
   private secondSent = 0;
@@ -145,6 +148,7 @@ export class Measurements {
     if (now >= this.nextBoundary) this.rotate(now);
     this.sent++;
     this.secondSent++;
+    this.fine.sent(now);
     if (recordLag) this.lag.recordValue(micros(now - intended));
   }
 
@@ -152,6 +156,7 @@ export class Measurements {
     if (now >= this.nextBoundary) this.rotate(now);
     this.dropped++;
     this.secondDropped++;
+    this.fine.dropped(now);
   }
 
   response(
@@ -167,6 +172,7 @@ export class Measurements {
     this.all.recordValue(corrected);
     this.interval.recordValue(corrected);
     this.uncorrected.recordValue(micros(now - connected));
+    this.fine.response(now, status, corrected, tagged === undefined ? undefined : tagged.name.slice(4));
     this.statusHistogram(status).recordValue(corrected);
     this.classHistogram(status).recordValue(corrected);
     this.responses++;
@@ -193,6 +199,7 @@ export class Measurements {
     this.errors++;
     this.failed++;
     this.secondErrors++;
+    this.fine.error(now);
     this.errorLatency.recordValue(micros(now - intended));
     this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + 1);
     for (let i = 0; i < groups.length; i++) {
@@ -286,6 +293,7 @@ export class Measurements {
     for (const h of this.classHistograms) h?.destroy();
     for (const h of this.statusHistograms) h?.destroy();
     for (const group of this.tags.values()) group.histogram.destroy();
+    this.fine.destroy();
   }
 
   private closeSecond(): TimePoint {

@@ -13,7 +13,7 @@ import type { Executor, Scenario } from './scenario.js';
 import { toScenarioResult } from './scenario-result.js';
 import { targetRequests } from './target-requests.js';
 import { evaluateThresholds, type ThresholdMetrics, thresholdMetrics } from './thresholds.js';
-import { ThrottleObserver } from './throttle-findings.js';
+import { engineTraffic, ThrottleObserver } from './throttle-findings.js';
 
 /** Past the idle spell, the executor and the drain, a run gets this long before the hard stop. */
 const SLACK_S = 5;
@@ -140,7 +140,9 @@ export async function runScenario(
   const findings: Record<string, unknown> = {};
   if (throttle) {
     const offeredS = Math.min(plan.durationMs / 1000, result.durationS);
-    findings.throttle = throttle.findings(result, profile.plans.throttled?.throttle, offeredS);
+    findings.throttle = throttle.findings(engineTraffic(result), profile.plans.throttled?.throttle, offeredS);
+    const fine = result.fineSeries;
+    fine.admitted = throttle.admittedSteps(fine.stepMs, fine.sent.length);
   }
   if (cache) {
     const readings =

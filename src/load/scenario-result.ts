@@ -33,6 +33,7 @@ export function toScenarioResult(
       dropped: result.totals.dropped,
     },
     timeseries: result.timeseries,
+    fineSeries: result.fineSeries,
     latency: {
       unit: 'us',
       corrected: result.model === 'open',
@@ -65,8 +66,8 @@ export function toScenarioResult(
 }
 
 /** fail when a threshold or check failed; incomplete when a check could not be judged; otherwise pass. */
-function scenarioVerdictOf(
-  thresholds: readonly ThresholdOutcome[],
+export function scenarioVerdictOf(
+  thresholds: readonly Pick<ThresholdOutcome, 'ok'>[],
   checks: readonly Check[],
 ): ScenarioVerdict {
   if (thresholds.some((t) => !t.ok) || checks.some((c) => c.ok === false)) return 'fail';

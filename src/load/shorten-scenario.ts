@@ -7,7 +7,7 @@ import type { Executor, Scenario } from './scenario.js';
  * A ramp keeps its shape: every stage shrinks by the same factor.
  */
 export function shortenScenario(scenario: Scenario, seconds: number): Scenario {
-  const limitMs = seconds * 1000;
+  const limitMs = Math.max(1, Math.round(seconds * 1000));
   return { ...scenario, load: shortenExecutor(scenario.load, limitMs) };
 }
 

@@ -1,6 +1,7 @@
 import type { Throttle } from '../target/profile-schema.js';
 import { inferTokenBucket } from './bucket-inference.js';
 import type { EngineResult, ResponseMeta } from './engine.js';
+import { rebin } from './fine-series.js';
 import type { Scenario } from './scenario.js';
 
 /** Admissions and refusals are binned this finely: the fit reads the count at each refusal. */
@@ -11,17 +12,26 @@ const RATE_LIMIT_HEADER = /^(retry-after|ratelimit(-[a-z-]+)?|x-ratelimit-[a-z-]
 /** Stalls longer than this, on either side, move requests across the bucket's time line. */
 const STALL_US = 50_000;
 
+/** What the findings read of a run besides the observed admissions: the engine's result, or k6's points. */
+export interface ThrottleTraffic {
+  dropped: number;
+  responses: number;
+  byStatus: Record<string, number>;
+  /** Summaries by histogram name (`lag`, `status:200`, `status:429`), microseconds. */
+  stats: Record<string, { p50: number; p99: number } | undefined>;
+}
+
 /**
  * Why the traffic cannot be trusted to show the bucket, if it cannot: the load was not offered as
  * planned (dropped arrivals, a late start), or the target decided late and unevenly (the spread
  * of its 429 latency, whose answer needs no integration).
  */
-function stallOf(result: EngineResult): string | undefined {
+function stallOf(traffic: ThrottleTraffic): string | undefined {
   const reasons: string[] = [];
-  if (result.totals.dropped > 0) reasons.push(`${result.totals.dropped} arrivals dropped`);
-  const lag = result.stats.lag?.p99 ?? 0;
+  if (traffic.dropped > 0) reasons.push(`${traffic.dropped} arrivals dropped`);
+  const lag = traffic.stats.lag?.p99 ?? 0;
   if (lag > STALL_US) reasons.push(`start lag p99 ${(lag / 1000).toFixed(0)} ms`);
-  const refused = result.stats['status:429'];
+  const refused = traffic.stats['status:429'];
   if (refused && refused.p99 - refused.p50 > STALL_US) {
     reasons.push(
       `429 latency p50 ${(refused.p50 / 1000).toFixed(1)} ms but p99 ${(refused.p99 / 1000).toFixed(0)} ms`,
@@ -75,25 +85,39 @@ export class ThrottleObserver {
     meta: ResponseMeta,
   ): undefined => {
     for (const name in headers) if (RATE_LIMIT_HEADER.test(name)) this.headerNames.add(name);
-    const admitted = status >= 200 && status < 400;
-    if (!admitted && status !== 429) return undefined;
-    if (this.victim[meta.template]) {
-      if (admitted) this.victimAdmitted++;
-      else this.victimRefused++;
-      return undefined;
-    }
-    if (admitted) {
-      this.firstAdmitted = Math.min(this.firstAdmitted, meta.connected);
-      this.lastAdmitted = Math.max(this.lastAdmitted, meta.completed);
-    }
-    const bins = admitted ? this.admitted : this.refused;
-    const bin = Math.floor(meta.connected / BIN_MS);
-    bins[bin] = (bins[bin] ?? 0) + 1;
+    this.record(status, meta.connected, meta.template, meta.completed);
     return undefined;
   };
 
+  /** One answer: its status, when it was sent and completed (ms since the start), and which template made it. */
+  record(status: number, sentMs: number, template: number, completedMs: number): void {
+    const admitted = status >= 200 && status < 400;
+    if (!admitted && status !== 429) return;
+    if (this.victim[template]) {
+      if (admitted) this.victimAdmitted++;
+      else this.victimRefused++;
+      return;
+    }
+    if (admitted) {
+      this.firstAdmitted = Math.min(this.firstAdmitted, sentMs);
+      this.lastAdmitted = Math.max(this.lastAdmitted, completedMs);
+    }
+    const bins = admitted ? this.admitted : this.refused;
+    const bin = Math.max(0, Math.floor(sentMs / BIN_MS));
+    bins[bin] = (bins[bin] ?? 0) + 1;
+  }
+
+  /** Admitted requests per step of `stepMs` (a multiple of the bins), for the report's bucket chart. */
+  admittedSteps(stepMs: number, length: number): number[] {
+    return rebin(this.admitted, BIN_MS, stepMs, length);
+  }
+
   /** `offeredS`: how long the executor offered load (its planned duration, or less if the run was cut). */
-  findings(result: EngineResult, declared: Throttle | undefined, offeredS: number): Record<string, unknown> {
+  findings(
+    result: ThrottleTraffic,
+    declared: Throttle | undefined,
+    offeredS: number,
+  ): Record<string, unknown> {
     const estimate = inferTokenBucket(this.admitted, this.refused, BIN_MS);
     const latency = (status: string, p: 'p50' | 'p99') => result.stats[`status:${status}`]?.[p] ?? null;
     const refused = result.byStatus['429'] ?? 0;
@@ -121,7 +145,7 @@ export class ThrottleObserver {
           : null,
       fitSegments: estimate?.segments ?? null,
       ...note(estimate !== undefined, this.refused.length > 0, stallOf(result)),
-      share429: share(refused, result.totals.responses),
+      share429: share(refused, result.responses),
       p50Us200: latency('200', 'p50'),
       p99Us200: latency('200', 'p99'),
       p50Us429: latency('429', 'p50'),
@@ -137,4 +161,14 @@ export class ThrottleObserver {
       }),
     };
   }
+}
+
+/** The part of an engine result the throttle findings read. */
+export function engineTraffic(result: EngineResult): ThrottleTraffic {
+  return {
+    dropped: result.totals.dropped,
+    responses: result.totals.responses,
+    byStatus: result.byStatus,
+    stats: result.stats,
+  };
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { readResults } from '../results/write-run.js';
 import { UsageError } from '../usage-error.js';
 import { renderCompareHtml } from './compare-html.js';
-import { buildComparison, type CompareInput } from './compare-model.js';
+import { toCompareMarkdown } from './compare-markdown.js';
+import { buildComparison, type CompareInput, type CompareOptions, type Comparison } from './compare-model.js';
 
 /** A run directory's results.json, validated against the shipped schema; bad input is one line. */
 export function readRun(dir: string): CompareInput {
@@ -16,14 +17,23 @@ export function readRun(dir: string): CompareInput {
   }
 }
 
-/** Reads the runs and writes compare.json and compare.html into `outDir`. Returns the files written. */
-export function writeComparison(dirs: readonly string[], outDir: string): string[] {
+/** Reads the runs and writes compare.json, compare.html and compare.md into `outDir`. */
+export function writeComparison(
+  dirs: readonly string[],
+  outDir: string,
+  options: CompareOptions = {},
+): { comparison: Comparison; files: string[] } {
+  if (options.labels && options.labels.length !== dirs.length) {
+    throw new UsageError(
+      `${options.labels.length} --label for ${dirs.length} runs: give one per run, or none`,
+    );
+  }
   const runs = dirs.map(readRun);
-  const comparison = buildComparison(runs);
+  const comparison = buildComparison(runs, options);
   mkdirSync(outDir, { recursive: true });
-  const json = join(outDir, 'compare.json');
-  const page = join(outDir, 'compare.html');
-  writeFileSync(json, `${JSON.stringify(comparison, null, 2)}\n`);
-  writeFileSync(page, renderCompareHtml(runs, comparison));
-  return [json, page];
+  const files = [join(outDir, 'compare.json'), join(outDir, 'compare.html'), join(outDir, 'compare.md')];
+  writeFileSync(files[0]!, `${JSON.stringify(comparison, null, 2)}\n`);
+  writeFileSync(files[1]!, renderCompareHtml(runs, comparison));
+  writeFileSync(files[2]!, toCompareMarkdown(comparison));
+  return { comparison, files };
 }

@@ -13,6 +13,7 @@ import {
   type Comparison,
 } from './compare-model.js';
 import { COMPARE_STYLES } from './compare-styles.js';
+import { comparisonHeadline, formatChange, formatChangeValue } from './compare-verdict.js';
 import { html, jsonScript, type SafeHtml } from './escape.js';
 import { pageHead } from './page-head.js';
 
@@ -21,7 +22,7 @@ const BODY_LIMIT = 4_000;
 
 function targetHeads(columns: readonly CompareColumn[]): SafeHtml[] {
   return columns.map(
-    ({ target }, i) => html`<th class="target" id="target-${i + 1}"><b>${target.name}</b>
+    ({ target, label }, i) => html`<th class="target" id="target-${i + 1}"><b>${label}</b>
 <small>${target.vendor} ${target.version}</small><small>${target.profile} · ${target.kind}</small></th>`,
   );
 }
@@ -157,11 +158,53 @@ ${
 
 function reproduce(columns: readonly CompareColumn[]): SafeHtml {
   return html`${columns.map(
-    (c) => html`<h3>${c.target.name} <small>${c.target.vendor} ${c.target.version}</small></h3>
+    (c) => html`<h3>${c.label} <small>${c.target.vendor} ${c.target.version}</small></h3>
 ${c.run.command ? html`<pre><code>${c.run.command}</code></pre>` : html`<p>The run did not record its command line.</p>`}
 <p class="meta">run ${c.run.id} from <code>${c.source}</code>, ${c.run.tool.name} ${c.run.tool.version} on Node ${c.run.node}</p>`,
   )}
 <p class="meta">This page is rebuilt from the runs' results.json files by <code>gateproof compare DIR... --out DIR</code>.</p>`;
+}
+
+function caseChanges(
+  title: string,
+  changes: NonNullable<Comparison['baseline']>['newlyFailing'],
+): SafeHtml | string {
+  if (changes.length === 0) return '';
+  return html`<h3>${title} (${changes.length})</h3>
+<table><thead><tr><th>run</th><th>case</th><th>before → now</th><th>message</th></tr></thead>
+<tbody>${changes.map((c) => html`<tr><td>${c.run}</td><td class="case-title">${c.title}<code>${c.id}</code></td><td>${c.from} → ${c.to}</td><td class="message">${c.message ?? ''}</td></tr>`)}</tbody></table>`;
+}
+
+/** The baseline's verdict and what decided it, then the warnings: the first thing on the page. */
+function verdictSection(comparison: Comparison): SafeHtml {
+  const b = comparison.baseline;
+  const warnings =
+    comparison.warnings.length > 0
+      ? html`<div class="warning-box"><p class="warning">These runs are not like for like; read their figures with care:</p>
+<ul>${comparison.warnings.map((w) => html`<li>${w}</li>`)}</ul></div>`
+      : '';
+  if (!b) return html`<section id="verdict">${warnings}</section>`;
+  const state = b.regression ? 'fail' : 'pass';
+  return html`<section id="verdict"><h2><span class="badge ${state}" id="regression">${b.regression ? 'REGRESSION' : 'NO REGRESSION'}</span> against the baseline ${b.baseline}</h2>
+${b.reasons.length > 0 ? html`<ul class="reasons">${b.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
+${warnings}
+${caseChanges('Newly failing cases', b.newlyFailing)}
+${caseChanges('Newly failing scenarios', b.newlyFailingScenarios)}
+${caseChanges('Newly passing cases', b.newlyPassing)}
+${
+  b.figures.length > 0
+    ? html`<h3>Figures against the baseline</h3>
+<table><thead><tr><th>run</th><th>scenario</th><th>figure</th><th class="num">baseline</th><th class="num">now</th><th class="num">change</th><th>limit</th><th></th></tr></thead>
+<tbody>${b.figures.map(
+        (
+          f,
+        ) => html`<tr class="${f.regression ? 'row-fail' : ''}"><td>${f.run}</td><td>${f.scenario}</td><td>${f.figure}</td>
+<td class="num">${formatChangeValue(f.unit, f.baseline)}</td><td class="num">${formatChangeValue(f.unit, f.value)}</td><td class="num">${formatChange(f)}</td>
+<td>${f.limit}</td><td><span class="status status-${f.regression ? 'fail' : 'pass'}">${f.regression ? 'regression' : 'within limit'}</span></td></tr>`,
+      )}</tbody></table>`
+    : ''
+}
+</section>`;
 }
 
 /**
@@ -171,16 +214,17 @@ ${c.run.command ? html`<pre><code>${c.run.command}</code></pre>` : html`<p>The r
  */
 export function renderCompareHtml(runs: readonly CompareInput[], comparison = buildComparison(runs)): string {
   const cases = runs.map(({ results }) => new Map(results.cases.map((c) => [c.id, c])));
-  const names = comparison.columns.map((c) => c.target.name).join(' vs ');
+  const names = comparison.columns.map((c) => c.label).join(' vs ');
   const page = html`<!doctype html>
 <html lang="en">
 ${pageHead(`gateproof comparison: ${names}`, COMPARE_STYLES)}
 <body>
 <header>
 <h1>Comparison <small>${names}</small></h1>
-<p class="meta">${comparison.columns.length} runs; only <b>fail</b> is a broken promise: skip means the target does not claim the feature, setup_fail and harness_fail are never the target's fault, absent means the run did not have the case.</p>
+<p class="meta">${comparisonHeadline(comparison)}; only <b>fail</b> is a broken promise: skip means the target does not claim the feature, setup_fail and harness_fail are never the target's fault, absent means the run did not have the case.</p>
 </header>
 <main>
+${verdictSection(comparison)}
 <section id="targets"><h2>Targets</h2>${targetsTable(comparison.columns)}</section>
 <section id="features"><h2>Features</h2>${featureSummary(comparison)}</section>
 <section id="cases"><h2>Cases by suite</h2>
@@ -201,7 +245,8 @@ ${
 <footer>${comparison.schema}</footer>
 ${jsonScript('gateproof-compare', {
   schema: comparison.schema,
-  targets: comparison.columns.map((c) => ({ name: c.target.name, verdict: c.verdict })),
+  targets: comparison.columns.map((c) => ({ name: c.target.name, label: c.label, verdict: c.verdict })),
+  regression: comparison.baseline?.regression ?? null,
 })}
 </body>
 </html>

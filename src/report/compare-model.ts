@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { scenarioVerdict } from '../results/collect.js';
 import { findingRows } from '../results/findings.js';
 import {
@@ -8,6 +9,12 @@ import {
   STATUSES,
   type Status,
 } from '../results/model.js';
+import {
+  type BaselineDiff,
+  baselineDiff,
+  DEFAULT_LIMITS,
+  type RegressionLimits,
+} from './compare-baseline.js';
 import { scenarioFigures } from './compare-figures.js';
 
 /**
@@ -32,6 +39,8 @@ export interface SuiteTally {
 }
 
 export interface CompareColumn {
+  /** The column's name: `--label`, else the target's name, told apart when two runs share it. */
+  label: string;
   source: string;
   target: Results['target'];
   run: Pick<
@@ -77,6 +86,10 @@ export interface CompareScenario {
 
 export interface Comparison {
   schema: typeof COMPARE_SCHEMA_ID;
+  /** Said in every output: runs whose figures are not like for like (length, executor, scenarios). */
+  warnings: string[];
+  /** With `--baseline`: every other run against the first, and whether any regressed. */
+  baseline?: BaselineDiff;
   columns: CompareColumn[];
   suites: CompareSuite[];
   scenarios: CompareScenario[];
@@ -95,9 +108,10 @@ function tally(cases: readonly CaseResult[]): Record<string, SuiteTally> {
   return out;
 }
 
-function column({ source, results }: CompareInput): CompareColumn {
+function column({ source, results }: CompareInput, label: string): CompareColumn {
   const { run } = results;
   return {
+    label,
     source,
     target: results.target,
     run: {
@@ -166,10 +180,68 @@ function scenarios(runs: readonly CompareInput[]): CompareScenario[] {
   });
 }
 
-export function buildComparison(runs: readonly CompareInput[]): Comparison {
+/** Labels as given, else target names; two runs of one target are told apart by their directory, then by number. */
+export function columnLabels(runs: readonly CompareInput[], given: readonly string[] = []): string[] {
+  const names = runs.map((r, i) => given[i] ?? r.results.target.name);
+  const repeated = (list: string[], name: string) => list.filter((n) => n === name).length > 1;
+  const byDir = names.map((name, i) =>
+    given[i] === undefined && repeated(names, name)
+      ? `${name} (${basename(runs[i]!.source) || runs[i]!.source})`
+      : name,
+  );
+  return byDir.map((name, i) => (repeated(byDir, name) ? `${name} #${i + 1}` : name));
+}
+
+/** A scenario is like for like only if every run offered it the same way for about as long. */
+function likeForLike(runs: readonly CompareInput[], labels: readonly string[]): string[] {
+  const warnings: string[] = [];
+  const ids = [...new Set(runs.flatMap((r) => r.results.scenarios.map((s) => s.id)))];
+  for (const id of ids) {
+    const each = runs.map((r) => r.results.scenarios.find((s) => s.id === id));
+    const present = each.flatMap((s, i) => (s ? [{ s, label: labels[i] as string }] : []));
+    if (present.length < runs.length) {
+      warnings.push(
+        `${id} ran only in ${present.map((p) => p.label).join(', ')}: the other runs have no figures for it`,
+      );
+    }
+    if (present.length < 2) continue;
+    const durations = present.map((p) => p.s.durationS);
+    if (Math.max(...durations) > 1.25 * Math.min(...durations)) {
+      warnings.push(
+        `${id} ran for different lengths (${present.map((p) => `${p.label} ${p.s.durationS} s`).join(', ')}): its figures are not like for like`,
+      );
+    }
+    const executors = new Set(present.map((p) => p.s.executor));
+    if (executors.size > 1) {
+      warnings.push(
+        `${id} ran with different executors (${present.map((p) => `${p.label} ${p.s.executor}`).join(', ')})`,
+      );
+    }
+  }
+  return warnings;
+}
+
+export interface CompareOptions {
+  /** Column names, in the order of the runs. */
+  labels?: readonly string[];
+  /** Judge every other run against the first. */
+  baseline?: boolean;
+  limits?: RegressionLimits;
+}
+
+export function buildComparison(runs: readonly CompareInput[], options: CompareOptions = {}): Comparison {
+  const labels = columnLabels(runs, options.labels);
   return {
     schema: COMPARE_SCHEMA_ID,
-    columns: runs.map(column),
+    warnings: likeForLike(runs, labels),
+    ...(options.baseline && {
+      baseline: baselineDiff(
+        runs.map((r) => r.results),
+        labels,
+        options.limits ?? DEFAULT_LIMITS,
+      ),
+    }),
+    columns: runs.map((r, i) => column(r, labels[i] as string)),
     suites: suites(runs),
     scenarios: scenarios(runs),
   };

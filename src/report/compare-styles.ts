@@ -12,4 +12,6 @@ table.matrix td.absent { color: var(--muted); font-style: italic; }
 table.matrix tr.differs td:first-child { box-shadow: inset 3px 0 0 var(--warn); }
 body:has(#only-differences:checked) table.cases tr.same { display: none; }
 pre.message { border-style: dashed; }
+ul.reasons li { font-weight: 600; }
+.warning-box { border-left: 4px solid var(--warn); background: var(--panel); padding: 6px 12px; margin: 8px 0; }
 `;

@@ -38,9 +38,15 @@ export function trusted(markup: string): SafeHtml {
  * \u escapes, so no string in it can close the script element; JSON.parse reads it back unchanged.
  */
 export function jsonScript(id: string, value: unknown): SafeHtml {
-  const json = JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  return html`<script type="application/json" id="${id}">${jsonText(value)}</script>`;
+}
+
+/** The JSON of `value`, safe as the content of a `<script type="application/json">` (see jsonScript). */
+export function jsonText(value: unknown): SafeHtml {
+  return trusted(
+    JSON.stringify(value).replace(
+      /[<>&\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ),
   );
-  return html`<script type="application/json" id="${id}">${trusted(json)}</script>`;
 }

@@ -1,9 +1,11 @@
 import { formatMs } from '../results/format.js';
 import { type Results, STATUSES } from '../results/model.js';
 import { caseTables } from './cases.js';
-import { html, jsonScript, type SafeHtml } from './escape.js';
+import { CHART_SCRIPT } from './chart-script.js';
+import { html, jsonScript, type SafeHtml, trusted } from './escape.js';
 import { pageHead } from './page-head.js';
 import { scenarioArticle } from './scenarios.js';
+import { UPLOT } from './uplot-source.js';
 
 /** Nothing may be fetched: no scripts or styles from elsewhere, no fonts, images only as data URLs. */
 
@@ -47,8 +49,8 @@ function reproduce({ run }: Results): SafeHtml {
 }
 
 /**
- * The run's report as one self-contained HTML file: inline CSS, server-drawn SVG, no script to
- * run and nothing to fetch. Every value that came from the target is escaped by the `html` tag.
+ * The run's report as one self-contained HTML file: inline CSS, uPlot and the script that draws
+ * the charts inlined, nothing to fetch. Every value that came from the target is escaped by the `html` tag.
  */
 export function renderIndexHtml(results: Results): string {
   const { run, target, summary } = results;
@@ -57,7 +59,7 @@ export function renderIndexHtml(results: Results): string {
   const took = Number.isFinite(elapsed) ? `, took ${formatMs(Math.max(0, elapsed))}` : '';
   const page = html`<!doctype html>
 <html lang="en">
-${pageHead(`gateproof ${verdict}: ${target.name}`)}
+${pageHead(`gateproof ${verdict}: ${target.name}`, results.scenarios.length > 0 ? UPLOT.styles : '')}
 <body>
 <header>
 <h1><span class="badge ${verdict}" id="verdict">${verdict.toUpperCase()}</span> ${target.name}</h1>
@@ -72,12 +74,13 @@ ${run.interrupted ? html`<p class="warning">The run was interrupted: these resul
 <section id="cases"><h2>Cases by suite</h2>${caseTables(results.cases)}</section>
 ${
   results.scenarios.length > 0
-    ? html`<section id="scenarios"><h2>Scenarios</h2>${results.scenarios.map(scenarioArticle)}</section>`
+    ? html`<section id="scenarios"><h2>Scenarios</h2>${results.scenarios.map((s, i) => scenarioArticle(s, i))}</section>`
     : ''
 }
 <section id="reproduce"><h2>Reproduce</h2>${reproduce(results)}</section>
 </main>
 <footer>${results.schema}</footer>
+${results.scenarios.length > 0 ? html`<script>${trusted(UPLOT.script)}</script><script>${trusted(CHART_SCRIPT)}</script>` : ''}
 ${jsonScript('gateproof-summary', { schema: results.schema, run: run.id, verdict, reasons: summary.reasons, counts: summary.counts, interrupted: run.interrupted === true })}
 </body>
 </html>

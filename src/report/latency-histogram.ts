@@ -1,7 +1,7 @@
 import { withHistogram } from '../load/histograms.js';
 import type { ScenarioResult } from '../results/model.js';
-import { lineChart, type Series, statusColor, type XAxis } from './charts.js';
-import type { SafeHtml } from './escape.js';
+import type { ChartSeries, ChartSpec } from './chart-spec.js';
+import { statusColor } from './status-color.js';
 
 /** Quantiles read per histogram: each stands for 0.1 % of its requests. */
 const QUANTILES = 1000;
@@ -47,18 +47,13 @@ function logQuantiles(encoded: string): number[] | undefined {
   }
 }
 
-function msLabel(decade: number): string {
-  const ms = 10 ** decade;
-  return ms >= 1000 ? `${ms / 1000} s` : `${Number(ms.toPrecision(3))} ms`;
-}
-
 /**
  * The latency histogram of a scenario: the share of requests in each latency bin, bins spaced
  * evenly on a log scale (ten per decade) so a 1 ms hit and a 2 s stall fit one chart. Several
  * histograms share it: coordinated-omission corrected against uncorrected, 200 against 429,
  * hit against miss. Undefined when there is nothing to draw.
  */
-export function latencyHistogramChart(latency: ScenarioResult['latency']): SafeHtml | undefined {
+export function latencyHistogramSpec(id: string, latency: ScenarioResult['latency']): ChartSpec | undefined {
   const drawn: { label: string; color: string; quantiles: number[] }[] = [];
   for (const [name, label, color] of shown(latency.histograms)) {
     const encoded = latency.histograms[name];
@@ -77,19 +72,25 @@ export function latencyHistogramChart(latency: ScenarioResult['latency']): SafeH
   const min = Math.floor(low);
   const max = Math.max(min + 1, Math.ceil(high + 1e-9));
   const bins = (max - min) * BINS_PER_DECADE;
-  const series: Series[] = drawn.map((d) => {
+  const series: ChartSeries[] = drawn.map((d) => {
     const shares = new Array<number>(bins).fill(0);
     for (const q of d.quantiles) {
       const bin = Math.min(bins - 1, Math.floor((q - min) * BINS_PER_DECADE));
       shares[bin] = (shares[bin] as number) + 100 / QUANTILES;
     }
-    return {
-      label: d.label,
-      color: d.color,
-      points: shares.map((share, i) => [min + (i + 0.5) / BINS_PER_DECADE, share] as const),
-    };
+    return { label: d.label, color: d.color, values: shares.map((share) => Number(share.toFixed(2))) };
   });
-  const decades = Array.from({ length: max - min + 1 }, (_, i) => min + i);
-  const axis: XAxis = { min, max, ticks: decades, label: msLabel };
-  return lineChart('Latency histogram (log scale)', '% of requests', series, axis);
+  return {
+    id,
+    title: 'Latency histogram (log scale, ten bins per decade)',
+    xLabel: 'latency',
+    yLabel: '% of requests',
+    unit: '%',
+    xScale: 'log',
+    // Each bin at its middle, in milliseconds.
+    x: Array.from({ length: bins }, (_, i) =>
+      Number((10 ** (min + (i + 0.5) / BINS_PER_DECADE)).toPrecision(4)),
+    ),
+    series,
+  };
 }

@@ -2,9 +2,10 @@ import { scenarioVerdict } from '../results/collect.js';
 import { findingRows } from '../results/findings.js';
 import { formatUs } from '../results/format.js';
 import type { ScenarioResult } from '../results/model.js';
-import { hitRatioChart, latencyChart, requestsChart } from './charts.js';
-import { html, type SafeHtml } from './escape.js';
-import { latencyHistogramChart } from './latency-histogram.js';
+import { scenarioSentence } from '../results/scenario-sentence.js';
+import type { ChartSpec } from './chart-spec.js';
+import { html, jsonText, type SafeHtml } from './escape.js';
+import { scenarioChartSpecs } from './scenario-charts.js';
 
 function facts(s: ScenarioResult): SafeHtml {
   const byStatus = Object.entries(s.totals.byStatus)
@@ -53,7 +54,7 @@ function thresholds(s: ScenarioResult): SafeHtml | string {
 <table><thead><tr><th>result</th><th>threshold</th><th>metric</th><th class="num">value</th></tr></thead>
 <tbody>${s.thresholds.map(
     (t) => html`<tr><td>${judged(t.ok)}</td>
-<td><code>${t.expr}</code></td><td>${t.metric ?? ''}</td><td class="num">${t.value ?? ''}</td></tr>`,
+<td><code>${t.expr}</code></td><td><code>${t.metric ?? ''}</code></td><td class="num">${t.value ?? ''}</td></tr>`,
   )}</tbody></table>`;
 }
 
@@ -65,27 +66,27 @@ function findings(s: ScenarioResult): SafeHtml | string {
 <tbody>${rows.map(([name, value]) => html`<tr><td><code>${name}</code></td><td>${value}</td></tr>`)}</tbody></table>`;
 }
 
-/** Requests and statuses over time, latency percentiles over time, the latency histogram, the hit ratio. */
-function charts(s: ScenarioResult): SafeHtml | string {
-  const drawn = [
-    ...(s.timeseries.length > 0 ? [requestsChart(s.timeseries), latencyChart(s.timeseries)] : []),
-    latencyHistogramChart(s.latency),
-    hitRatioChart(s.timeseries),
-  ].filter((chart) => chart !== undefined);
-  return drawn.length > 0 ? html`<div class="charts">${drawn}</div>` : '';
+/** A chart's place on the page and its data; the page script draws it with uPlot. */
+function chart(spec: ChartSpec): SafeHtml {
+  return html`<figure class="chart" id="${spec.id}-figure">
+<figcaption>${spec.title}</figcaption>
+<div class="plot" id="${spec.id}"><noscript>Charts are drawn by the page's own inline script.</noscript></div>
+<script type="application/json" class="gp-chart-data" data-for="${spec.id}">${jsonText(spec)}</script>
+</figure>`;
 }
 
-/** One load scenario: totals, latency percentiles, thresholds, findings, and its charts over time. */
-export function scenarioArticle(s: ScenarioResult): SafeHtml {
+/** One load scenario: the finding in words, its charts, totals, latency percentiles, thresholds, findings. */
+export function scenarioArticle(s: ScenarioResult, index: number): SafeHtml {
   const verdict = scenarioVerdict(s);
+  const charts = scenarioChartSpecs(s, index);
   return html`<article class="scenario" id="scenario-${s.id}">
 <h3><span class="badge ${verdict}">${verdict.toUpperCase()}</span> ${s.id}${s.title ? html` <small>${s.title}</small>` : ''}</h3>
+<p class="verdict-card ${verdict}">${scenarioSentence(s)}</p>
+${charts.length > 0 ? html`<div class="charts">${charts.map(chart)}</div>` : html`<p class="meta">No time series was recorded.</p>`}
 ${facts(s)}
 ${percentiles(s)}
 ${checks(s)}
 ${thresholds(s)}
 ${findings(s)}
-${s.timeseries.length > 0 ? '' : html`<p class="meta">No time series was recorded.</p>`}
-${charts(s)}
 </article>`;
 }

@@ -48,12 +48,12 @@ details[open] summary { margin-bottom: 4px; }
 .refs { color: var(--muted); margin: 4px 0; }
 article.scenario { border: 1px solid var(--line); border-radius: 6px; padding: 4px 16px 12px; margin: 12px 0; }
 .charts { display: flex; flex-wrap: wrap; gap: 16px; }
-figure.chart { margin: 8px 0; flex: 1 1 480px; max-width: 640px; }
+figure.chart { margin: 8px 0; flex: 1 1 520px; max-width: 740px; min-width: 0; }
 figure.chart figcaption { font-weight: 600; margin-bottom: 4px; }
-figure.chart svg { width: 100%; height: auto; background: var(--panel); border-radius: 4px; }
-figure.chart .grid line { stroke: var(--line); stroke-width: 1; }
-figure.chart .grid text { fill: var(--muted); font-size: 11px; }
-ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 12px; padding: 0; margin: 4px 0 0; color: var(--muted); }
-.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; }
+figure.chart .plot { background: var(--panel); border-radius: 4px; padding: 6px 4px 2px; overflow: visible; }
+figure.chart .uplot { font-family: inherit; color: var(--fg); }
+figure.chart .u-legend { font-size: 12px; }
+p.verdict-card { font-size: 15px; padding: 8px 12px; border-radius: 4px; border-left: 4px solid var(--pass); background: var(--panel); }
+p.verdict-card.fail { border-left-color: var(--fail); }
 footer { color: var(--muted); border-top: 1px solid var(--line); margin-top: 24px; }
 `;

@@ -1,12 +1,14 @@
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { cutEvidenceBodies } from './cut-bodies.js';
 import { eventSchema, type RunEvent } from './model.js';
 import { createRedactor, type Redactor, redactEvidence } from './redact.js';
 
 /**
  * Appends run events to events.ndjson, one JSON line each, synchronously: when the process dies,
  * every event already written is on disk. Evidence is redacted on the way in, so no secret the
- * writer was told about (nor any generic credential pattern) ever reaches the file.
+ * writer was told about (nor any generic credential pattern) ever reaches the file, and bodies
+ * over EVIDENCE_BODY_LIMIT are cut (their length and hash kept).
  */
 export class EventWriter {
   readonly file: string;
@@ -31,7 +33,7 @@ export class EventWriter {
   #prepare(event: RunEvent): RunEvent {
     const at = new Date().toISOString();
     if (event.type === 'case') {
-      const evidence = event.case.evidence.map((e) => redactEvidence(e, this.#redact));
+      const evidence = event.case.evidence.map((e) => cutEvidenceBodies(redactEvidence(e, this.#redact)));
       const message = event.case.message === undefined ? {} : { message: this.#redact(event.case.message) };
       return { at, ...event, case: { ...event.case, ...message, evidence } };
     }

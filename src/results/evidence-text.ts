@@ -4,6 +4,13 @@ function clip(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length - limit} more chars)`;
 }
 
+/** Where a body was cut when it was recorded: what the whole was, so a reader knows what is missing. */
+function cutLine(cut: { bytes: number; sha256: string; keptChars: number } | undefined): string[] {
+  return cut
+    ? [`… (body cut at ${cut.keptChars} chars: ${cut.bytes} bytes in all, sha256 ${cut.sha256})`]
+    : [];
+}
+
 function headerLines(mark: string, headers: Record<string, string>): string[] {
   return Object.entries(headers).map(([name, value]) => `${mark} ${name}: ${value}`);
 }
@@ -17,16 +24,16 @@ export function evidenceText(evidence: Evidence, bodyLimit = Number.POSITIVE_INF
   const { request, response, origin } = evidence;
   if (request) {
     lines.push(`> ${request.method} ${request.url}`, ...headerLines('>', request.headers));
-    if (request.body) lines.push('>', clip(request.body, bodyLimit));
+    if (request.body) lines.push('>', clip(request.body, bodyLimit), ...cutLine(request.bodyCut));
   }
   if (response) {
     lines.push(
       `< ${response.status} (${Math.round(response.durationMs)} ms)`,
       ...headerLines('<', response.headers),
     );
-    if (response.body) lines.push('<', clip(response.body, bodyLimit));
+    if (response.body) lines.push('<', clip(response.body, bodyLimit), ...cutLine(response.bodyCut));
     const { bodyBytes, bodySha256 } = response;
-    if (bodyBytes !== undefined && bodyBytes > Buffer.byteLength(response.body ?? '')) {
+    if (!response.bodyCut && bodyBytes !== undefined && bodyBytes > Buffer.byteLength(response.body ?? '')) {
       lines.push(`< (body of ${bodyBytes} bytes in all${bodySha256 ? `, sha256 ${bodySha256}` : ''})`);
     }
   }

@@ -2,6 +2,7 @@ import { scenarioVerdict } from './collect.js';
 import { escapeXmlAttribute as attr, escapeMarkup as text } from './escape.js';
 import { evidenceText } from './evidence-text.js';
 import type { CaseResult, Results, ScenarioResult } from './model.js';
+import { scenarioSentence, thresholdLabel } from './scenario-sentence.js';
 import { casesBySuite } from './suites.js';
 
 /** CI log viewers choke on megabytes of body: the full evidence is in results.json and index.html. */
@@ -69,17 +70,18 @@ const judged = (ok: boolean | null) => (ok === null ? 'NOT JUDGED' : ok ? 'ok' :
 
 function scenarioCase(s: ScenarioResult): string {
   const lines = [
+    scenarioSentence(s),
     ...(s.checks ?? []).map(
       (c) =>
         `${judged(c.ok)}: check ${c.metric}: ${c.expr}${c.value === undefined ? '' : ` (value ${c.value})`}${c.note ? `: ${c.note}` : ''}`,
     ),
     ...s.thresholds.map(
-      (t) => `${judged(t.ok)}: ${t.expr}${t.value === undefined ? '' : ` (value ${t.value})`}`,
+      (t) => `${judged(t.ok)}: ${thresholdLabel(t)}${t.value === undefined ? '' : ` (value ${t.value})`}`,
     ),
   ];
   const failed = [
     ...(s.checks ?? []).filter((c) => c.ok === false).map((c) => `${c.metric}: ${c.expr}`),
-    ...s.thresholds.filter((t) => t.ok === false).map((t) => t.expr),
+    ...s.thresholds.filter((t) => t.ok === false).map(thresholdLabel),
   ];
   const verdict = scenarioVerdict(s);
   const body = text(lines.join('\n'));

@@ -3,6 +3,7 @@ import { showControls } from './escape.js';
 import { findingRows } from './findings.js';
 import { formatMs, formatUs } from './format.js';
 import { type CaseResult, type Results, type ScenarioResult, STATUSES, type Status } from './model.js';
+import { scenarioSentence, thresholdLabel } from './scenario-sentence.js';
 import { casesBySuite } from './suites.js';
 
 const MESSAGE_LIMIT = 300;
@@ -12,7 +13,7 @@ const MESSAGE_LIMIT = 300;
  * entity-escaped (GitHub renders raw HTML in step summaries), and the punctuation that makes
  * links, emphasis, code or table cells is backslash-escaped.
  */
-function md(value: string | number): string {
+export function md(value: string | number): string {
   return showControls(String(value))
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
@@ -20,7 +21,7 @@ function md(value: string | number): string {
 }
 
 /** A code span that holds any text: its fence is longer than the longest run of backticks inside. */
-function code(value: string): string {
+export function code(value: string): string {
   const longest = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const pad = /^`|`$/.test(value) ? ' ' : '';
@@ -31,7 +32,7 @@ function clip(text: string): string {
   return text.length <= MESSAGE_LIMIT ? text : `${text.slice(0, MESSAGE_LIMIT)}…`;
 }
 
-function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+export function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
   return [
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
@@ -106,6 +107,8 @@ function scenarioSection(s: ScenarioResult): string[] {
     '',
     `#### ${VERDICT_MARK[verdict]} ${md(s.id)}${verdict === 'pass' || verdict === 'fail' ? '' : ` (${verdict})`}${s.title ? `: ${md(s.title)}` : ''}`,
     '',
+    `**${md(scenarioSentence(s))}**`,
+    '',
     `${md(s.executor)} (${md(s.source)}), ${md(s.durationS)} s: ${s.totals.requests} requests (${byStatus || 'no responses'}), ${s.totals.errors} errors, ${s.totals.dropped} dropped`,
   ];
   const percentiles = Object.entries(s.latency.percentiles ?? {});
@@ -133,7 +136,7 @@ function scenarioSection(s: ScenarioResult): string[] {
     lines.push('');
     for (const t of s.thresholds) {
       lines.push(
-        `- ${okMark(t.ok)} ${code(t.expr)}${t.value === undefined ? '' : ` (value ${md(t.value)})`}${t.ok === null ? ' not judged' : ''}`,
+        `- ${okMark(t.ok)} ${code(thresholdLabel(t))}${t.value === undefined ? '' : ` (value ${md(Number(t.value.toPrecision(4)))})`}${t.ok === null ? ' not judged' : ''}`,
       );
     }
   }

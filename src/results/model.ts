@@ -25,11 +25,19 @@ export type Level = (typeof LEVELS)[number];
 export const STATUSES = ['pass', 'fail', 'optional_fail', 'skip', 'setup_fail', 'harness_fail'] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** Set when `body` holds only the start of a longer body: the whole body's size and SHA-256 (hex). */
+const bodyCut = z.object({
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  keptChars: z.number().int().nonnegative(),
+});
+
 const exchangeRequest = z.object({
   method: z.string(),
   url: z.string(),
   headers: z.record(z.string(), z.string()),
   body: z.string().optional(),
+  bodyCut: bodyCut.optional(),
 });
 
 const exchangeResponse = z.object({
@@ -40,6 +48,7 @@ const exchangeResponse = z.object({
   /** The body's full length in bytes and its SHA-256 (hex), as read (see contract/bounded-exchange.ts). */
   bodyBytes: z.number().int().nonnegative().optional(),
   bodySha256: z.string().optional(),
+  bodyCut: bodyCut.optional(),
   durationMs: z.number().nonnegative(),
 });
 
@@ -129,6 +138,24 @@ export const scenarioSchema = z.object({
       tags: z.record(z.string(), z.number().int().nonnegative()).optional(),
     }),
   ),
+  /** The time series at `stepMs` (100 ms, coarser for long runs), one array per measure: what the report's charts draw. */
+  fineSeries: z
+    .object({
+      stepMs: z.number().positive(),
+      /** The last step's real length: a rate over it divides by this. */
+      lastStepMs: z.number().positive(),
+      sent: z.array(z.number().int().nonnegative()),
+      byStatus: z.record(z.string(), z.array(z.number().int().nonnegative())),
+      /** Microseconds, corrected as `all`. */
+      p50: z.array(z.number().nonnegative()),
+      p99: z.array(z.number().nonnegative()),
+      dropped: z.array(z.number().int().nonnegative()),
+      errors: z.array(z.number().int().nonnegative()),
+      tags: z.record(z.string(), z.array(z.number().int().nonnegative())).optional(),
+      /** Throttle runs: admitted requests by when they got their connection, the bucket's own time line. */
+      admitted: z.array(z.number().int().nonnegative()).optional(),
+    })
+    .optional(),
   latency: z.object({
     unit: z.literal('us'),
     corrected: z.boolean(),

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { renderIndexHtml } from '../report/html.js';
 import { collectResults } from './collect.js';
+import { cutEvidenceBodies } from './cut-bodies.js';
 import { readEvents } from './events.js';
 import { toJUnit } from './junit.js';
 import { toMarkdown } from './markdown.js';
@@ -28,8 +29,9 @@ export function writeReports(dir: string, results: Results): string[] {
 }
 
 /** Writes results.json, validated against the shipped schema first, then the reports. Returns the files written. */
-export function writeRunOutputs(dir: string, results: Results): string[] {
-  const json = `${JSON.stringify(results, null, 2)}\n`;
+export function writeRunOutputs(dir: string, given: Results): string[] {
+  const results = withBodiesCut(given);
+  const json = `${resultsJson(results)}\n`;
   const problems = validateResults(JSON.parse(json));
   if (problems.length > 0) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
@@ -37,6 +39,25 @@ export function writeRunOutputs(dir: string, results: Results): string[] {
   }
   mkdirSync(dir, { recursive: true });
   return [writeAtomic(join(dir, 'results.json'), json), ...writeReports(dir, results)];
+}
+
+/**
+ * Indented JSON with arrays of numbers (the fine series) on one line each: one number per line
+ * would make them most of the file. A string never holds a raw newline, so only structure matches.
+ */
+export function resultsJson(results: Results): string {
+  return JSON.stringify(results, null, 2).replace(
+    /\[\n\s*((?:-?\d[\d.eE+-]*,\n\s*)*-?\d[\d.eE+-]*)\n\s*\]/g,
+    (_, inner: string) => `[${inner.replace(/,\n\s*/g, ',')}]`,
+  );
+}
+
+/** Results written by any path (a run, k6 ingest, an old events file) keep no oversized body. */
+function withBodiesCut(results: Results): Results {
+  return {
+    ...results,
+    cases: results.cases.map((c) => ({ ...c, evidence: c.evidence.map(cutEvidenceBodies) })),
+  };
 }
 
 /** Reads and validates a results.json; a results@1 file is read as @2 (see upgradeResults). */

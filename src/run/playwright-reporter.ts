@@ -33,7 +33,7 @@ export default class GateproofReporter implements Reporter {
       return { id, suite: suiteOf(id), level };
     });
     this.#events.write({ type: 'case-plan', cases });
-    process.stdout.write(`gateproof: ${tests.length} cases\n`);
+    if (!QUIET) process.stdout.write(`gateproof: ${tests.length} cases\n`);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -67,12 +67,15 @@ export default class GateproofReporter implements Reporter {
     };
     this.#events.write({ type: 'case', case: entry });
     const why = entry.message ? `  ${redactConsole(entry.message)}` : '';
+    // Quiet: only what did not pass, so a CI log shows the problems and nothing else.
+    if (QUIET && (status === 'pass' || status === 'skip')) return;
     process.stdout.write(`${MARK[status]} ${status.padEnd(13)} ${entry.id}${status === 'pass' ? '' : why}\n`);
   }
 }
 
 /** Credentials gateproof was never told about (a URL's userinfo, a token) never reach the console. */
 const redactConsole = createRedactor([]);
+const QUIET = process.env[ENV.quiet] === '1';
 
 const MARK: Record<CaseResult['status'], string> = {
   pass: '✓',

@@ -11,4 +11,6 @@ export const ENV = {
   outDir: 'GATEPROOF_OUT',
   /** Playwright's timeout of one case, derived from the target's timeoutMs. */
   caseTimeoutMs: 'GATEPROOF_CASE_TIMEOUT_MS',
+  /** `--quiet`: case lines only for cases that did not pass. */
+  quiet: 'GATEPROOF_QUIET',
 } as const;

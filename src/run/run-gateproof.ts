@@ -29,6 +29,10 @@ export interface RunOptions {
   profile?: 'aws' | 'generic';
   out?: string;
   fault?: string;
+  /** `--quiet`: no progress, case lines only for what did not pass. */
+  quiet?: boolean;
+  /** `--json`: stdout is kept for the summary; everything else goes to stderr. */
+  json?: boolean;
   /** The command line as typed, recorded so the report can say how to reproduce the run. */
   command: string;
   signal: AbortSignal;
@@ -108,13 +112,21 @@ export async function runGateproof(options: RunOptions): Promise<{ results: Resu
           eventsFile,
           outDir,
           signal: options.signal,
+          quiet: options.quiet === true,
+          linesToStderr: options.json === true,
         });
       } finally {
         await served.close();
       }
     }
     if (scenarios.length && !options.signal.aborted) {
-      await runScenarios({ scenarios, profile, events, signal: options.signal });
+      await runScenarios({
+        scenarios,
+        profile,
+        events,
+        signal: options.signal,
+        quiet: options.quiet === true,
+      });
     }
     events.write({
       type: 'run-end',

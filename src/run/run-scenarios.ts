@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SCENARIOS } from '../../scenarios/index.js';
-import { progressView } from '../load/progress.js';
+import { progressView, silentProgress } from '../load/progress.js';
 import { runScenario } from '../load/run-scenario.js';
 import type { Scenario } from '../load/scenario.js';
 import { ScenarioSetupError } from '../load/target-requests.js';
@@ -32,6 +32,8 @@ export interface ScenarioRun {
   signal: AbortSignal;
   /** Where progress and skips are told: a bar on a terminal, plain lines otherwise. */
   stream?: NodeJS.WriteStream;
+  /** No progress, only why a scenario was skipped or could not run. */
+  quiet?: boolean;
 }
 
 /**
@@ -53,14 +55,21 @@ export async function runScenarios(run: ScenarioRun): Promise<void> {
       stream.write(`gateproof: scenario ${scenario.id} skipped: ${reason}\n`);
       continue;
     }
-    const view = progressView(scenario.id, { stream });
+    const view = run.quiet ? silentProgress : progressView(scenario.id, { stream });
     try {
       const result = await runScenario(scenario, run.profile, {
         signal: run.signal,
         onProgress: (p) => view.update(p),
         runTag,
       });
-      view.stop();
+      view.stop({
+        durationS: result.durationS,
+        requests: result.totals.requests,
+        byStatus: result.totals.byStatus,
+        dropped: result.totals.dropped,
+        errors: result.totals.errors,
+        ...(result.latency.percentiles?.p99 !== undefined && { p99: result.latency.percentiles.p99 }),
+      });
       run.events.write({ type: 'scenario', scenario: result });
     } catch (err) {
       view.stop();

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../usage-error.js';
+import { removeEmptyDirs } from './remove-empty-dirs.js';
 import { ENV } from './run-env.js';
 
 const SUITES_DIR = fileURLToPath(new URL('../../suites/', import.meta.url));
@@ -77,6 +78,10 @@ export interface SuiteRun {
   eventsFile: string;
   outDir: string;
   signal: AbortSignal;
+  /** Case lines only for cases that did not pass. */
+  quiet?: boolean;
+  /** Case lines to stderr, so stdout holds only the `--json` summary. */
+  linesToStderr?: boolean;
 }
 
 /**
@@ -87,7 +92,7 @@ export interface SuiteRun {
 export function runSuites(run: SuiteRun): Promise<void> {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const child = spawn(process.execPath, [cli, 'test', '--config', CONFIG], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', run.linesToStderr ? process.stderr : 'inherit', 'inherit'],
     env: {
       ...process.env,
       [ENV.targetSocket]: run.targetSocket,
@@ -96,6 +101,7 @@ export function runSuites(run: SuiteRun): Promise<void> {
       [ENV.suites]: run.suites.builtin.join(','),
       [ENV.specs]: JSON.stringify(run.suites.paths),
       [ENV.outDir]: run.outDir,
+      [ENV.quiet]: run.quiet ? '1' : '0',
       PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
       FORCE_COLOR: process.stdout.isTTY ? '1' : '0',
     },
@@ -106,6 +112,7 @@ export function runSuites(run: SuiteRun): Promise<void> {
     child.on('error', reject);
     child.on('exit', () => {
       run.signal.removeEventListener('abort', stop);
+      removeEmptyDirs(join(run.outDir, 'test-artifacts'));
       resolve();
     });
   });

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gateproof } from './helpers/cli.js';
+
+/**
+ * Baselines from real runs: a run of the reference gateway with a fault is a regression against a
+ * clean one, naming the cases the fault breaks; two clean runs are not.
+ */
+test('compare --baseline: a fault run regresses against a clean one, two clean runs do not', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gp-baseline-runs-'));
+  const run = async (name: string, extra: string[] = []) => {
+    const out = join(dir, name);
+    const res = await gateproof(['run', '--suites', 'quota', '--no-load', '--out', out, ...extra], {
+      timeoutMs: 180_000,
+    });
+    assert.ok(res.code === 0 || res.code === 1, res.stderr);
+    return out;
+  };
+  const clean = await run('clean');
+  const again = await run('again');
+  const fault = await run('fault', ['--fault', 'quota-off-by-one']);
+
+  const bad = await gateproof(['compare', '--baseline', clean, fault, '--out', join(dir, 'bad')]);
+  assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+  assert.match(
+    bad.stdout,
+    /^gateproof: REGRESSION against the baseline reference \(clean\): 5 newly failing cases/,
+  );
+  for (const id of [
+    'quota.exhaust.limit-then-429',
+    'quota.exhaust.limit-exceeded-body',
+    'quota.exhaust.stays-exhausted',
+    'quota.isolation.other-key',
+    'quota.concurrency.burst',
+  ]) {
+    assert.match(bad.stdout, new RegExp(`reference \\(fault\\): ${id.replace(/\./g, '\\.')} newly fails`));
+  }
+  assert.match(readFileSync(join(dir, 'bad', 'compare.md'), 'utf8'), /^## ❌ gateproof: REGRESSION/);
+
+  const good = await gateproof([
+    'compare',
+    '--baseline',
+    clean,
+    again,
+    '--label',
+    'before',
+    '--label',
+    'after',
+    '--out',
+    join(dir, 'good'),
+  ]);
+  assert.equal(good.code, 0, good.stdout + good.stderr);
+  assert.equal(
+    good.stdout,
+    `gateproof: no regression against the baseline before (compared 2 runs) → ${join(dir, 'good', 'compare.html')}\n`,
+  );
+});
