@@ -203,7 +203,7 @@ test('values that could change the config are refused in one line, secrets unsee
       err instanceof UsageError && !err.message.includes('Secret') && !err.message.includes('\n'),
   );
   const cors = corsSettings({ allowOrigins: ['https://a.example"; evil'] });
-  assert.throws(() => render(profile({ cors })), /cors\.allowOrigins: .* cannot go into an nginx config/);
+  assert.throws(() => render(profile({ cors })), /cors\.allowOrigins: .* cannot go into a gateway config/);
   assert.throws(() => render(profile({ routes: { ...profile().routes, open: '/open;{' } })), /routes\.open/);
 });
 

@@ -16,6 +16,8 @@ export const FEATURES = [
   'sigv4',
   'sigv4-presigned',
   'jwt',
+  /** The JWT authorizer learns a key the issuer publishes after start (its JWKS is refetched). */
+  'jwt-rotation',
   'authorizer',
   'cors',
   'cors-browser',
@@ -40,7 +42,7 @@ const plan = z.strictObject({
 
 export const profileSchema = z.strictObject({
   name: z.string().min(1),
-  kind: z.enum(['reference', 'nginx', 'url']).default('url'),
+  kind: z.enum(['reference', 'nginx', 'haproxy', 'url']).default('url'),
   vendor: z.string().default('unknown'),
   version: z.string().default('unknown'),
   /** REST (v1) or HTTP (v2) API semantics: they differ in error bodies and headers. */

@@ -1,8 +1,6 @@
-import type { Profile, Throttle } from '../profile-schema.js';
-import { checkedSecret, regexLiteral } from './nginx-syntax.js';
-
-/** Usage plans by the name `$gp_plan` gives them; only keys in a plan for this stage are admitted. */
-export const PLAN = { default: 'plan-default', tiny: 'plan-tiny' } as const;
+import { checkedSecret, regexLiteral } from '../config-values.js';
+import { buckets, PLAN } from '../plan-buckets.js';
+import type { Profile } from '../profile-schema.js';
 
 /**
  * `$gp_plan` from the x-api-key header, `$gp_key_ok` when that plan includes this stage. Keys are
@@ -36,31 +34,6 @@ export function keyMaps(profile: Profile): string[] {
     '}',
   );
   return lines;
-}
-
-interface Bucket {
-  /** Keys on this plan get a bucket each. */
-  plan: string;
-  zone: string;
-  throttle: Throttle;
-  /** A method-level throttle applies to its own route only; a plan's to every keyed route. */
-  role?: string;
-}
-
-function buckets(profile: Profile): Bucket[] {
-  const out: Bucket[] = [];
-  const { default: def, tinyQuota, throttled } = profile.plans;
-  if (def?.throttle) out.push({ plan: PLAN.default, zone: 'gp_plan_default', throttle: def.throttle });
-  if (tinyQuota?.throttle) out.push({ plan: PLAN.tiny, zone: 'gp_plan_tiny', throttle: tinyQuota.throttle });
-  if (throttled?.throttle) {
-    out.push({
-      plan: PLAN.default,
-      zone: 'gp_method_throttled',
-      throttle: throttled.throttle,
-      role: 'throttled',
-    });
-  }
-  return out;
 }
 
 /** One zone per bucket, keyed by the API key, so every key has its own bucket as in a usage plan. */

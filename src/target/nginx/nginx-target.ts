@@ -1,29 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Issuer, startIssuer } from '../../auth/oidc-issuer.js';
-import { type PageOrigin, startPageOrigin } from '../../probe/page-origin.js';
-import { type Probe, startProbe } from '../../probe/server.js';
-import { UsageError } from '../../usage-error.js';
+import type { GatewayProcess } from '../gateway-process.js';
+import { type LaunchContext, type LocalGateway, startLocalGateway } from '../local-gateway.js';
 import type { Profile } from '../profile-schema.js';
-import { inspectNginx } from './nginx-binary.js';
+import { inspectNginx, type NginxInstall } from './nginx-binary.js';
 import { renderNginxConfig } from './nginx-config.js';
 import { JWT_MODULE_FILE, jwtModule } from './nginx-jwt.js';
-import { type NginxProcess, NginxStartError, startNginx } from './nginx-process.js';
+import { startNginx } from './nginx-process.js';
 import { defaultNginxProfile, resolveNginxProfile } from './nginx-profile.js';
 
-const HOST = '127.0.0.1';
-const PORT_ATTEMPTS = 3;
-
-export interface NginxTarget {
-  profile: Profile;
-  /** The private directory holding nginx.conf, its pid, logs, temp files and cache; removed on close. */
-  prefix: string;
-  pid: number;
-  close(): Promise<void>;
-}
+export type NginxTarget = LocalGateway;
 
 export interface NginxTargetOptions {
   /** A profile of kind nginx; `--target nginx` uses the defaults. */
@@ -36,90 +22,32 @@ export interface NginxTargetOptions {
  * written from the profile into a private prefix. Fresh keys every start (unless the profile
  * names keys), so no run sees another's quota.
  */
-export async function startNginxTarget(options: NginxTargetOptions = {}): Promise<NginxTarget> {
+export function startNginxTarget(options: NginxTargetOptions = {}): Promise<NginxTarget> {
   const install = inspectNginx(options.env);
   const base = options.profile ?? defaultNginxProfile();
-  const fixedPort = listenPort(base.baseUrl);
-  const probe = await startProbe({ host: HOST });
-  const prefix = mkdtempSync(join(tmpdir(), 'gateproof-nginx-'));
-  mkdirSync(join(prefix, 'temp'));
-  const pageOrigins: PageOrigin[] = [];
-  let issuer: Issuer | undefined;
-  // The prefix holds the keys in nginx.conf: gone on close, and on an abrupt exit too.
-  const removePrefix = () => rmSync(prefix, { recursive: true, force: true });
-  process.once('exit', removePrefix);
-  const cleanUp = async () => {
-    await Promise.all([probe.close(), ...pageOrigins.map((p) => p.close()), issuer?.close()]);
-    process.off('exit', removePrefix);
-    removePrefix();
-  };
-  try {
-    // The browser CORS cases load pages from two loopback origins, one allowed and one not: served
-    // for the whole run, so their ports are taken before the config names them.
-    if (!base.cors?.pages) {
-      pageOrigins.push(await startPageOrigin({ host: HOST }), await startPageOrigin({ host: HOST }));
-    }
-    const [allowed, disallowed] = pageOrigins;
-    const jwt = install.modules.js && wants(base, 'jwt') ? await builtinIssuer(base) : undefined;
-    issuer = jwt?.issuer;
-    let profile = resolveNginxProfile(base, {
-      baseUrl: base.baseUrl,
-      probeUrl: probe.url,
-      install,
-      ...(allowed && disallowed ? { pages: { allowed: allowed.origin, disallowed: disallowed.origin } } : {}),
-      ...(jwt ? { jwt: jwt.profile } : {}),
-    });
-    const plansCreatedAt = Date.now() / 1000;
-    for (let attempt = 1; ; attempt++) {
-      const port = fixedPort ?? (await freePort());
-      profile = { ...profile, baseUrl: `http://${HOST}:${port}` };
-      try {
-        const nginx = await launch(
-          install.binary,
-          prefix,
-          port,
-          probe,
-          profile,
-          install.modules,
-          plansCreatedAt,
-        );
-        return {
-          profile,
-          prefix,
-          pid: nginx.pid,
-          close: async () => {
-            await nginx.stop();
-            await cleanUp();
-          },
-        };
-      } catch (err) {
-        const retry =
-          err instanceof NginxStartError && err.portTaken && !fixedPort && attempt < PORT_ATTEMPTS;
-        if (!retry) throw err instanceof NginxStartError ? new UsageError(err.message) : err;
-      }
-    }
-  } catch (err) {
-    await cleanUp();
-    throw err;
-  }
+  const plansCreatedAt = Date.now() / 1000;
+  return startLocalGateway({
+    name: 'nginx',
+    base,
+    verifiesJwt: install.modules.js !== undefined,
+    resolve: (facts) => resolveNginxProfile(base, { ...facts, install }),
+    launch: (context) => launch(install, context, plansCreatedAt),
+  });
 }
 
 function launch(
-  binary: string,
-  prefix: string,
-  port: number,
-  probe: Probe,
-  profile: Profile,
-  modules: Parameters<typeof renderNginxConfig>[0]['modules'],
+  install: NginxInstall,
+  { prefix, port, probe, profile }: LaunchContext,
   plansCreatedAt: number,
-): Promise<NginxProcess> {
+): Promise<GatewayProcess> {
+  mkdirSync(join(prefix, 'temp'), { recursive: true });
   const configFile = join(prefix, 'nginx.conf');
   const config = renderNginxConfig({
     profile,
     prefix,
     port,
     probe: new URL(probe.url).host,
-    modules,
+    modules: install.modules,
     plansCreatedAt,
     // As root, nginx's workers would drop to a user that cannot read this private prefix.
     ...(process.getuid?.() === 0 ? { user: 'root' } : {}),
@@ -129,60 +57,11 @@ function launch(
   if (profile.features.includes('jwt') && profile.jwt) {
     writeFileSync(join(prefix, JWT_MODULE_FILE), jwtModule(profile.jwt), { mode: 0o600 });
   }
-  return startNginx({ binary, prefix, configFile, errorLog: join(prefix, 'error.log'), port });
-}
-
-function wants(profile: Profile, feature: Profile['features'][number]): boolean {
-  return profile.features.length === 0 || profile.features.includes(feature);
-}
-
-/**
- * gateproof's own OIDC issuer, which nginx's JWT authorizer trusts, with its mint API so the
- * suites can have tokens signed without ever holding its keys.
- */
-async function builtinIssuer(
-  base: Profile,
-): Promise<{ issuer: Issuer; profile: NonNullable<Profile['jwt']> }> {
-  const jwt = base.jwt ?? defaultNginxProfile().jwt!;
-  if (jwt.issuer !== 'builtin') {
-    throw new UsageError('jwt.issuer: an nginx target trusts gateproof\'s built-in issuer only ("builtin")');
-  }
-  const secret = randomBytes(32).toString('base64url');
-  const issuer = await startIssuer({
-    host: HOST,
-    audience: jwt.audience,
-    ...(jwt.scopes.length ? { scope: jwt.scopes.join(' ') } : {}),
-    mintSecret: secret,
-  });
-  return {
-    issuer,
-    profile: {
-      issuer: issuer.issuerUrl,
-      audience: jwt.audience,
-      scopes: jwt.scopes,
-      mint: { url: issuer.issuerUrl, secret },
-    },
-  };
-}
-
-/** A profile's baseUrl says where nginx listens: loopback only, port 0 for a free one. */
-function listenPort(baseUrl: string): number | undefined {
-  const url = new URL(baseUrl);
-  if (url.hostname !== HOST && url.hostname !== 'localhost') {
-    throw new UsageError(`baseUrl: an nginx target listens on ${HOST} only, not ${url.hostname}`);
-  }
-  const port = Number(url.port || 80);
-  return port === 0 ? undefined : port;
-}
-
-/** A port free a moment ago; nginx binding it may still lose a race, which the caller retries. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
+  return startNginx({
+    binary: install.binary,
+    prefix,
+    configFile,
+    errorLog: join(prefix, 'error.log'),
+    port,
   });
 }
