@@ -5,7 +5,7 @@ import { signRequest } from '../src/auth/sigv4-sign.js';
 import { describeTransportError, type Exchange } from '../src/contract/typed-client.js';
 import type { Evidence } from '../src/results/model.js';
 import { SetupFailure } from '../src/run/case-meta.js';
-import type { Profile } from '../src/target/profile-schema.js';
+import type { Feature, Profile } from '../src/target/profile-schema.js';
 import { type CaseBody, expect, gateCase, test } from './fixtures.js';
 
 /**
@@ -125,9 +125,18 @@ function extraHeaders(a: Exchange, b: Exchange): string[] {
 }
 
 const cacheCase = (
-  meta: { id: string; title: string; level?: 'core' | 'check'; refs?: string[] },
+  meta: { id: string; title: string; level?: 'core' | 'check'; refs?: string[]; features?: Feature[] },
   body: CaseBody,
-) => gateCase({ level: 'core', ...meta, features: ['cache'], refs: [REF, ...(meta.refs ?? [])] }, body);
+) =>
+  gateCase(
+    {
+      level: 'core',
+      ...meta,
+      features: ['cache', ...(meta.features ?? [])],
+      refs: [REF, ...(meta.refs ?? [])],
+    },
+    body,
+  );
 
 const route = (f: Fixtures, path: CachedPath) => new CachedRoute(f, path);
 
@@ -355,6 +364,7 @@ test.describe('cache', () => {
       id: 'cache.flush.stage',
       title:
         'after the stage cache is flushed, the next request to every cached entry reaches the integration',
+      features: ['cache-flush'],
     },
     async (f) => {
       const cache = cacheOf(f.target);

@@ -1,5 +1,6 @@
 import { startReferenceStackInWorker } from '../reference/stack-worker.js';
 import { UsageError } from '../usage-error.js';
+import { startHaproxyTarget } from './haproxy/haproxy-target.js';
 import { loadProfile } from './load-profile.js';
 import { startNginxTarget } from './nginx/nginx-target.js';
 import type { Profile } from './profile-schema.js';
@@ -18,8 +19,8 @@ export interface OpenTargetOptions {
 
 /**
  * `reference` (or nothing) starts the embedded reference gateway and probe on loopback; `nginx`
- * starts nginx in front of a probe, configured from its default profile; a file names a profile
- * (one of kind nginx starts nginx configured from it). Either way the target must answer HTTP before any case runs, so an
+ * or `haproxy` starts that gateway in front of a probe, configured from its default profile; a
+ * file names a profile (one of kind nginx or haproxy starts that gateway configured from it). Either way the target must answer HTTP before any case runs, so an
  * unreachable gateway is one line and exit code 2 rather than a table of failed cases.
  */
 export async function openTarget(
@@ -30,9 +31,9 @@ export async function openTarget(
   if (spec === undefined || spec === 'reference') {
     // In a thread of its own, so that load scenarios never share an event loop with the gateway.
     target = await startReferenceStackInWorker(options.fault ? { fault: options.fault } : {});
-  } else if (spec === 'nginx') {
+  } else if (spec === 'nginx' || spec === 'haproxy') {
     if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
-    target = await startNginxTarget();
+    target = spec === 'nginx' ? await startNginxTarget() : await startHaproxyTarget();
   } else {
     const profile = loadProfile(spec);
     if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
@@ -40,7 +41,11 @@ export async function openTarget(
       throw new UsageError(`${spec}: kind reference is started with --target reference, not from a profile`);
     }
     target =
-      profile.kind === 'nginx' ? await startNginxTarget({ profile }) : { profile, close: async () => {} };
+      profile.kind === 'nginx'
+        ? await startNginxTarget({ profile })
+        : profile.kind === 'haproxy'
+          ? await startHaproxyTarget({ profile })
+          : { profile, close: async () => {} };
   }
   if (options.profile) target.profile = { ...target.profile, profile: options.profile };
   try {

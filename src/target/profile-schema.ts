@@ -22,6 +22,8 @@ export const FEATURES = [
   'cors',
   'cors-browser',
   'cache',
+  /** The stage cache can be flushed whole through a control plane (cache.flush). */
+  'cache-flush',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -93,6 +95,12 @@ export const profileSchema = z.strictObject({
       quotaPair: z.array(secret).length(2).optional(),
     })
     .optional(),
+  /**
+   * How the gateway's throttle counts: API Gateway's token bucket (a rate and a burst), or a
+   * sliding-window counter (at most burstLimit requests in any burstLimit / rateLimit seconds, as
+   * HAProxy's stick tables count). The throttle findings measure and name what this says.
+   */
+  limiter: z.enum(['token-bucket', 'sliding-window']).default('token-bucket'),
   plans: z
     .strictObject({
       default: plan.optional(),
