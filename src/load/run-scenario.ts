@@ -133,7 +133,12 @@ export async function runScenario(
   const findings: Record<string, unknown> = {};
   if (throttle) {
     const offeredS = Math.min(plan.durationMs / 1000, result.durationS);
-    findings.throttle = throttle.findings(result, profile.plans.throttled?.throttle, offeredS);
+    findings.throttle = throttle.findings(
+      result,
+      profile.plans.throttled?.throttle,
+      offeredS,
+      profile.limiter,
+    );
   }
   if (cache) {
     const readings =
