@@ -43,6 +43,16 @@ export const GATEWAY_RESPONSES = {
 } as const;
 export type GatewayResponse = keyof typeof GATEWAY_RESPONSES;
 
+/** The backend's CORS headers are dropped: like an HTTP API's built-in CORS, the gateway's settings win. */
+export const CORS_RESPONSE_HEADERS = [
+  'Access-Control-Allow-Origin',
+  'Access-Control-Allow-Credentials',
+  'Access-Control-Allow-Methods',
+  'Access-Control-Allow-Headers',
+  'Access-Control-Expose-Headers',
+  'Access-Control-Max-Age',
+];
+
 /** The claims of a verified JWT forwarded to the integration, as `x-gp-authorizer-claims-<name>` headers. */
 export const FORWARDED_CLAIMS = ['sub', 'iss', 'scope'] as const;
 

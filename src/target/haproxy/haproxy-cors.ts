@@ -1,4 +1,5 @@
 import { checked, originPattern } from '../config-values.js';
+import { CORS_RESPONSE_HEADERS } from '../gateway-routes.js';
 import type { Profile } from '../profile-schema.js';
 
 type Cors = NonNullable<Profile['cors']>;
@@ -6,16 +7,6 @@ type Cors = NonNullable<Profile['cors']>;
 const ORIGIN = 'req.fhdr(origin)';
 const ALLOWED = '{ var(txn.gp_cors_origin) -m found }';
 const PREFLIGHT = '{ var(txn.gp_preflight) -m bool }';
-
-/** The backend's CORS headers are dropped: like an HTTP API's built-in CORS, the gateway's settings win. */
-const CORS_RESPONSE_HEADERS = [
-  'Access-Control-Allow-Origin',
-  'Access-Control-Allow-Credentials',
-  'Access-Control-Allow-Methods',
-  'Access-Control-Allow-Headers',
-  'Access-Control-Expose-Headers',
-  'Access-Control-Max-Age',
-];
 
 /**
  * The frontend's request rules: `txn.gp_cors_origin` is the Access-Control-Allow-Origin to send

@@ -1,5 +1,4 @@
-import { checkedSecret } from '../config-values.js';
-import { buckets, PLAN } from '../plan-buckets.js';
+import { buckets, keyPlans, PLAN } from '../plan-buckets.js';
 import type { Profile, Quota, Throttle } from '../profile-schema.js';
 import { gatewayReturn, section } from './haproxy-syntax.js';
 
@@ -9,29 +8,11 @@ const KEY = 'req.fhdr(x-api-key)';
 const ON_PLAN = (plan: string) => `{ var(txn.gp_plan) -m str ${plan} }`;
 const QUOTA_TABLE = 'gp_quota_counts';
 
-/**
- * Every key the profile names, with its plan: the enabled ones on a plan for this stage, the
- * disabled and other-stage ones under names no route admits. A map matches exactly, so a
- * wrongly-cased key is an unknown key.
- */
+/** Every key with its plan, one `key plan` line each. A map matches exactly: a wrongly-cased key is unknown. */
 export function keysMap(profile: Profile): string {
-  const keys = profile.apiKeys;
-  if (!keys) return '';
-  const entries: Array<[string | undefined, string]> = [
-    [keys.valid, PLAN.default],
-    [keys.other, PLAN.default],
-    [keys.disabled, 'disabled'],
-    [keys.otherStage, 'other-stage'],
-    ...[...keys.quota, ...(keys.quotaPair ?? [])].map((k) => [k, PLAN.tiny] as [string, string]),
-  ];
-  const seen = new Set<string>();
-  const lines: string[] = [];
-  for (const [key, plan] of entries) {
-    if (key === undefined || seen.has(key)) continue;
-    seen.add(key);
-    lines.push(`${checkedSecret(key, 'apiKeys')} ${plan}`);
-  }
-  return `${lines.join('\n')}\n`;
+  return keyPlans(profile)
+    .map(([key, plan]) => `${key} ${plan}\n`)
+    .join('');
 }
 
 /**

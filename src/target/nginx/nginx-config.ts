@@ -1,11 +1,17 @@
 import { join } from 'node:path';
 import { checked } from '../config-values.js';
-import { GATEWAY_RESPONSES, type GatewayResponse, probePath, ROUTES } from '../gateway-routes.js';
+import {
+  CORS_RESPONSE_HEADERS,
+  GATEWAY_RESPONSES,
+  type GatewayResponse,
+  probePath,
+  ROUTES,
+} from '../gateway-routes.js';
 import { PLAN } from '../plan-buckets.js';
 import type { Profile } from '../profile-schema.js';
 import type { NginxInstall } from './nginx-binary.js';
 import { cacheHttp, cacheLocation } from './nginx-cache.js';
-import { CORS_RESPONSE_HEADERS, corsHeaders, corsMaps } from './nginx-cors.js';
+import { corsHeaders, corsMaps } from './nginx-cors.js';
 import { JWT_CHALLENGE, jwtHttp, jwtLocations, jwtRoute } from './nginx-jwt.js';
 import { keyMaps, throttleLimits, throttleZones } from './nginx-plans.js';
 import { QUOTA_ACCESS_LUA, type QuotaLuaOptions, quotaInitLua } from './nginx-quota-lua.js';

@@ -3,16 +3,6 @@ import type { Profile } from '../profile-schema.js';
 
 type Cors = NonNullable<Profile['cors']>;
 
-/** The backend's CORS headers are hidden: like an HTTP API's built-in CORS, the gateway's settings win. */
-export const CORS_RESPONSE_HEADERS = [
-  'Access-Control-Allow-Origin',
-  'Access-Control-Allow-Credentials',
-  'Access-Control-Allow-Methods',
-  'Access-Control-Allow-Headers',
-  'Access-Control-Expose-Headers',
-  'Access-Control-Max-Age',
-];
-
 /**
  * `$gp_cors_origin` is the Access-Control-Allow-Origin to send: empty for a request without an
  * allowed Origin, so it gets no CORS header at all. Preflight-only headers go on preflights only,

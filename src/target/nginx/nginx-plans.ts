@@ -1,5 +1,5 @@
-import { checkedSecret, regexLiteral } from '../config-values.js';
-import { buckets, PLAN } from '../plan-buckets.js';
+import { regexLiteral } from '../config-values.js';
+import { buckets, keyPlans, PLAN } from '../plan-buckets.js';
 import type { Profile } from '../profile-schema.js';
 
 /**
@@ -8,23 +8,8 @@ import type { Profile } from '../profile-schema.js';
  * regard to case, and a wrongly-cased key must be an unknown key.
  */
 export function keyMaps(profile: Profile): string[] {
-  const keys = profile.apiKeys;
   const lines = ['map $http_x_api_key $gp_plan {', '  default "";'];
-  const entries: Array<[string | undefined, string]> = keys
-    ? [
-        [keys.valid, PLAN.default],
-        [keys.other, PLAN.default],
-        [keys.disabled, 'disabled'],
-        [keys.otherStage, 'other-stage'],
-        ...[...keys.quota, ...(keys.quotaPair ?? [])].map((k) => [k, PLAN.tiny] as [string, string]),
-      ]
-    : [];
-  const seen = new Set<string>();
-  for (const [key, plan] of entries) {
-    if (key === undefined || seen.has(key)) continue;
-    seen.add(key);
-    lines.push(`  "~^${regexLiteral(checkedSecret(key, 'apiKeys'))}$" ${plan};`);
-  }
+  for (const [key, plan] of keyPlans(profile)) lines.push(`  "~^${regexLiteral(key)}$" ${plan};`);
   lines.push(
     '}',
     'map $gp_plan $gp_key_ok {',
