@@ -9,8 +9,8 @@ export function loadCommand(): Command {
     .description('run one load scenario against a target and write the reports')
     .requiredOption('--scenario <name>', `the scenario: ${SCENARIOS.map((s) => s.id).join(', ')}`)
     .option(
-      '--target <reference|nginx|haproxy|FILE.yaml>',
-      'the embedded reference gateway, nginx or HAProxy configured by gateproof, or a target profile',
+      '--target <reference|nginx|haproxy|serverless-offline|FILE.yaml>',
+      'the embedded reference gateway, a gateway gateproof configures (nginx, HAProxy, serverless-offline), or a target profile',
       'reference',
     )
     .option('--out <dir>', 'where to write the run (default: reports/<run-id>)')

@@ -401,7 +401,7 @@ function tokenScopes(claims: JWTPayload): string[] {
 }
 
 /** Claims as API Gateway hands them on: strings, lists as `[a b]`. */
-function claimsContext(claims: JWTPayload): Record<string, string> {
+export function claimsContext(claims: JWTPayload): Record<string, string> {
   const context: Record<string, string> = {};
   for (const [name, value] of Object.entries(claims)) {
     context[`claims.${name}`] = Array.isArray(value)

@@ -12,6 +12,23 @@ import type { AuthorizerResult } from './lambda-authorizer-result.js';
 
 export const REFERENCE_AUTHORIZER_URI = 'gateproof:reference-authorizer';
 
+/**
+ * What a target profile says of this function for a principal: the token for each answer, the
+ * context an Allow carries to the integration (as strings), and the key numbering its calls.
+ */
+export function referenceAuthorizerSettings(principal: string) {
+  return {
+    tokens: {
+      allow: `allow-${principal}`,
+      deny: `deny-${principal}`,
+      unauthorized: `unauthorized-${principal}`,
+      crash: `crash-${principal}`,
+    },
+    context: { principal, tier: '2', verified: 'true' },
+    invocationKey: 'invocation',
+  };
+}
+
 export interface ReferenceAuthorizerFunction {
   (event: AuthorizerEvent): Promise<AuthorizerResult>;
   /** Calls so far, whatever they answered. */
@@ -49,15 +66,22 @@ function policyResult(
   };
 }
 
-export function createReferenceAuthorizerFunction(): ReferenceAuthorizerFunction {
+/**
+ * `nextInvocation` numbers the calls when several instances of the function share one count (as
+ * Lambda's do, in separate threads); by default this instance counts its own.
+ */
+export function createReferenceAuthorizerFunction(
+  nextInvocation?: () => number,
+): ReferenceAuthorizerFunction {
   let invocations = 0;
   const fn = async (event: AuthorizerEvent): Promise<AuthorizerResult> => {
     invocations += 1;
+    const invocation = nextInvocation?.() ?? invocations;
     const token = tokenOf(event);
     const [, verb = '', name = ''] = /^(allow|deny|unauthorized|crash)-(.*)$/s.exec(token) ?? [];
     const principal = name || 'anonymous';
-    if (verb === 'allow') return policyResult('Allow', principal, event.methodArn, invocations);
-    if (verb === 'deny') return policyResult('Deny', principal, event.methodArn, invocations);
+    if (verb === 'allow') return policyResult('Allow', principal, event.methodArn, invocation);
+    if (verb === 'deny') return policyResult('Deny', principal, event.methodArn, invocation);
     if (verb === 'crash') throw new Error('the reference authorizer crashed on purpose');
     throw new Error('Unauthorized');
   };

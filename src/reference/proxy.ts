@@ -2,25 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Pool } from 'undici';
 import { UsageError } from '../usage-error.js';
 import type { ApiMethod } from './api-model.js';
-import { AUTHORIZER_HEADER_PREFIX, authorizerHeaders } from './authorizer-outcome.js';
+import { authorizerHeaders } from './authorizer-outcome.js';
+import { forwardedHeaders, NOT_FORWARDED } from './forwarded-headers.js';
 import { gatewayResponse } from './gateway-responses.js';
 import type { Reply, RequestContext, Step } from './pipeline.js';
 import type { GatewayRuntime } from './runtime.js';
-
-/** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those undici sets itself. */
-const NOT_FORWARDED = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'content-length',
-]);
 
 const STAGE_VARIABLE = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
 
@@ -109,20 +95,7 @@ function integrationUrl(method: ApiMethod, variables: Readonly<Record<string, st
 }
 
 function requestHeaders(ctx: RequestContext): Record<string, string> {
-  const headers: Record<string, string> = {};
-  // Headers named in Connection are hop-by-hop too.
-  const connection = ctx.headers.connection
-    ?.toLowerCase()
-    .split(',')
-    .map((token) => token.trim());
-  const consumed = ctx.consumed?.headers;
-  for (const name in ctx.headers) {
-    const value = ctx.headers[name];
-    if (value === undefined || NOT_FORWARDED.has(name) || connection?.includes(name)) continue;
-    // A caller must not be able to pose as the authorizer: only the gateway sets these.
-    if (consumed?.includes(name) || name.startsWith(AUTHORIZER_HEADER_PREFIX)) continue;
-    headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
+  const headers = forwardedHeaders(ctx.headers, ctx.consumed?.headers);
   if (ctx.authorizerContext) Object.assign(headers, authorizerHeaders(ctx.authorizerContext));
   const forwardedFor = headers['x-forwarded-for'];
   headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${ctx.sourceIp}` : ctx.sourceIp;

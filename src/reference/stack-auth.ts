@@ -5,6 +5,7 @@ import type { Feature, ProfileInput } from '../target/profile-schema.js';
 import { apiModel } from './api-model.js';
 import type { IamCredential } from './config.js';
 import { methodArn } from './iam-policy.js';
+import { referenceAuthorizerSettings } from './lambda-authorizer-function.js';
 
 /**
  * The reference's callers and authorizers, fresh every start: IAM users for SigV4 (allowed,
@@ -110,18 +111,7 @@ export async function startAuthSetup(options: AuthSetupOptions): Promise<AuthSet
         scopes: [SCOPE],
         mint: { url: issuer.issuerUrl, secret: mintSecret },
       },
-      authorizer: {
-        // What the reference authorizer function answers to (see lambda-authorizer-function.ts).
-        tokens: {
-          allow: `allow-${principal}`,
-          deny: `deny-${principal}`,
-          unauthorized: `unauthorized-${principal}`,
-          crash: `crash-${principal}`,
-        },
-        resultTtlSeconds: requestAuthorizerTtl(),
-        context: { principal, tier: '2', verified: 'true' },
-        invocationKey: 'invocation',
-      },
+      authorizer: { ...referenceAuthorizerSettings(principal), resultTtlSeconds: requestAuthorizerTtl() },
     },
     close: () => issuer.close(),
   };

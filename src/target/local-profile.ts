@@ -1,18 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { freshKeys, secretValue } from './fresh-keys.js';
 import type { LocalFacts } from './local-gateway.js';
 import type { Feature, Profile } from './profile-schema.js';
 import { profileSchema } from './profile-schema.js';
-
-const QUOTA_KEYS = 10;
-
-/** The JWT authorizer's settings when a profile asks for one without saying how. */
-export const DEFAULT_JWT = { issuer: 'builtin', audience: 'gateproof', scopes: ['gateproof/read'] } as const;
-const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
+import { corsWithPages, REFERENCE_SETTINGS } from './target-support.js';
 
 /**
  * The profile `--target nginx` or `--target haproxy` starts from; a profile file of that kind
- * overrides any part. The settings are those the reference gateway is proved with, so the columns
- * of a comparison mean the same.
+ * overrides any part. The plans are the reference gateway's: a generous plan throttle, and a
+ * method throttle on the route the load scenarios measure.
  */
 export function defaultLocalProfile(kind: 'nginx' | 'haproxy', vendor: string): Profile {
   return profileSchema.parse({
@@ -22,27 +17,17 @@ export function defaultLocalProfile(kind: 'nginx' | 'haproxy', vendor: string): 
     baseUrl: 'http://127.0.0.1:0',
     stage: 'test',
     profile: 'generic',
-    // The reference gateway's plans: a generous plan throttle, and a method throttle on the
-    // route the load scenarios measure.
     plans: {
       default: { throttle: { rateLimit: 1000, burstLimit: 500 } },
       tinyQuota: { quota: { limit: 5, period: 'DAY' } },
       throttled: { throttle: { rateLimit: 200, burstLimit: 100 } },
     },
-    jwt: DEFAULT_JWT,
+    ...REFERENCE_SETTINGS,
     cache: {
       ttlSeconds: 300,
       shortTtlSeconds: 2,
       keyParameters: ['id'],
       requireAuthorizationForCacheControl: true,
-    },
-    cors: {
-      allowOrigins: ['https://app.example.com', 'https://*.example.com'],
-      allowMethods: ['GET', 'POST'],
-      allowHeaders: ['content-type', 'authorization', 'x-api-key', 'x-gp-nonce'],
-      exposeHeaders: ['x-gp-version', 'x-amzn-requestid'],
-      maxAge: 600,
-      allowCredentials: true,
     },
   });
 }
@@ -71,8 +56,6 @@ export function resolveLocalProfile(base: Profile, facts: LocalFacts, identity: 
   );
   const asked = base.features.length > 0 ? base.features : capable;
   const cache = base.cache ?? defaults.cache!;
-  const cors = base.cors ?? defaults.cors!;
-  const pages = cors.pages ?? facts.pages;
   return {
     ...base,
     kind: identity.kind,
@@ -92,38 +75,6 @@ export function resolveLocalProfile(base: Profile, facts: LocalFacts, identity: 
       cache.requireAuthorizationForCacheControl && !cache.invalidationHeaders
         ? { ...cache, invalidationHeaders: { [INVALIDATION_HEADER]: secretValue() } }
         : cache,
-    cors: pages
-      ? {
-          ...cors,
-          allowOrigins: cors.allowOrigins.includes(pages.allowed)
-            ? cors.allowOrigins
-            : [...cors.allowOrigins, pages.allowed],
-          pages,
-        }
-      : cors,
+    cors: corsWithPages(base.cors ?? defaults.cors!, facts),
   };
-}
-
-function freshKeys(): NonNullable<Profile['apiKeys']> {
-  return {
-    valid: secretValue(),
-    other: secretValue(),
-    disabled: secretValue(),
-    otherStage: secretValue(),
-    quota: Array.from({ length: QUOTA_KEYS }, secretValue),
-    quotaPair: [secretValue(), secretValue()],
-  };
-}
-
-/**
- * 40 letters and digits holding both cases, so a wrongly-cased copy of a key is a different key
- * (the quota and header cases rely on it).
- */
-function secretValue(): string {
-  for (;;) {
-    const value = randomBytes(40).toString('base64').replace(/[+/=]/g, '').slice(0, 40);
-    if (value.length === 40 && ALPHANUMERIC.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value)) {
-      return value;
-    }
-  }
 }

@@ -5,6 +5,7 @@ import { loadProfile } from './load-profile.js';
 import { startNginxTarget } from './nginx/nginx-target.js';
 import type { Profile } from './profile-schema.js';
 import { checkReachable } from './reachability.js';
+import { startSlsTarget } from './serverless-offline/sls-target.js';
 
 /** A target ready to be tested: its resolved profile, and how to stop it when gateproof started it. */
 export interface OpenTarget {
@@ -17,11 +18,19 @@ export interface OpenTargetOptions {
   profile?: 'aws' | 'generic';
 }
 
+/** The gateways gateproof configures and starts itself, by the kind a profile names. */
+const STARTED: Record<string, (options: { profile?: Profile }) => Promise<OpenTarget>> = {
+  nginx: startNginxTarget,
+  haproxy: startHaproxyTarget,
+  'serverless-offline': startSlsTarget,
+};
+
 /**
- * `reference` (or nothing) starts the embedded reference gateway and probe on loopback; `nginx`
- * or `haproxy` starts that gateway in front of a probe, configured from its default profile; a
- * file names a profile (one of kind nginx or haproxy starts that gateway configured from it). Either way the target must answer HTTP before any case runs, so an
- * unreachable gateway is one line and exit code 2 rather than a table of failed cases.
+ * `reference` (or nothing) starts the embedded reference gateway and probe on loopback; `nginx`,
+ * `haproxy` and `serverless-offline` start that gateway in front of a probe, configured from its
+ * default profile; a file names a profile (one of those kinds starts that gateway configured from
+ * it). Either way the target must answer HTTP before any case runs, so an unreachable gateway is
+ * one line and exit code 2 rather than a table of failed cases.
  */
 export async function openTarget(
   spec: string | undefined,
@@ -31,21 +40,17 @@ export async function openTarget(
   if (spec === undefined || spec === 'reference') {
     // In a thread of its own, so that load scenarios never share an event loop with the gateway.
     target = await startReferenceStackInWorker(options.fault ? { fault: options.fault } : {});
-  } else if (spec === 'nginx' || spec === 'haproxy') {
+  } else if (STARTED[spec]) {
     if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
-    target = spec === 'nginx' ? await startNginxTarget() : await startHaproxyTarget();
+    target = await STARTED[spec]({});
   } else {
     const profile = loadProfile(spec);
     if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
     if (profile.kind === 'reference') {
       throw new UsageError(`${spec}: kind reference is started with --target reference, not from a profile`);
     }
-    target =
-      profile.kind === 'nginx'
-        ? await startNginxTarget({ profile })
-        : profile.kind === 'haproxy'
-          ? await startHaproxyTarget({ profile })
-          : { profile, close: async () => {} };
+    const start = STARTED[profile.kind];
+    target = start ? await start({ profile }) : { profile, close: async () => {} };
   }
   if (options.profile) target.profile = { ...target.profile, profile: options.profile };
   try {

@@ -44,7 +44,7 @@ const plan = z.strictObject({
 
 export const profileSchema = z.strictObject({
   name: z.string().min(1),
-  kind: z.enum(['reference', 'nginx', 'haproxy', 'url']).default('url'),
+  kind: z.enum(['reference', 'nginx', 'haproxy', 'serverless-offline', 'url']).default('url'),
   vendor: z.string().default('unknown'),
   version: z.string().default('unknown'),
   /** REST (v1) or HTTP (v2) API semantics: they differ in error bodies and headers. */

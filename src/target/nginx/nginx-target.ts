@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GatewayProcess } from '../gateway-process.js';
+import type { ChildGateway } from '../child-gateway.js';
 import { type LaunchContext, type LocalGateway, startLocalGateway } from '../local-gateway.js';
 import type { Profile } from '../profile-schema.js';
 import { inspectNginx, type NginxInstall } from './nginx-binary.js';
@@ -39,7 +39,7 @@ function launch(
   install: NginxInstall,
   { prefix, port, probe, profile }: LaunchContext,
   plansCreatedAt: number,
-): Promise<GatewayProcess> {
+): Promise<ChildGateway> {
   mkdirSync(join(prefix, 'temp'), { recursive: true });
   const configFile = join(prefix, 'nginx.conf');
   const config = renderNginxConfig({

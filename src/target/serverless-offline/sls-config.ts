@@ -1,0 +1,208 @@
+import { stringify } from 'yaml';
+import type { Profile } from '../profile-schema.js';
+import type { LambdaProxyOptions } from './lambda-proxy.js';
+
+export interface SlsConfigInput {
+  /** The resolved profile: keys, JWT issuer, CORS settings, claimed features. */
+  profile: Profile;
+  /** The stage serverless deploys to (the routes carry none: --noPrependStageInUrl). */
+  stage: string;
+  probeUrl: string;
+  /** Where the authorizer functions number their calls, shared by every instance. */
+  callsDir: string;
+  /** URL of gateproof's compiled handler modules, which the generated handlers import. */
+  modulesUrl: string;
+  /** The node_modules folder holding serverless-offline. */
+  pluginsDir: string;
+  ports: { http: number; lambda: number; websocket: number };
+}
+
+export interface SlsService {
+  /** serverless.yml */
+  config: string;
+  /** Handler modules by file name, relative to the service directory. */
+  handlers: Record<string, string>;
+}
+
+type Authorization = 'token' | 'request' | 'jwt';
+
+/**
+ * The routes, with their methods as in the contract; each is a Lambda function that forwards to
+ * the probe. The keyed route is private (API key required); the authorizer routes sit behind the
+ * reference authorizer function, the JWT route (an HTTP API route) behind the built-in issuer.
+ */
+const ROUTES: Record<string, { methods: string[]; keyed?: true; auth?: Authorization }> = {
+  open: { methods: ['GET', 'POST'] },
+  keyed: { methods: ['GET'], keyed: true },
+  authorizer: { methods: ['GET'], auth: 'token' },
+  authorizerRequest: { methods: ['GET'], auth: 'request' },
+  jwt: { methods: ['GET'], auth: 'jwt' },
+};
+
+const FEATURE_OF: Record<Authorization, Profile['features'][number]> = {
+  token: 'authorizer',
+  request: 'authorizer',
+  jwt: 'jwt',
+};
+
+const TOKEN_AUTHORIZER = 'tokenAuthorizer';
+const REQUEST_AUTHORIZER = 'requestAuthorizer';
+const JWT_AUTHORIZER = 'gateproofJwt';
+
+/**
+ * serverless.yml and its handlers, written from a profile as a user would write them for AWS, so
+ * that what serverless-offline does with them is what is measured. Everything is built as data
+ * and serialised by the yaml library: no value from the profile can change the file's structure.
+ */
+export function renderSlsService(input: SlsConfigInput): SlsService {
+  const { profile } = input;
+  const claimed = (f: Profile['features'][number]) => profile.features.includes(f);
+  const cors = claimed('cors') ? profile.cors : undefined;
+  const jwt = claimed('jwt') ? profile.jwt : undefined;
+  const functions: Record<string, unknown> = {};
+  const handlers: Record<string, string> = {};
+  const handler = (name: string, module: string, exported: string, options: unknown) => {
+    handlers[`${name}.mjs`] = `// Written by gateproof: forwards to gateproof's own ${module}.
+import { ${exported} } from ${JSON.stringify(`${input.modulesUrl}/${module}.js`)};
+export const handler = ${exported}(${JSON.stringify(options)});
+`;
+    return `${name}.handler`;
+  };
+  for (const [role, path] of Object.entries(profile.routes)) {
+    const route = ROUTES[role];
+    // Without its authorizer a route would be an open one: it is left out instead.
+    if (!route || (route.auth && !claimed(FEATURE_OF[route.auth]))) continue;
+    const options: LambdaProxyOptions = {
+      probeUrl: input.probeUrl,
+      path: `/${role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      ...(route.auth ? { authorizer: route.auth === 'jwt' ? 'jwt' : 'lambda' } : {}),
+    };
+    functions[role] = {
+      handler: handler(`route-${role}`, 'lambda-proxy', 'lambdaProxy', options),
+      events: route.methods.map((method) =>
+        route.auth === 'jwt'
+          ? { httpApi: { method, path, authorizer: { name: JWT_AUTHORIZER, scopes: jwt?.scopes ?? [] } } }
+          : {
+              http: {
+                method: method.toLowerCase(),
+                path,
+                ...(route.keyed && claimed('apikey') ? { private: true } : {}),
+                ...(route.auth ? { authorizer: lambdaAuthorizer(route.auth, profile) } : {}),
+                ...(cors ? { cors: restCors(cors) } : {}),
+              },
+            },
+      ),
+    };
+  }
+  if (claimed('authorizer')) {
+    const authorizer = handler('reference-authorizer', 'lambda-authorizer', 'lambdaAuthorizer', {
+      callsDir: input.callsDir,
+    });
+    functions[TOKEN_AUTHORIZER] = { handler: authorizer };
+    functions[REQUEST_AUTHORIZER] = { handler: authorizer };
+  }
+  const keys = profile.apiKeys;
+  const service = {
+    service: 'gateproof',
+    frameworkVersion: '3',
+    // A mistake in what gateproof writes is an error, never a warning scrolled past.
+    configValidationMode: 'error',
+    provider: {
+      name: 'aws',
+      runtime: 'nodejs20.x',
+      stage: input.stage,
+      region: 'us-east-1',
+      ...(claimed('apikey') && keys
+        ? {
+            apiGateway: {
+              apiKeys: [
+                { name: 'valid', value: keys.valid },
+                ...(keys.other ? [{ name: 'other', value: keys.other }] : []),
+                // Created disabled, as on AWS: the key exists and must still be refused.
+                ...(keys.disabled ? [{ name: 'disabled', value: keys.disabled, enabled: false }] : []),
+              ],
+            },
+          }
+        : {}),
+      ...(cors || jwt
+        ? {
+            httpApi: {
+              ...(cors ? { cors: httpApiCors(cors) } : {}),
+              ...(jwt
+                ? {
+                    authorizers: {
+                      [JWT_AUTHORIZER]: {
+                        type: 'jwt',
+                        identitySource: '$request.header.Authorization',
+                        issuerUrl: jwt.issuer,
+                        audience: [jwt.audience],
+                      },
+                    },
+                  }
+                : {}),
+            },
+          }
+        : {}),
+    },
+    functions,
+    plugins: { localPath: input.pluginsDir, modules: ['serverless-offline'] },
+    custom: {
+      'serverless-offline': {
+        host: '127.0.0.1',
+        httpPort: input.ports.http,
+        lambdaPort: input.ports.lambda,
+        websocketPort: input.ports.websocket,
+        noPrependStageInUrl: true,
+        // Without it serverless-offline configures no JWT authorizer at all; with it, it checks
+        // the claims but, as its README says, not the signature. The suite shows what that lets in.
+        ...(jwt ? { ignoreJWTSignature: true } : {}),
+        noSponsor: true,
+      },
+    },
+  };
+  return {
+    config: `# Written by gateproof from the target profile.\n${stringify(service, { aliasDuplicateObjects: false })}`,
+    handlers,
+  };
+}
+
+/** The probe contract's authorizers: TOKEN uncached, REQUEST cached by Authorization and the nonce. */
+function lambdaAuthorizer(kind: 'token' | 'request', profile: Profile): Record<string, unknown> {
+  return kind === 'token'
+    ? {
+        name: TOKEN_AUTHORIZER,
+        type: 'token',
+        identitySource: 'method.request.header.Authorization',
+        identityValidationExpression: '^[A-Za-z0-9._-]+$',
+        resultTtlInSeconds: 0,
+      }
+    : {
+        name: REQUEST_AUTHORIZER,
+        type: 'request',
+        identitySource: 'method.request.header.Authorization, method.request.querystring.gpn',
+        resultTtlInSeconds: profile.authorizer?.resultTtlSeconds ?? 0,
+      };
+}
+
+type Cors = NonNullable<Profile['cors']>;
+
+function restCors(cors: Cors): Record<string, unknown> {
+  return {
+    origins: cors.allowOrigins,
+    ...(cors.allowHeaders.length ? { headers: cors.allowHeaders } : {}),
+    ...(cors.allowMethods.length ? { methods: cors.allowMethods } : {}),
+    allowCredentials: cors.allowCredentials,
+    ...(cors.maxAge ? { maxAge: cors.maxAge } : {}),
+  };
+}
+
+function httpApiCors(cors: Cors): Record<string, unknown> {
+  return {
+    allowedOrigins: cors.allowOrigins,
+    ...(cors.allowHeaders.length ? { allowedHeaders: cors.allowHeaders } : {}),
+    ...(cors.allowMethods.length ? { allowedMethods: cors.allowMethods } : {}),
+    ...(cors.exposeHeaders.length ? { exposedResponseHeaders: cors.exposeHeaders } : {}),
+    allowCredentials: cors.allowCredentials,
+    ...(cors.maxAge !== undefined ? { maxAge: cors.maxAge } : {}),
+  };
+}
