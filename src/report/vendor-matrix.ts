@@ -5,7 +5,7 @@ export interface VendorNote {
   vendor: string;
   /** The feature the vendor does not claim (the skip says `feature not claimed by the target: X`). */
   feature?: string;
-  /** Or one case whose outcome this explains. */
+  /** Or one case whose outcome this explains (`jwt.attack.*`: every case with that prefix). */
   case?: string;
   /** One sentence. */
   why: string;
@@ -31,8 +31,20 @@ const MARK: Record<CellStatus, string> = {
 const NOT_CLAIMED = /^feature not claimed by the target: (.+)$/;
 const MAX_REASON = 200;
 
-/** Markdown's table cells: no pipes or line breaks from a target's text. */
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+/**
+ * Text from a target, made inert in Markdown: no HTML (GitHub would render tags), no control
+ * characters, no pipes or line breaks to break a table.
+ */
+const cell = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is removed
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\|/g, '\\|')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /**
  * `docs/vendors.md`, a pure function of a comparison and the notes that explain deviations: per
@@ -127,7 +139,9 @@ function reasonOf(
   message: string | undefined,
   notes: readonly VendorNote[],
 ): string {
-  const forCase = notes.find((n) => n.vendor === vendor && n.case === id);
+  const matches = (pattern: string) =>
+    pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : pattern === id;
+  const forCase = notes.find((n) => n.vendor === vendor && n.case !== undefined && matches(n.case));
   if (forCase) return forCase.why;
   const features = NOT_CLAIMED.exec(message ?? '')?.[1]?.split(', ') ?? [];
   const forFeature = features
