@@ -53,7 +53,7 @@ const cell = (text: string) =>
  * then the load figures side by side.
  */
 export function renderVendorMatrix(comparison: Comparison, options: VendorMatrixOptions): string {
-  const names = comparison.columns.map((c) => c.target.vendor);
+  const names = comparison.columns.map((c) => c.target.name);
   const out = [
     '# Vendor matrix',
     '',
@@ -78,7 +78,7 @@ export function renderVendorMatrix(comparison: Comparison, options: VendorMatrix
       ),
       '',
     );
-    const deviations = explain(suite.cases, names, options.notes);
+    const deviations = explain(suite.cases, comparison.columns, options.notes);
     if (deviations.length > 0) out.push('Deviations:', '', ...deviations, '');
   }
   out.push(...figures(comparison));
@@ -94,8 +94,16 @@ function targetsTable(comparison: Comparison): string[] {
     ['profile', (c) => c.target.profile],
     ['verdict', (c) => c.verdict],
     [
-      'cases pass / fail / skip',
-      (c) => `${c.counts.pass} / ${c.counts.fail + c.counts.optional_fail} / ${c.counts.skip}`,
+      'cases pass / fail / optional fail / skip',
+      (c) => `${c.counts.pass} / ${c.counts.fail} / ${c.counts.optional_fail} / ${c.counts.skip}`,
+    ],
+    [
+      'scenarios pass',
+      (c) => {
+        const i = comparison.columns.indexOf(c);
+        const ran = comparison.scenarios.map((s) => s.verdicts[i]).filter((v) => v !== 'absent');
+        return `${ran.filter((v) => v === 'pass').length} / ${ran.length}`;
+      },
     ],
     ['claimed features', (c) => c.target.features.declared.join(', ')],
     ['command', (c) => (c.run.command ? `\`${c.run.command}\`` : '')],
@@ -109,28 +117,37 @@ function targetsTable(comparison: Comparison): string[] {
   ];
 }
 
-/** One line per vendor and reason: the cases it covers and the sentence that explains them. */
+/**
+ * One line per reason: the targets and cases it covers and the sentence that explains them;
+ * targets that deviate alike on the same cases share the line.
+ */
 function explain(
   rows: readonly CompareCaseRow[],
-  names: readonly string[],
+  columns: Comparison['columns'],
   notes: readonly VendorNote[],
 ): string[] {
-  const lines: string[] = [];
-  names.forEach((vendor, column) => {
+  const groups = new Map<string, { names: string[]; status: CellStatus; ids: string[]; reason: string }>();
+  columns.forEach((column, i) => {
     const byReason = new Map<string, { status: CellStatus; ids: string[] }>();
     for (const row of rows) {
-      const c = row.cells[column];
+      const c = row.cells[i];
       if (!c || c.status === 'pass' || c.status === 'absent') continue;
-      const reason = reasonOf(vendor, row.id, c.message, notes);
+      const reason = reasonOf(column.target.vendor, row.id, c.message, notes);
       const group = byReason.get(reason) ?? { status: c.status, ids: [] };
       group.ids.push(row.id);
       byReason.set(reason, group);
     }
     for (const [reason, { status, ids }] of byReason) {
-      lines.push(`- **${vendor}** ${MARK[status]} ${ids.map((id) => `\`${id}\``).join(', ')}: ${reason}`);
+      const key = `${status}|${reason}|${ids.join(',')}`;
+      const group = groups.get(key) ?? { names: [], status, ids, reason };
+      group.names.push(column.target.name);
+      groups.set(key, group);
     }
   });
-  return lines;
+  return [...groups.values()].map(
+    (g) =>
+      `- **${g.names.join(', ')}** ${MARK[g.status]} ${g.ids.map((id) => `\`${id}\``).join(', ')}: ${g.reason}`,
+  );
 }
 
 function reasonOf(
@@ -154,7 +171,7 @@ function reasonOf(
 
 function figures(comparison: Comparison): string[] {
   if (comparison.scenarios.length === 0) return [];
-  const names = comparison.columns.map((c) => c.target.vendor);
+  const names = comparison.columns.map((c) => c.target.name);
   const out = [
     '## Load figures',
     '',
@@ -162,6 +179,7 @@ function figures(comparison: Comparison): string[] {
     `| --- | --- |${names.map(() => ' --: |').join('')}`,
   ];
   for (const s of comparison.scenarios) {
+    out.push(`| ${s.id} | verdict | ${s.verdicts.map((v) => (v === 'absent' ? '' : v)).join(' | ')} |`);
     for (const f of s.figures) {
       if (f.values.every((v) => v === null)) continue;
       out.push(`| ${s.id} | ${f.label} | ${f.values.map((v) => format(v, f.unit)).join(' | ')} |`);
@@ -174,7 +192,8 @@ function figures(comparison: Comparison): string[] {
     out.push(
       '',
       `Throttle model per target: ${names.map((n, i) => `${n} ${limiters[i] ?? 'token-bucket'}`).join(', ')}. A sliding`,
-      'window has no bucket to read a burst from: its row is the most admitted in one declared window.',
+      'window has no bucket to read a burst from: its row is the most admitted in one declared window',
+      '(burst / rate seconds), against the burst as its limit.',
     );
   }
   return [...out, ''];
@@ -183,6 +202,7 @@ function figures(comparison: Comparison): string[] {
 function format(value: number | null, unit: string): string {
   if (value === null) return '';
   if (unit === 'us') return `${(value / 1000).toFixed(1)} ms`;
+  if (unit === 'ms') return `${value.toFixed(1)} ms`;
   if (unit === 'ratio') return `${(value * 100).toFixed(1)} %`;
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
