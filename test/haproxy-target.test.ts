@@ -60,6 +60,7 @@ test('the config is written from the profile: keys, windows, quota, cache, CORS,
     'nbthread 1',
     'http-request set-var(txn.gp_role) str(keyed) if { path /test/keyed }',
     'use_backend gp_%[var(txn.gp_role)]',
+    'http-request del-header x-gp-authorizer- -m beg',
     'http-after-response set-header x-amzn-RequestId %[unique-id]',
     'http-request set-var(txn.gp_plan) req.fhdr(x-api-key),map(/tmp/gp/keys.map)',
     // rate 50, burst 10: at most 10 in any 200 ms.
@@ -200,10 +201,18 @@ test('HAProxy starts from the profile, answers, and leaves no process or file be
       new RegExp(`bind ${new URL(p.baseUrl).host}`),
     );
     const base = `${p.baseUrl}/${p.stage}`;
-    const open = await request(`${base}/open?gpn=start`);
+    const open = await request(`${base}/open?gpn=start`, {
+      headers: { 'x-gp-authorizer-principal-id': 'mallory' },
+    });
     assert.equal(open.statusCode, 200);
     assert.match(String(open.headers['x-amzn-requestid']), /^[0-9a-f]{8}-[0-9a-f]{4}-/);
-    assert.equal(((await open.body.json()) as { route: string }).route, '/open');
+    const echo = (await open.body.json()) as { route: string; headers: Record<string, string> };
+    assert.equal(echo.route, '/open');
+    assert.equal(
+      echo.headers['x-gp-authorizer-principal-id'],
+      undefined,
+      'only the gateway speaks for its authorizer',
+    );
     const refused = await request(`${base}/keyed`);
     assert.equal(refused.statusCode, 403);
     assert.deepEqual(await refused.body.json(), { message: 'Forbidden' });

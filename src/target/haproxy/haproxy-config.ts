@@ -49,6 +49,8 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
     `bind 127.0.0.1:${input.port}`,
     // API Gateway's request ids are UUIDs.
     'unique-id-format %[uuid()]',
+    // Only the gateway speaks for its authorizer (the probe contract): a client's claims are dropped.
+    'http-request del-header x-gp-authorizer- -m beg',
     ...roles.map(({ role, path }) => `http-request set-var(txn.gp_role) str(${role}) if { path ${path} }`),
     ...(cors ? corsRequestRules(cors) : []),
     // API Gateway answers an unknown resource or method like a protected one.
