@@ -5,7 +5,7 @@ import { boundedExchange, flattenHeaders, KEPT_BODY_BYTES } from '../src/contrac
 import { describeTransportError, type Exchange } from '../src/contract/typed-client.js';
 import type { Evidence } from '../src/results/model.js';
 import { SetupFailure } from '../src/run/case-meta.js';
-import type { Profile } from '../src/target/profile-schema.js';
+import type { Feature, Profile } from '../src/target/profile-schema.js';
 import { type CaseBody, expect, gateCase, test } from './fixtures.js';
 import { expectPremise } from './premise.js';
 
@@ -158,9 +158,18 @@ function extraHeaders(a: Exchange, b: Exchange): string[] {
 }
 
 const cacheCase = (
-  meta: { id: string; title: string; level?: 'core' | 'check'; refs?: string[] },
+  meta: { id: string; title: string; level?: 'core' | 'check'; refs?: string[]; features?: Feature[] },
   body: CaseBody,
-) => gateCase({ level: 'core', ...meta, features: ['cache'], refs: [REF, ...(meta.refs ?? [])] }, body);
+) =>
+  gateCase(
+    {
+      level: 'core',
+      ...meta,
+      features: ['cache', ...(meta.features ?? [])],
+      refs: [REF, ...(meta.refs ?? [])],
+    },
+    body,
+  );
 
 const route = (f: Fixtures, path: CachedPath) => new CachedRoute(f, path);
 
@@ -536,6 +545,7 @@ test.describe('cache', () => {
       id: 'cache.flush.stage',
       title:
         'after the stage cache is flushed, the next request to every cached entry reaches the integration',
+      features: ['cache-flush'],
     },
     async (f) => {
       const cache = cacheOf(f.target);

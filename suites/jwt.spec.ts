@@ -1,5 +1,7 @@
 import { decodeProtectedHeader } from 'jose';
 import { JWT_ACCEPTED, JWT_ATTACKS } from '../src/auth/jwt-attacks.js';
+
+import type { Feature } from '../src/target/profile-schema.js';
 import {
   expectGatewayResponse,
   expectNotReached,
@@ -26,11 +28,17 @@ const UNAUTHORIZED: Rejection = {
 };
 
 const jwtCase = (
-  meta: { id: string; title: string; refs?: readonly string[] },
+  meta: { id: string; title: string; refs?: readonly string[]; features?: Feature[] },
   body: Parameters<typeof gateCase>[1],
 ) =>
   gateCase(
-    { id: meta.id, title: meta.title, level: 'core', features: ['jwt'], refs: [...(meta.refs ?? [REF])] },
+    {
+      id: meta.id,
+      title: meta.title,
+      level: 'core',
+      features: ['jwt', ...(meta.features ?? [])],
+      refs: [...(meta.refs ?? [REF])],
+    },
     body,
   );
 
@@ -218,6 +226,7 @@ test.describe('jwt', () => {
       id: 'jwt.rotation.new-key-accepted',
       title: "a token signed by the issuer's new key is accepted once the key is published in its JWKS",
       refs: [REF, 'aws-semantics.md: JWKS refetched on an unknown kid'],
+      features: ['jwt-rotation'],
     },
     async ({ client, target, nonce }) => {
       const issuer = await tokenIssuer(target);

@@ -1,29 +1,35 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { request } from 'undici';
-import { connectIssuer } from '../src/auth/remote-issuer.js';
 import { servesGateproofPage } from '../src/probe/page-origin.js';
-import type { Results } from '../src/results/model.js';
-import { validateResults } from '../src/results/validate.js';
 import { findNginx, type NginxInstall } from '../src/target/nginx/nginx-binary.js';
 import { renderNginxConfig } from '../src/target/nginx/nginx-config.js';
 import { jwtModule } from '../src/target/nginx/nginx-jwt.js';
 import { defaultNginxProfile, nginxCapabilities } from '../src/target/nginx/nginx-profile.js';
 import { startNginxTarget } from '../src/target/nginx/nginx-target.js';
 import type { Profile } from '../src/target/profile-schema.js';
-import { profileSchema } from '../src/target/profile-schema.js';
 import { UsageError } from '../src/usage-error.js';
 import { gateproof } from './helpers/cli.js';
+import {
+  cacheSettings,
+  checkCacheThrottleCors,
+  checkJwtRoute,
+  configProfile,
+  configSettings,
+  corsSettings,
+  expectInjectionRefused,
+  KEY,
+  runSuites,
+} from './helpers/local-gateway-checks.js';
 
 const JS = ['/modules/ngx_http_js_module.so'];
 const LUA: NginxInstall['modules'] = {
   lua: ['/modules/ndk_http_module.so', '/modules/ngx_http_lua_module.so'],
 };
-const KEY = 'Abcdefghij0123456789KLMNOPqrst';
 
 function nginxInstalled(): boolean {
   try {
@@ -35,17 +41,7 @@ function nginxInstalled(): boolean {
 }
 const noNginx = nginxInstalled() ? false : 'nginx is not installed';
 
-function profile(overrides: Partial<Profile> = {}): Profile {
-  return {
-    ...defaultNginxProfile(),
-    features: ['apikey', 'throttle', 'quota', 'cache', 'cors'],
-    apiKeys: { valid: KEY, disabled: `${KEY}dis`, quota: [`${KEY}q0`], quotaPair: [`${KEY}p0`, `${KEY}p1`] },
-    ...overrides,
-  };
-}
-
-const cacheSettings = (input: object) => profileSchema.shape.cache.unwrap().parse(input);
-const corsSettings = (input: object) => profileSchema.shape.cors.unwrap().parse(input);
+const profile = (overrides: Partial<Profile> = {}) => configProfile(defaultNginxProfile(), overrides);
 
 function render(p: Profile, modules = LUA): string {
   return renderNginxConfig({
@@ -59,24 +55,7 @@ function render(p: Profile, modules = LUA): string {
 }
 
 test('the config is written from the profile: keys, throttle, quota, cache, CORS, stage routes', () => {
-  const p = profile({
-    plans: {
-      default: { throttle: { rateLimit: 50, burstLimit: 10 } },
-      tinyQuota: { quota: { limit: 3, period: 'WEEK', offset: 1 } },
-      throttled: { throttle: { rateLimit: 20, burstLimit: 5 } },
-    },
-    cache: cacheSettings({
-      ttlSeconds: 60,
-      shortTtlSeconds: 3,
-      keyParameters: ['id'],
-      invalidationHeaders: { 'X-Invalidate': 'Secret0123456789' },
-    }),
-    cors: corsSettings({
-      allowOrigins: ['https://app.example.com', 'https://*.example.com'],
-      allowMethods: ['GET'],
-      maxAge: 600,
-    }),
-  });
+  const p = profile(configSettings());
   const conf = render(p);
   for (const line of [
     'listen 127.0.0.1:8123;',
@@ -196,15 +175,11 @@ test('fractional rates, any-host origins, and invalidation nobody may make', () 
 });
 
 test('values that could change the config are refused in one line, secrets unseen', () => {
-  const secret = 'Secret"; } server { listen 80; #';
-  assert.throws(
-    () => render(profile({ apiKeys: { valid: secret, quota: [] } })),
-    (err: Error) =>
-      err instanceof UsageError && !err.message.includes('Secret') && !err.message.includes('\n'),
-  );
-  const cors = corsSettings({ allowOrigins: ['https://a.example"; evil'] });
-  assert.throws(() => render(profile({ cors })), /cors\.allowOrigins: .* cannot go into an nginx config/);
-  assert.throws(() => render(profile({ routes: { ...profile().routes, open: '/open;{' } })), /routes\.open/);
+  expectInjectionRefused(render, profile, {
+    key: 'Secret"; } server { listen 80; #',
+    origin: 'https://a.example"; evil',
+    path: '/open;{',
+  });
 });
 
 test('nginx starts from the profile, answers, and leaves no process or file behind', {
@@ -247,69 +222,7 @@ test('the cache, the throttle and CORS do what the profile says', { skip: noNgin
     profile: { ...defaultNginxProfile(), plans: { default: { throttle: { rateLimit: 1, burstLimit: 3 } } } },
   });
   try {
-    const { profile: p } = target;
-    const base = `${p.baseUrl}/${p.stage}`;
-    const probe = p.probe!.url;
-    const reached = async (nonce: string) =>
-      ((await (await request(`${probe}/__probe/counters?nonce=${nonce}`)).body.json()) as { count?: number })
-        .count ?? 0;
-    const cached = async (query: string, headers: Record<string, string> = {}) => {
-      const res = await request(`${base}/cached?${query}`, {
-        headers: { 'x-gp-nonce': 'cache-1', ...headers },
-      });
-      return ((await res.body.json()) as { version: number }).version;
-    };
-    const first = await cached('id=a&other=1');
-    assert.equal(
-      await cached('id=a&other=2'),
-      first,
-      'a parameter that is not a key does not split the cache',
-    );
-    assert.equal(await reached('cache-1'), 1, 'the hit never reached the origin');
-    assert.notEqual(await cached('id=b'), first);
-    assert.equal(
-      await cached('id=a', { 'cache-control': 'max-age=0' }),
-      first,
-      'max-age=0 alone refreshes nothing',
-    );
-    const right = p.cache!.invalidationHeaders!;
-    const refreshed = await cached('id=a', { 'cache-control': 'max-age=0', ...right });
-    assert.notEqual(refreshed, first, 'max-age=0 from a caller allowed to invalidate fetches a fresh answer');
-    assert.equal(await cached('id=a'), refreshed, 'and stores it');
-
-    // A bucket of 3 admits 3 at once, then refuses with API Gateway's throttle response.
-    const statuses: number[] = [];
-    let body: unknown;
-    for (let i = 0; i < 5; i++) {
-      const res = await request(`${base}/throttled`, { headers: { 'x-api-key': p.apiKeys!.valid } });
-      statuses.push(res.statusCode);
-      body = await res.body.json();
-    }
-    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
-    assert.deepEqual(body, { message: 'Too Many Requests' });
-
-    const allowed = p.cors!.allowOrigins[0]!;
-    const preflight = (origin: string) =>
-      request(`${base}/keyed`, {
-        method: 'OPTIONS',
-        headers: {
-          origin,
-          'access-control-request-method': 'GET',
-          'access-control-request-headers': 'x-api-key',
-        },
-      });
-    const ok = await preflight(allowed);
-    await ok.body.dump();
-    assert.equal(ok.statusCode, 204, 'a preflight needs no key');
-    assert.equal(ok.headers['access-control-allow-origin'], allowed);
-    assert.match(String(ok.headers['access-control-allow-headers']), /x-api-key/);
-    assert.equal(ok.headers.vary, 'Origin');
-    const evil = await preflight(p.cors!.disallowedOrigin);
-    await evil.body.dump();
-    assert.equal(evil.headers['access-control-allow-origin'], undefined);
-    const plain = await request(`${base}/open`);
-    await plain.body.dump();
-    assert.equal(plain.headers['access-control-allow-origin'], undefined, 'no Origin, no CORS headers');
+    await checkCacheThrottleCors(target.profile);
   } finally {
     await target.close();
   }
@@ -320,42 +233,11 @@ test('the JWT route admits a token of the built-in issuer and refuses forgeries'
 }, async (t) => {
   const target = await startNginxTarget();
   try {
-    const { profile: p } = target;
-    if (!p.features.includes('jwt')) {
+    if (!target.profile.features.includes('jwt')) {
       t.skip('the njs module does not load: jwt is not claimed');
       return;
     }
-    const jwt = p.jwt!;
-    const issuer = await connectIssuer({
-      issuerUrl: jwt.issuer,
-      audience: jwt.audience,
-      mintUrl: jwt.mint!.url,
-      secret: jwt.mint!.secret,
-      timeoutMs: 5_000,
-    });
-    const token = await issuer.mint({ scope: jwt.scopes.join(' '), sub: 'alice' });
-    const get = async (authorization?: string) => {
-      const res = await request(`${p.baseUrl}/${p.stage}/jwt`, {
-        headers: authorization ? { authorization, 'x-gp-authorizer-claims-sub': 'mallory' } : {},
-      });
-      return {
-        status: res.statusCode,
-        headers: res.headers,
-        body: (await res.body.json()) as Record<string, unknown>,
-      };
-    };
-    const ok = await get(`Bearer ${token}`);
-    assert.equal(ok.status, 200);
-    const echoed = (ok.body.headers as Record<string, string>)['x-gp-authorizer-claims-sub'];
-    assert.equal(echoed, 'alice', "the token's sub, never the client's header");
-    const [header, payload] = token.split('.');
-    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
-    for (const forged of [`Bearer ${none}`, `Bearer ${header}.${payload}.AAAA`, undefined]) {
-      const refused = await get(forged);
-      assert.equal(refused.status, 401, String(forged));
-      assert.deepEqual(refused.body, { message: 'Unauthorized' });
-      assert.match(String(refused.headers['www-authenticate']), /^Bearer scope="" error="invalid_token"/);
-    }
+    await checkJwtRoute(target.profile, async () => []);
   } finally {
     await target.close();
   }
@@ -379,33 +261,13 @@ test('a port nginx cannot bind is one line naming the reason', { skip: noNginx }
 });
 
 test('gateproof run --target nginx: claimed cases pass, unclaimed ones skip', { skip: noNginx }, async () => {
-  const out = mkdtempSync(join(tmpdir(), 'gp-nginx-run-'));
-  const result = await gateproof([
-    'run',
-    '--target',
-    'nginx',
-    '--suites',
-    'apikey,quota',
-    '--no-load',
-    '--out',
-    out,
-  ]);
-  assert.equal(result.code, 0, result.stdout + result.stderr);
-  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
-  assert.deepEqual(validateResults(results), []);
-  assert.equal(results.target.vendor, 'nginx');
-  assert.match(results.target.version, /^\d+\.\d+/);
+  const results = await runSuites('nginx', ['apikey', 'quota']);
   const declared = results.target.features.declared;
   assert.ok(declared.includes('apikey'));
   const passed = results.cases.filter((c) => c.status === 'pass');
   assert.ok(passed.some((c) => c.suite === 'apikey'));
   if (declared.includes('quota')) assert.ok(passed.some((c) => c.suite === 'quota'));
   else assert.ok(results.cases.filter((c) => c.suite === 'quota').every((c) => c.status === 'skip'));
-  const odd = results.cases.filter((c) => c.status !== 'pass' && c.status !== 'skip');
-  assert.deepEqual(
-    odd.map((c) => `${c.id}: ${c.status} ${c.message ?? ''}`),
-    [],
-  );
 });
 
 test('gateproof run --target nginx without nginx is one line and exit code 2', async () => {

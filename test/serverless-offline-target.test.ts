@@ -65,7 +65,7 @@ interface Event {
 
 test('serverless.yml is written from the profile: private keys, both Lambda authorizers, the JWT authorizer, CORS', () => {
   const profile = resolved();
-  assert.deepEqual(profile.features, ['apikey', 'authorizer', 'jwt', 'cors', 'cors-browser']);
+  assert.deepEqual(profile.features, ['apikey', 'authorizer', 'jwt', 'jwt-rotation', 'cors', 'cors-browser']);
   assert.equal(profile.stage, '', 'every route at the root: --noPrependStageInUrl');
   assert.ok(profile.cors!.allowOrigins.includes('http://127.0.0.1:7001'));
   const { config, handlers } = render(profile);
@@ -141,7 +141,7 @@ test('the example profile is the default one, as a file', () => {
   const file = loadProfile(join(REPO, 'targets', 'serverless-offline.yaml'));
   const defaults = defaultSlsProfile();
   assert.equal(file.kind, 'serverless-offline');
-  assert.deepEqual(file.features, ['apikey', 'authorizer', 'jwt', 'cors', 'cors-browser']);
+  assert.deepEqual(file.features, ['apikey', 'authorizer', 'jwt', 'jwt-rotation', 'cors', 'cors-browser']);
   assert.deepEqual([file.jwt, file.cors, file.stage], [defaults.jwt, defaults.cors, defaults.stage]);
 });
 
@@ -255,7 +255,14 @@ test('gateproof run --target serverless-offline: its deviations fail, nothing it
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
   assert.deepEqual(validateResults(results), []);
   assert.equal(results.target.vendor, 'serverless-offline');
-  assert.deepEqual(results.target.features.declared, ['apikey', 'authorizer', 'jwt', 'cors', 'cors-browser']);
+  assert.deepEqual(results.target.features.declared, [
+    'apikey',
+    'authorizer',
+    'jwt',
+    'jwt-rotation',
+    'cors',
+    'cors-browser',
+  ]);
   const by = (status: string) =>
     results.cases
       .filter((c) => c.status === status)

@@ -9,8 +9,8 @@ export function loadCommand(): Command {
     .description('run one load scenario against a target and write the reports')
     .requiredOption('--scenario <name>', `the scenario: ${SCENARIOS.map((s) => s.id).join(', ')}`)
     .option(
-      '--target <reference|reference-http|nginx|serverless-offline|FILE.yaml>',
-      'the embedded reference gateway (REST, or HTTP API), nginx or serverless-offline configured by gateproof, or a target profile',
+      '--target <reference|reference-http|nginx|haproxy|serverless-offline|FILE.yaml>',
+      'the embedded reference gateway (REST, or HTTP API), a gateway gateproof configures (nginx, HAProxy, serverless-offline), or a target profile',
       'reference',
     )
     .option('--out <dir>', 'where to write the run (default: reports/<run-id>)', outDir)

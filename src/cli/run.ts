@@ -10,8 +10,8 @@ export function runCommand(): Command {
   return new Command('run')
     .description('run the conformance suites (and load scenarios) against a target and write the reports')
     .option(
-      '--target <reference|reference-http|nginx|serverless-offline|FILE.yaml>',
-      'the embedded reference gateway (REST, or HTTP API), nginx or serverless-offline configured by gateproof, or a target profile',
+      '--target <reference|reference-http|nginx|haproxy|serverless-offline|FILE.yaml>',
+      'the embedded reference gateway (REST, or HTTP API), a gateway gateproof configures (nginx, HAProxy, serverless-offline), or a target profile',
       'reference',
     )
     .option('--suites <list>', 'comma-separated suites to run (default: all)', list)

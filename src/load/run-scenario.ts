@@ -140,7 +140,12 @@ export async function runScenario(
   const findings: Record<string, unknown> = {};
   if (throttle) {
     const offeredS = Math.min(plan.durationMs / 1000, result.durationS);
-    findings.throttle = throttle.findings(engineTraffic(result), profile.plans.throttled?.throttle, offeredS);
+    findings.throttle = throttle.findings(
+      engineTraffic(result),
+      profile.plans.throttled?.throttle,
+      offeredS,
+      profile.limiter,
+    );
     const fine = result.fineSeries;
     fine.admitted = throttle.admittedSteps(fine.stepMs, fine.sent.length);
   }

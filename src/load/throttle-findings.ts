@@ -1,4 +1,4 @@
-import type { Throttle } from '../target/profile-schema.js';
+import type { Profile, Throttle } from '../target/profile-schema.js';
 import { inferTokenBucket } from './bucket-inference.js';
 import type { EngineResult, ResponseMeta } from './engine.js';
 import { rebin } from './fine-series.js';
@@ -56,11 +56,28 @@ function note(fitted: boolean, refused: boolean, stall: string | undefined): Rec
 }
 
 const share = (part: number, whole: number) => (whole > 0 ? Number((part / whole).toFixed(4)) : 0);
+const relativeError = (measured: number | undefined, expected: number | null) =>
+  measured === undefined || !expected ? null : Number((measured / expected - 1).toFixed(4));
+
+type Limiter = Profile['limiter'];
+
+/** The most requests admitted in any `windowBins` consecutive bins. */
+function maxInWindow(admitted: readonly number[], windowBins: number): number {
+  let best = 0;
+  let sum = 0;
+  for (let i = 0; i < admitted.length; i++) {
+    sum += admitted[i] ?? 0;
+    if (i >= windowBins) sum -= admitted[i - windowBins] ?? 0;
+    if (sum > best) best = sum;
+  }
+  return best;
+}
 
 /**
  * Watches a throttle scenario's responses (as the engine's classify) and turns them into
- * `findings.throttle`: the token bucket inferred from when requests were admitted, against the
- * plan the target declares; how many were refused and how cheaply; the rate-limit headers seen.
+ * `findings.throttle`: the limiter read off when requests were admitted, in the model the target
+ * declares (a token bucket's rate and burst, or a sliding window's rate and the most it admitted in
+ * one window), against its plan; how many were refused and how cheaply; the rate-limit headers seen.
  */
 export class ThrottleObserver {
   private readonly admitted: number[] = [];
@@ -112,29 +129,37 @@ export class ThrottleObserver {
     return rebin(this.admitted, BIN_MS, stepMs, length);
   }
 
-  /** `offeredS`: how long the executor offered load (its planned duration, or less if the run was cut). */
+  /**
+   * `offeredS`: how long the executor offered load (its planned duration, or less if the run was
+   * cut). The admitted rate is the slope of admissions under refusal whatever the model; what the
+   * burst is depends on it: a bucket's level after a quiet spell, or a window's count.
+   */
   findings(
     result: ThrottleTraffic,
     declared: Throttle | undefined,
     offeredS: number,
+    limiter: Limiter = 'token-bucket',
   ): Record<string, unknown> {
     const estimate = inferTokenBucket(this.admitted, this.refused, BIN_MS);
     const latency = (status: string, p: 'p50' | 'p99') => result.stats[`status:${status}`]?.[p] ?? null;
     const refused = result.byStatus['429'] ?? 0;
     const declaredRate = declared?.rateLimit ?? null;
     const declaredBurst = declared?.burstLimit ?? null;
-    const error = (inferred: number | undefined, expected: number | null) =>
-      inferred === undefined || !expected ? null : Number((inferred / expected - 1).toFixed(4));
     const victims = this.victimAdmitted + this.victimRefused;
     return {
+      limiter,
       declaredRate,
-      declaredBurst,
       inferredRate: estimate?.rate ?? null,
-      inferredBurst: estimate?.burst ?? null,
       rateCI: estimate?.rateCI ?? null,
-      burstCI: estimate?.burstCI ?? null,
-      rateError: error(estimate?.rate, declaredRate),
-      burstError: error(estimate?.burst, declaredBurst),
+      rateError: relativeError(estimate?.rate, declaredRate),
+      ...(limiter === 'sliding-window'
+        ? this.windowFindings(declared)
+        : {
+            declaredBurst,
+            inferredBurst: estimate?.burst ?? null,
+            burstCI: estimate?.burstCI ?? null,
+            burstError: relativeError(estimate?.burst, declaredBurst),
+          }),
       fitWindowS: estimate?.windowS ?? null,
       // What a bucket of the declared size could never admit in this span is a broken plan, fit or
       // no fit: the span runs to the last admitted answer, so a gateway that decided late is not blamed.
@@ -159,6 +184,25 @@ export class ThrottleObserver {
           victimAdmittedRate: Number((this.victimAdmitted / offeredS).toFixed(2)),
         },
       }),
+    };
+  }
+
+  /**
+   * A sliding window promises at most `burstLimit` requests in any `burstLimit / rateLimit`
+   * seconds: the most admitted in one such window, measured, against that limit.
+   */
+  private windowFindings(declared: Throttle | undefined): Record<string, unknown> {
+    if (!declared || !(declared.rateLimit > 0)) {
+      return { declaredWindowS: null, declaredWindowLimit: null, maxInWindow: null, windowLimitError: null };
+    }
+    const limit = Math.max(1, declared.burstLimit);
+    const windowS = limit / declared.rateLimit;
+    const most = maxInWindow(this.admitted, Math.max(1, Math.round((windowS * 1000) / BIN_MS)));
+    return {
+      declaredWindowS: Number(windowS.toFixed(3)),
+      declaredWindowLimit: limit,
+      maxInWindow: most,
+      windowLimitError: relativeError(most, limit),
     };
   }
 }

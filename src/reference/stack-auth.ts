@@ -106,7 +106,7 @@ export async function startAuthSetup(options: AuthSetupOptions): Promise<AuthSet
     iamCredentials: [allowed, temporary, denied],
     stageVariables: { jwtIssuer: issuer.issuerUrl, jwtAudience: AUDIENCE },
     jwksRefetchCooldownMs: JWKS_REFETCH_COOLDOWN_MS,
-    features: ['sigv4', 'sigv4-presigned', 'jwt', 'authorizer'],
+    features: ['sigv4', 'sigv4-presigned', 'jwt', 'jwt-rotation', 'authorizer'],
     profile: {
       sigv4: {
         region: options.region,

@@ -172,6 +172,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
             'cors',
             'cors-browser',
             'cache',
+            'cache-flush',
             'validation',
             'transform',
             'responses',

@@ -53,6 +53,13 @@ const FIGURES: FigureSpec[] = [
     unit: 'count',
     read: (s) => finding(s, 'throttle.inferredBurst'),
   },
+  // A sliding-window limiter has no bucket: what it admitted in one declared window instead.
+  {
+    name: 'throttle.maxInWindow',
+    label: 'most admitted in one window',
+    unit: 'count',
+    read: (s) => finding(s, 'throttle.maxInWindow'),
+  },
   { name: 'share429', label: 'share of 429', unit: 'ratio', read: share429 },
   // How cheap a refusal is: a gateway that makes a 429 as slowly as a 200 protects nothing.
   {

@@ -1,5 +1,6 @@
 import { startReferenceStackInWorker } from '../reference/stack-worker.js';
 import { UsageError } from '../usage-error.js';
+import { startHaproxyTarget } from './haproxy/haproxy-target.js';
 import { loadProfile } from './load-profile.js';
 import { startNginxTarget } from './nginx/nginx-target.js';
 import type { Profile } from './profile-schema.js';
@@ -17,12 +18,19 @@ export interface OpenTargetOptions {
   profile?: 'aws' | 'generic';
 }
 
+/** The gateways gateproof configures and starts itself, by the kind a profile names. */
+const STARTED: Record<string, (options: { profile?: Profile }) => Promise<OpenTarget>> = {
+  nginx: startNginxTarget,
+  haproxy: startHaproxyTarget,
+  'serverless-offline': startSlsTarget,
+};
+
 /**
- * `reference` (or nothing) starts the embedded reference gateway and probe on loopback; `nginx`
- * and `serverless-offline` start that gateway in front of a probe, configured from its default
- * profile; a file names a profile (one of kind nginx or serverless-offline starts that gateway
- * configured from it). Either way the target must answer HTTP before any case runs, so an
- * unreachable gateway is one line and exit code 2 rather than a table of failed cases.
+ * `reference` (or nothing) starts the embedded reference gateway and probe on loopback; `nginx`,
+ * `haproxy` and `serverless-offline` start that gateway in front of a probe, configured from its
+ * default profile; a file names a profile (one of those kinds starts that gateway configured from
+ * it). Either way the target must answer HTTP before any case runs, so an unreachable gateway is
+ * one line and exit code 2 rather than a table of failed cases.
  */
 export async function openTarget(
   spec: string | undefined,
@@ -35,21 +43,17 @@ export async function openTarget(
       ...(options.fault ? { fault: options.fault } : {}),
       ...(spec === 'reference-http' ? { mode: 'http' as const } : {}),
     });
-  } else if (spec === 'nginx' || spec === 'serverless-offline') {
+  } else if (STARTED[spec]) {
     if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
-    target = spec === 'nginx' ? await startNginxTarget() : await startSlsTarget();
+    target = await STARTED[spec]({});
   } else {
     const profile = loadProfile(spec);
     if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
     if (profile.kind === 'reference') {
       throw new UsageError(`${spec}: kind reference is started with --target reference, not from a profile`);
     }
-    target =
-      profile.kind === 'nginx'
-        ? await startNginxTarget({ profile })
-        : profile.kind === 'serverless-offline'
-          ? await startSlsTarget({ profile })
-          : { profile, close: async () => {} };
+    const start = STARTED[profile.kind];
+    target = start ? await start({ profile }) : { profile, close: async () => {} };
   }
   if (options.profile) target.profile = { ...target.profile, profile: options.profile };
   try {

@@ -17,6 +17,8 @@ export const FEATURES = [
   'sigv4',
   'sigv4-presigned',
   'jwt',
+  /** The JWT authorizer learns a key the issuer publishes after start (its JWKS is refetched). */
+  'jwt-rotation',
   'authorizer',
   'cors',
   'cors-browser',
@@ -31,6 +33,8 @@ export const FEATURES = [
   'routes',
   /** X-Ray trace headers added or passed on, and seen by the integration. */
   'tracing',
+  /** The stage cache can be flushed whole through a control plane (cache.flush). */
+  'cache-flush',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -74,7 +78,7 @@ const plan = z.strictObject({
 
 export const profileSchema = z.strictObject({
   name: z.string().min(1),
-  kind: z.enum(['reference', 'nginx', 'serverless-offline', 'url']).default('url'),
+  kind: z.enum(['reference', 'nginx', 'haproxy', 'serverless-offline', 'url']).default('url'),
   vendor: z.string().default('unknown'),
   version: z.string().default('unknown'),
   /** REST (v1) or HTTP (v2) API semantics: they differ in error bodies and headers. */
@@ -154,6 +158,12 @@ export const profileSchema = z.strictObject({
       quotaPair: z.array(secret).length(2).optional(),
     })
     .optional(),
+  /**
+   * How the gateway's throttle counts: API Gateway's token bucket (a rate and a burst), or a
+   * sliding-window counter (at most burstLimit requests in any burstLimit / rateLimit seconds, as
+   * HAProxy's stick tables count). The throttle findings measure and name what this says.
+   */
+  limiter: z.enum(['token-bucket', 'sliding-window']).default('token-bucket'),
   plans: z
     .strictObject({
       default: plan.optional(),

@@ -1,11 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { UsageError } from '../../usage-error.js';
+import { findBinary } from '../find-binary.js';
 
-/** Distributions keep nginx in sbin, which a non-root PATH often lacks. */
-const SBIN_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin'];
 const MODULE_DIRS = ['/usr/lib/nginx/modules', '/usr/share/nginx/modules', '/usr/local/nginx/modules'];
 
 /** Dynamic modules gateproof uses, each with the modules it needs loaded before it. */
@@ -24,25 +23,7 @@ export interface NginxInstall {
 
 /** GATEPROOF_NGINX, then PATH, then the usual sbin directories. */
 export function findNginx(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.GATEPROOF_NGINX !== undefined) {
-    if (isExecutable(env.GATEPROOF_NGINX)) return env.GATEPROOF_NGINX;
-    throw new UsageError(`nginx not found at GATEPROOF_NGINX=${env.GATEPROOF_NGINX}`);
-  }
-  const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN_DIRS];
-  for (const dir of dirs) {
-    const candidate = join(dir, 'nginx');
-    if (isExecutable(candidate)) return candidate;
-  }
-  throw new UsageError('nginx not found (install nginx, or set GATEPROOF_NGINX to its binary)');
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return findBinary('nginx', 'GATEPROOF_NGINX', env, ['/usr/local/nginx/sbin']);
 }
 
 /**

@@ -1,23 +1,14 @@
 import { join } from 'node:path';
+import { checked, checkedHeaderName, checkedSecret, regexLiteral } from '../config-values.js';
+import { CACHE_WARNING, CACHED_ROLES } from '../gateway-routes.js';
 import type { Profile } from '../profile-schema.js';
-import { checked, checkedSecret, headerVariable, regexLiteral } from './nginx-syntax.js';
+import { headerVariable } from './nginx-syntax.js';
 
 type Cache = NonNullable<Profile['cache']>;
-type Strategy = Cache['unauthorizedStrategy'];
 
 /** API Gateway's limit: a larger answer is passed through, never cached. */
 const TOO_BIG =
   '^([0-9]{8,}|[2-9][0-9]{6}|1[1-9][0-9]{5}|10[5-9][0-9]{4}|1049[0-9]{3}|1048[6-9][0-9]{2}|10485[89][0-9]|104857[7-9])$';
-const WARNING = '199 - "Cache-Control: max-age=0 ignored: the caller may not invalidate the cache"';
-
-/** Each cached role's TTL and unauthorized-invalidation strategy, as the contract's method settings say. */
-export const CACHED_ROLES: Record<string, (c: Cache) => { ttlSeconds: number; strategy: Strategy }> = {
-  cached: (c) => ({ ttlSeconds: c.ttlSeconds, strategy: c.unauthorizedStrategy }),
-  cachedShort: (c) => ({ ttlSeconds: c.shortTtlSeconds, strategy: c.unauthorizedStrategy }),
-  cachedOff: (c) => ({ ttlSeconds: 0, strategy: c.unauthorizedStrategy }),
-  cachedStrict: (c) => ({ ttlSeconds: c.ttlSeconds, strategy: 'FAIL_WITH_403' }),
-  cachedSilent: (c) => ({ ttlSeconds: c.ttlSeconds, strategy: 'SUCCEED_WITHOUT_RESPONSE_HEADER' }),
-};
 
 /**
  * `$gp_cache_bypass` when a caller may refresh an entry with `Cache-Control: max-age=0`, and
@@ -47,7 +38,7 @@ export function cacheHttp(cache: Cache, prefix: string): string[] {
   lines.push(
     'map "$gp_cache_refresh$gp_invalidator" $gp_cache_bypass { default 0; 11 1; }',
     'map "$gp_cache_refresh$gp_invalidator" $gp_cache_unauthorized { default 0; 10 1; }',
-    `map $gp_cache_unauthorized $gp_cache_warning { default ""; 1 '${WARNING}'; }`,
+    `map $gp_cache_unauthorized $gp_cache_warning { default ""; 1 '${CACHE_WARNING}'; }`,
     `map $upstream_http_content_length $gp_cache_too_big { default 0; "~${TOO_BIG}" 1; }`,
   );
   return lines;
@@ -70,7 +61,7 @@ export function cacheLocation(cache: Cache, role: string, forbidden: string): st
     'proxy_cache_bypass $gp_cache_bypass;',
     // The right to invalidate stays at the gateway.
     ...Object.keys(cache.invalidationHeaders ?? {}).map(
-      (name) => `proxy_set_header ${checked(name, /^[A-Za-z0-9-]+$/, 'header name')} "";`,
+      (name) => `proxy_set_header ${checkedHeaderName(name)} "";`,
     ),
   ];
   if (route.strategy === 'FAIL_WITH_403')

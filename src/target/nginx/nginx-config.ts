@@ -1,12 +1,21 @@
 import { join } from 'node:path';
+import { checked } from '../config-values.js';
+import {
+  CORS_RESPONSE_HEADERS,
+  GATEWAY_RESPONSES,
+  type GatewayResponse,
+  probePath,
+  ROUTES,
+} from '../gateway-routes.js';
+import { PLAN } from '../plan-buckets.js';
 import type { Profile } from '../profile-schema.js';
 import type { NginxInstall } from './nginx-binary.js';
 import { cacheHttp, cacheLocation } from './nginx-cache.js';
-import { CORS_RESPONSE_HEADERS, corsHeaders, corsMaps } from './nginx-cors.js';
+import { corsHeaders, corsMaps } from './nginx-cors.js';
 import { JWT_CHALLENGE, jwtHttp, jwtLocations, jwtRoute } from './nginx-jwt.js';
-import { keyMaps, PLAN, throttleLimits, throttleZones } from './nginx-plans.js';
+import { keyMaps, throttleLimits, throttleZones } from './nginx-plans.js';
 import { QUOTA_ACCESS_LUA, type QuotaLuaOptions, quotaInitLua } from './nginx-quota-lua.js';
-import { block, checked } from './nginx-syntax.js';
+import { block } from './nginx-syntax.js';
 
 export interface NginxConfigInput {
   /** The resolved profile: keys, plans, cache and CORS settings, claimed features. */
@@ -23,40 +32,7 @@ export interface NginxConfigInput {
   user?: string;
 }
 
-/**
- * The routes nginx serves, with their methods as in the contract (anything else is "Missing
- * Authentication Token"); keyed ones need a key in a usage plan for this stage, the JWT one a
- * token. No IAM or Lambda authorizer routes: nginx cannot honour them, so they answer like any
- * unknown resource.
- */
-const ROUTES: Record<string, { methods: string[]; keyed?: true; jwt?: true }> = {
-  open: { methods: ['GET', 'POST'] },
-  jwt: { methods: ['GET'], jwt: true },
-  keyed: { methods: ['GET'], keyed: true },
-  quota: { methods: ['GET'], keyed: true },
-  throttled: { methods: ['GET'], keyed: true },
-  cached: { methods: ['GET', 'POST'] },
-  cachedShort: { methods: ['GET'] },
-  cachedOff: { methods: ['GET'] },
-  cachedStrict: { methods: ['GET'] },
-  cachedSilent: { methods: ['GET'] },
-};
-
-/** API Gateway's gateway responses, served by internal locations so each carries its own headers. */
-const GATEWAY_RESPONSES = {
-  forbidden: { status: 403, type: 'ForbiddenException', message: '"Forbidden"' },
-  'missing-token': {
-    status: 403,
-    type: 'MissingAuthenticationTokenException',
-    message: '"Missing Authentication Token"',
-  },
-  throttled: { status: 429, type: 'TooManyRequestsException', message: '"Too Many Requests"' },
-  'limit-exceeded': { status: 429, type: 'LimitExceededException', message: '"Limit Exceeded"' },
-  unauthorized: { status: 401, type: 'UnauthorizedException', message: '"Unauthorized"' },
-  'integration-failure': { status: 502, type: '', message: '"Internal server error"' },
-  'integration-timeout': { status: 504, type: '', message: '"Endpoint request timed out"' },
-} as const;
-type GatewayResponse = keyof typeof GATEWAY_RESPONSES;
+/** API Gateway's gateway responses are served by internal locations, so each carries its own headers. */
 const RESPONSE_PATH = '/__gateproof';
 const respond = (name: GatewayResponse) => `${RESPONSE_PATH}/${name}`;
 
@@ -156,8 +132,7 @@ function routeLocation(input: NginxConfigInput, role: string, path: string): str
     'proxy_connect_timeout 5s;',
     // API Gateway's default integration timeout.
     'proxy_read_timeout 29s;',
-    // The probe's path for the role: cachedShort is /cached-short.
-    `proxy_pass http://gp_probe/${role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)};`,
+    `proxy_pass http://gp_probe${probePath(role)};`,
   );
   return block(`location = ${path}`, lines);
 }

@@ -1,27 +1,7 @@
+import { checked, originPattern } from '../config-values.js';
 import type { Profile } from '../profile-schema.js';
-import { checked, regexLiteral } from './nginx-syntax.js';
 
 type Cors = NonNullable<Profile['cors']>;
-
-/** The backend's CORS headers are hidden: like an HTTP API's built-in CORS, the gateway's settings win. */
-export const CORS_RESPONSE_HEADERS = [
-  'Access-Control-Allow-Origin',
-  'Access-Control-Allow-Credentials',
-  'Access-Control-Allow-Methods',
-  'Access-Control-Allow-Headers',
-  'Access-Control-Expose-Headers',
-  'Access-Control-Max-Age',
-];
-
-/** `https://app.example` exactly, `https://*.example.com` (one or more labels), or `https://*` (any host). */
-function originPattern(origin: string): string {
-  checked(origin, /^https?:\/\/(\*|(\*\.)?[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'cors.allowOrigins');
-  const [scheme, rest] = origin.split('://') as [string, string];
-  if (rest === '*') return `^${scheme}://[^/]+$`;
-  if (rest.startsWith('*.'))
-    return `^${scheme}://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.${regexLiteral(rest.slice(2))}$`;
-  return `^${regexLiteral(origin)}$`;
-}
 
 /**
  * `$gp_cors_origin` is the Access-Control-Allow-Origin to send: empty for a request without an

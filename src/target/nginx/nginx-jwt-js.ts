@@ -15,8 +15,7 @@ export interface JwtVerifierOptions {
   jwks: { cached: string; fresh: string };
 }
 
-/** The claims forwarded to the integration, as `x-gp-authorizer-claims-<name>` headers. */
-export const FORWARDED_CLAIMS = ['sub', 'iss', 'scope'] as const;
+import { FORWARDED_CLAIMS } from '../gateway-routes.js';
 
 /** The njs module: plain ES5-style code with async/await, which njs 0.7 runs. */
 export function jwtVerifierJs(options: JwtVerifierOptions): string {

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { JWKS_PATH } from '../../auth/oidc-issuer.js';
+import { checked } from '../config-values.js';
+import { FORWARDED_CLAIMS } from '../gateway-routes.js';
 import type { Profile } from '../profile-schema.js';
-import { FORWARDED_CLAIMS, jwtVerifierJs } from './nginx-jwt-js.js';
-import { block, checked } from './nginx-syntax.js';
+import { jwtVerifierJs } from './nginx-jwt-js.js';
+import { block } from './nginx-syntax.js';
 
 type Jwt = NonNullable<Profile['jwt']>;
 

@@ -1,8 +1,6 @@
-import type { Profile, Throttle } from '../profile-schema.js';
-import { checkedSecret, regexLiteral } from './nginx-syntax.js';
-
-/** Usage plans by the name `$gp_plan` gives them; only keys in a plan for this stage are admitted. */
-export const PLAN = { default: 'plan-default', tiny: 'plan-tiny' } as const;
+import { regexLiteral } from '../config-values.js';
+import { buckets, keyPlans, PLAN } from '../plan-buckets.js';
+import type { Profile } from '../profile-schema.js';
 
 /**
  * `$gp_plan` from the x-api-key header, `$gp_key_ok` when that plan includes this stage. Keys are
@@ -10,23 +8,8 @@ export const PLAN = { default: 'plan-default', tiny: 'plan-tiny' } as const;
  * regard to case, and a wrongly-cased key must be an unknown key.
  */
 export function keyMaps(profile: Profile): string[] {
-  const keys = profile.apiKeys;
   const lines = ['map $http_x_api_key $gp_plan {', '  default "";'];
-  const entries: Array<[string | undefined, string]> = keys
-    ? [
-        [keys.valid, PLAN.default],
-        [keys.other, PLAN.default],
-        [keys.disabled, 'disabled'],
-        [keys.otherStage, 'other-stage'],
-        ...[...keys.quota, ...(keys.quotaPair ?? [])].map((k) => [k, PLAN.tiny] as [string, string]),
-      ]
-    : [];
-  const seen = new Set<string>();
-  for (const [key, plan] of entries) {
-    if (key === undefined || seen.has(key)) continue;
-    seen.add(key);
-    lines.push(`  "~^${regexLiteral(checkedSecret(key, 'apiKeys'))}$" ${plan};`);
-  }
+  for (const [key, plan] of keyPlans(profile)) lines.push(`  "~^${regexLiteral(key)}$" ${plan};`);
   lines.push(
     '}',
     'map $gp_plan $gp_key_ok {',
@@ -36,31 +19,6 @@ export function keyMaps(profile: Profile): string[] {
     '}',
   );
   return lines;
-}
-
-interface Bucket {
-  /** Keys on this plan get a bucket each. */
-  plan: string;
-  zone: string;
-  throttle: Throttle;
-  /** A method-level throttle applies to its own route only; a plan's to every keyed route. */
-  role?: string;
-}
-
-function buckets(profile: Profile): Bucket[] {
-  const out: Bucket[] = [];
-  const { default: def, tinyQuota, throttled } = profile.plans;
-  if (def?.throttle) out.push({ plan: PLAN.default, zone: 'gp_plan_default', throttle: def.throttle });
-  if (tinyQuota?.throttle) out.push({ plan: PLAN.tiny, zone: 'gp_plan_tiny', throttle: tinyQuota.throttle });
-  if (throttled?.throttle) {
-    out.push({
-      plan: PLAN.default,
-      zone: 'gp_method_throttled',
-      throttle: throttled.throttle,
-      role: 'throttled',
-    });
-  }
-  return out;
 }
 
 /** One zone per bucket, keyed by the API key, so every key has its own bucket as in a usage plan. */

@@ -11,7 +11,14 @@ import { corsWithPages, REFERENCE_SETTINGS } from '../target-support.js';
  * documents no usage plans (throttle, quota), no stage cache and no IAM (SigV4) authorization, so
  * those are not claimed and their cases skip.
  */
-export const SLS_CAPABILITIES: readonly Feature[] = ['apikey', 'authorizer', 'jwt', 'cors', 'cors-browser'];
+export const SLS_CAPABILITIES: readonly Feature[] = [
+  'apikey',
+  'authorizer',
+  'jwt',
+  'jwt-rotation',
+  'cors',
+  'cors-browser',
+];
 
 /** The TTL of the REQUEST authorizer, as in the probe contract: short, so expiry is seen within a run. */
 const REQUEST_AUTHORIZER_TTL_S = 2;

@@ -1,0 +1,130 @@
+import type { VendorNote } from '../src/report/vendor-matrix.js';
+
+/**
+ * Why each gateway does not keep a promise, one sentence each: for a feature its target does not
+ * claim, or for one case. A deviation without a note is explained by the case's own message.
+ */
+export const VENDOR_NOTES: VendorNote[] = [
+  {
+    vendor: 'nginx',
+    feature: 'sigv4',
+    why: 'stock nginx has no SigV4 verifier, so the IAM routes are not configured.',
+  },
+  {
+    vendor: 'nginx',
+    feature: 'authorizer',
+    why: 'stock nginx cannot call a Lambda-style authorizer function.',
+  },
+  {
+    vendor: 'nginx',
+    feature: 'cache-flush',
+    why: 'open-source nginx has no command that empties a proxy_cache zone (purging is an NGINX Plus feature).',
+  },
+  {
+    vendor: 'nginx',
+    feature: 'quota',
+    why: 'the usage-plan quota needs libnginx-mod-http-lua, which did not load.',
+  },
+  {
+    vendor: 'nginx',
+    feature: 'jwt',
+    why: 'the JWT authorizer needs libnginx-mod-http-js (njs), which did not load.',
+  },
+  {
+    vendor: 'haproxy',
+    feature: 'sigv4',
+    why: 'HAProxy has no SigV4 verifier; only custom Lua could add one, and that would be gateproof code, not HAProxy.',
+  },
+  {
+    vendor: 'haproxy',
+    feature: 'authorizer',
+    why: 'HAProxy cannot call a Lambda-style authorizer function without custom Lua.',
+  },
+  {
+    vendor: 'haproxy',
+    feature: 'jwt-rotation',
+    why: 'jwt_verify reads its public keys from files when HAProxy starts and never fetches a JWKS, so a key the issuer publishes later stays unknown until a reload.',
+  },
+  {
+    vendor: 'haproxy',
+    feature: 'cache-flush',
+    why: 'HAProxy 2.6 has no command that empties a cache section.',
+  },
+  {
+    vendor: 'haproxy',
+    case: 'cache.key.shared-across-callers',
+    why: "HAProxy never serves a stored answer to a request carrying Authorization (a shared cache's rule, RFC 9111 §3.5), where API Gateway leaves Authorization out of the key.",
+  },
+  {
+    vendor: 'serverless-offline',
+    feature: 'throttle',
+    why: 'serverless-offline documents no usage plans, so no throttle is configured.',
+  },
+  {
+    vendor: 'serverless-offline',
+    feature: 'quota',
+    why: 'serverless-offline documents no usage plans, so no quota is configured.',
+  },
+  { vendor: 'serverless-offline', feature: 'cache', why: 'serverless-offline documents no stage cache.' },
+  {
+    vendor: 'serverless-offline',
+    feature: 'sigv4',
+    why: 'serverless-offline documents no IAM (SigV4) authorization.',
+  },
+  {
+    vendor: 'serverless-offline',
+    case: 'apikey.reject.disabled',
+    why: 'a key created `enabled: false` is accepted.',
+  },
+  {
+    vendor: 'serverless-offline',
+    case: 'apikey.response.request-id',
+    why: 'no response carries `x-amzn-RequestId`.',
+  },
+  {
+    vendor: 'serverless-offline',
+    case: 'authorizer.identity.invalid-not-called',
+    why: 'a token failing `identityValidationExpression` still calls the function (with an empty token).',
+  },
+  {
+    vendor: 'serverless-offline',
+    case: 'authorizer.cache.reused-within-ttl',
+    why: '`resultTtlInSeconds` is ignored: every request calls the function.',
+  },
+  ...['authorizer.reject.crash', 'authorizer.response.crash-body'].map((id) => ({
+    vendor: 'serverless-offline',
+    case: id,
+    why: 'a crashing authorizer is answered 401 `Unauthorized`, not 500 with `AuthorizerConfigurationException`.',
+  })),
+  ...['authorizer.response.deny-body', 'authorizer.response.unauthorized-body'].map((id) => ({
+    vendor: 'serverless-offline',
+    case: id,
+    why: 'refusals are hapi\'s error bodies (`{"statusCode":403,"error":"Forbidden",...}`) without `x-amzn-ErrorType`.',
+  })),
+  ...[
+    'cors.actual.disallowed-origin',
+    'cors.origin.null',
+    'cors.origin.wildcard-lookalike',
+    'cors.browser.simple-get-disallowed-origin',
+  ].map((id) => ({
+    vendor: 'serverless-offline',
+    case: id,
+    why: "every non-preflight response echoes the caller's Origin with credentials allowed, whatever the allowed origins.",
+  })),
+  {
+    vendor: 'serverless-offline',
+    case: 'cors.vary.preflight',
+    why: 'a preflight answer has no `Vary: Origin`.',
+  },
+  ...['jwt.response.unauthorized-body', 'jwt.response.www-authenticate'].map((id) => ({
+    vendor: 'serverless-offline',
+    case: id,
+    why: "a refused token's body says why (`JWT Token expired`) and there is no `WWW-Authenticate` challenge.",
+  })),
+  // Its JWT authorizer: every forged token is one deviation with one cause.
+  {
+    vendor: 'serverless-offline',
+    case: 'jwt.attack.*',
+    why: "the token is decoded and its iss, aud, exp and scope checked, but never its signature, algorithm or key (serverless-offline's README warns so), nor nbf and iat: forged tokens reach the integration.",
+  },
+];
