@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { FAULTS } from '../src/reference/faults.js';
 import { gateproof } from './helpers/cli.js';
 
 /**
@@ -25,17 +26,15 @@ test('compare --baseline: a fault run regresses against a clean one, two clean r
 
   const bad = await gateproof(['compare', '--baseline', clean, fault, '--out', join(dir, 'bad')]);
   assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+  // The cases the fault declares are exactly those that newly fail.
+  const breaks = FAULTS.find((f) => f.name === 'quota-off-by-one')!.breaks;
   assert.match(
     bad.stdout,
-    /^gateproof: REGRESSION against the baseline reference \(clean\): 5 newly failing cases/,
+    new RegExp(
+      `^gateproof: REGRESSION against the baseline reference \\(clean\\): ${breaks.length} newly failing cases`,
+    ),
   );
-  for (const id of [
-    'quota.exhaust.limit-then-429',
-    'quota.exhaust.limit-exceeded-body',
-    'quota.exhaust.stays-exhausted',
-    'quota.isolation.other-key',
-    'quota.concurrency.burst',
-  ]) {
+  for (const id of breaks) {
     assert.match(bad.stdout, new RegExp(`reference \\(fault\\): ${id.replace(/\./g, '\\.')} newly fails`));
   }
   assert.match(readFileSync(join(dir, 'bad', 'compare.md'), 'utf8'), /^## ❌ gateproof: REGRESSION/);
