@@ -40,17 +40,23 @@ function stallOf(traffic: ThrottleTraffic): string | undefined {
   return reasons.length > 0 ? reasons.join(', ') : undefined;
 }
 
-function note(fitted: boolean, refused: boolean, stall: string | undefined): Record<string, unknown> {
+function note(
+  fitted: boolean,
+  refused: boolean,
+  stall: string | undefined,
+  limiter: Limiter,
+): Record<string, unknown> {
+  const model = limiter === 'sliding-window' ? 'window' : 'bucket';
   if (!fitted) {
     const why = refused
-      ? 'too few refusals to fit the bucket: run longer or offer more'
+      ? `too few refusals to fit the ${model}: run longer or offer more`
       : 'no request was refused: the offered load never exceeded the limit';
     return { note: stall ? `${why}; the generator or the target stalled (${stall})` : why };
   }
   return stall
     ? {
         inferenceTrusted: false,
-        note: `the generator or the target stalled (${stall}): the inferred bucket may be off`,
+        note: `the generator or the target stalled (${stall}): the inferred ${model} may be off`,
       }
     : { inferenceTrusted: true };
 }
@@ -169,7 +175,7 @@ export class ThrottleObserver {
           ? Number(((this.lastAdmitted - this.firstAdmitted) / 1000).toFixed(3))
           : null,
       fitSegments: estimate?.segments ?? null,
-      ...note(estimate !== undefined, this.refused.length > 0, stallOf(result)),
+      ...note(estimate !== undefined, this.refused.length > 0, stallOf(result), limiter),
       share429: share(refused, result.responses),
       p50Us200: latency('200', 'p50'),
       p99Us200: latency('200', 'p99'),
