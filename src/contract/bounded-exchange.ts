@@ -23,6 +23,8 @@ export interface BoundedBody {
   sha256: string;
   /** True when the body went on past MAX_READ_BYTES and was not read to its end. */
   cut: boolean;
+  /** True when `text` is the whole body. */
+  whole: boolean;
 }
 
 export interface BoundedResponse {
@@ -38,6 +40,8 @@ export interface BoundedRequest {
   body?: string | Buffer;
   /** The whole exchange: connect, headers and body. */
   timeoutMs: number;
+  /** Bytes of the body kept (default KEPT_BODY_BYTES); more only for the harness's own large answers. */
+  keepBytes?: number;
   dispatcher?: Dispatcher;
 }
 
@@ -72,7 +76,7 @@ export async function boundedExchange(url: string, options: BoundedRequest): Pro
     });
     const headers = flattenHeaders(res.headers as Record<string, string | string[] | undefined>);
     partial = { status: res.statusCode, headers, bytes: 0 };
-    const body = await readBounded(res.body, partial);
+    const body = await readBounded(res.body, partial, options.keepBytes ?? KEPT_BODY_BYTES);
     return { status: res.statusCode, headers, body };
   } catch (err) {
     if (deadline.signal.aborted) throw new ExchangeTimeout(options.timeoutMs, partial);
@@ -85,6 +89,7 @@ export async function boundedExchange(url: string, options: BoundedRequest): Pro
 async function readBounded(
   stream: AsyncIterable<Buffer> & { destroy(): void; on(event: 'error', listener: () => void): unknown },
   progress: { bytes: number },
+  keepBytes: number,
 ): Promise<BoundedBody> {
   const hash = createHash('sha256');
   const kept: Buffer[] = [];
@@ -95,8 +100,8 @@ async function readBounded(
     const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
     hash.update(part);
     progress.bytes += part.length;
-    if (keptBytes < KEPT_BODY_BYTES) {
-      const keep = part.subarray(0, KEPT_BODY_BYTES - keptBytes);
+    if (keptBytes < keepBytes) {
+      const keep = part.subarray(0, keepBytes - keptBytes);
       kept.push(Buffer.from(keep));
       keptBytes += keep.length;
     }
@@ -113,6 +118,7 @@ async function readBounded(
     bytes: progress.bytes,
     sha256: hash.digest('hex'),
     cut,
+    whole: !cut && keptBytes === progress.bytes,
   };
 }
 
@@ -128,7 +134,7 @@ export function flattenHeaders(
 
 /** The body as a judge reads it: parsed JSON when it was read whole and is JSON, else undefined. */
 export function parseJsonBody(body: BoundedBody): unknown {
-  if (!body.text || body.bytes > KEPT_BODY_BYTES) return undefined;
+  if (!body.text || !body.whole) return undefined;
   try {
     return JSON.parse(body.text);
   } catch {
