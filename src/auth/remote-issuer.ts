@@ -33,6 +33,9 @@ async function publishedKeys(response: SignersResponse): Promise<Map<IssuerAlgor
   return keys;
 }
 
+/** The issuer's own answers: a token padded to test a gateway's limits stays far below this. */
+const MINTED_TOKEN_BYTES = 1024 * 1024;
+
 export async function connectIssuer(options: RemoteIssuerOptions): Promise<TokenIssuer> {
   const base = `${options.mintUrl.replace(/\/+$/, '')}${MINT_API_PATH}`;
   const timeout = options.timeoutMs ?? 10_000;
@@ -45,8 +48,8 @@ export async function connectIssuer(options: RemoteIssuerOptions): Promise<Token
         headers: { authorization: `Bearer ${options.secret}`, 'content-type': 'application/json' },
         ...(body !== undefined && { body: JSON.stringify(body) }),
         timeoutMs: timeout,
-        // Tokens minted for the size attacks run to tens of kilobytes.
-        keepBytes: 1024 * 1024,
+        // Tokens minted to be oversized (an attack case) are far longer than a gateway's answer.
+        keepBytes: MINTED_TOKEN_BYTES,
       });
     } catch (err) {
       throw new HarnessError(

@@ -15,7 +15,7 @@ export const KEPT_BODY_BYTES = 64 * 1024;
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
 
 export interface BoundedBody {
-  /** The first KEPT_BODY_BYTES bytes (or the request's keepBytes), as UTF-8. */
+  /** The first KEPT_BODY_BYTES bytes, as UTF-8. */
   text: string;
   /** Bytes read (all of them unless `cut`). */
   bytes: number;
@@ -23,6 +23,8 @@ export interface BoundedBody {
   sha256: string;
   /** True when the body went on past MAX_READ_BYTES and was not read to its end. */
   cut: boolean;
+  /** True when `text` is the whole body. */
+  whole: boolean;
 }
 
 export interface BoundedResponse {
@@ -38,7 +40,7 @@ export interface BoundedRequest {
   body?: string | Buffer;
   /** The whole exchange: connect, headers and body. */
   timeoutMs: number;
-  /** How much of the body to keep as text; a harness peer (the issuer) may send more than a gateway's evidence needs. */
+  /** Bytes of the body kept (default KEPT_BODY_BYTES); more only for the harness's own large answers. */
   keepBytes?: number;
   dispatcher?: Dispatcher;
 }
@@ -116,6 +118,7 @@ async function readBounded(
     bytes: progress.bytes,
     sha256: hash.digest('hex'),
     cut,
+    whole: !cut && keptBytes === progress.bytes,
   };
 }
 
@@ -131,8 +134,7 @@ export function flattenHeaders(
 
 /** The body as a judge reads it: parsed JSON when it was read whole and is JSON, else undefined. */
 export function parseJsonBody(body: BoundedBody): unknown {
-  // Only a body kept whole can be judged as JSON.
-  if (!body.text || body.cut || Buffer.byteLength(body.text) !== body.bytes) return undefined;
+  if (!body.text || !body.whole) return undefined;
   try {
     return JSON.parse(body.text);
   } catch {

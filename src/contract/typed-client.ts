@@ -1,13 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Evidence } from '../results/model.js';
-import {
-  boundedExchange,
-  ExchangeTimeout,
-  flattenHeaders,
-  KEPT_BODY_BYTES,
-  parseJsonBody,
-} from './bounded-exchange.js';
+import { boundedExchange, ExchangeTimeout, flattenHeaders, parseJsonBody } from './bounded-exchange.js';
 import type { HttpMethod } from './load-contract.js';
 import type { ResponseValidator } from './response-validator.js';
 
@@ -158,7 +152,7 @@ export class TypedClient<Paths> {
       const json = parseJsonBody(res.body);
       const contractViolations =
         // A body longer than what is kept cannot be validated from its first bytes.
-        operation && this.options.validator && res.body.bytes <= KEPT_BODY_BYTES
+        operation && this.options.validator && res.body.whole
           ? this.options.validator.check(
               operation.path,
               operation.method,
