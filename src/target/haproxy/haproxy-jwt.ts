@@ -59,6 +59,9 @@ export function jwtRules(jwt: Jwt, keys: readonly JwtKey[]): string[] {
     // A header that is not base64url JSON has no alg.
     fail('the token is malformed', '!{ var(txn.gp_jwt_alg) -m found }'),
     fail('the algorithm is not allowed', `!{ var(txn.gp_jwt_alg) -m str RS256 }`),
+    // No extension is understood, so a token that makes one critical is refused (RFC 7515 §4.1.11).
+    fail('the token names critical extensions', `{ ${TOKEN},jwt_header_query('$.crit') -m found }`),
+    fail('the token names critical extensions', `{ ${TOKEN},jwt_header_query('$.crit[0]') -m found }`),
     fail(
       'the key is unknown',
       `!{ var(txn.gp_jwt_kid) -m str ${keys.map((k) => checked(k.kid, /^[A-Za-z0-9_-]+$/, 'kid')).join(' ') || 'none'} }`,
@@ -70,10 +73,16 @@ export function jwtRules(jwt: Jwt, keys: readonly JwtKey[]): string[] {
     fail('the signature does not verify', `!{ var(txn.gp_jwt_valid) -m int 1 }`),
     'http-request set-var(txn.gp_now) date',
     fail('the issuer is not trusted', `!{ ${CLAIM('iss')} -m str ${issuer} }`),
-    // aud is a string or a list; without it, client_id must name the audience.
+    // aud is a string or a list; only without it may client_id name the audience.
+    ...['aud', 'aud[0]'].map((present) =>
+      fail(
+        'the audience is not allowed',
+        `{ ${CLAIM(present)} -m found } !{ ${CLAIM('aud')} -m str ${audience} } ${[0, 1, 2, 3].map((i) => `!{ ${CLAIM(`aud[${i}]`)} -m str ${audience} }`).join(' ')}`,
+      ),
+    ),
     fail(
       'the audience is not allowed',
-      `!{ ${CLAIM('aud')} -m str ${audience} } ${[0, 1, 2, 3].map((i) => `!{ ${CLAIM(`aud[${i}]`)} -m str ${audience} }`).join(' ')} !{ ${CLAIM('client_id')} -m str ${audience} }`,
+      `!{ ${CLAIM('aud')} -m found } !{ ${CLAIM('aud[0]')} -m found } !{ ${CLAIM('client_id')} -m str ${audience} }`,
     ),
     `http-request set-var(txn.gp_jwt_exp) ${CLAIM('exp', 'int')}`,
     fail('the token has expired', `!{ var(txn.gp_jwt_exp),sub(txn.gp_now) gt 0 }`),
@@ -91,7 +100,8 @@ export function jwtRules(jwt: Jwt, keys: readonly JwtKey[]): string[] {
     rules.push(
       fail(
         'the token holds none of the route scopes',
-        `!{ ${CLAIM('scope')} -m reg ${held} } !{ ${CLAIM('scp')} -m reg ${held} }`,
+        // scope is a space-separated string; scp a string or a list.
+        `!{ ${CLAIM('scope')} -m reg ${held} } !{ ${CLAIM('scp')} -m reg ${held} } ${[0, 1, 2, 3].map((i) => `!{ ${CLAIM(`scp[${i}]`)} -m str ${scopes.join(' ')} }`).join(' ')}`,
       ),
     );
   }

@@ -87,7 +87,8 @@ export function keyedRules(
   plansCreatedAt: number,
 ): string[] {
   const rules = [
-    `http-request set-var(txn.gp_plan) ${KEY},map(${mapFile})`,
+    // One x-api-key header or none: with two, fhdr would read the last, letting a valid key ride behind an unknown one.
+    `http-request set-var(txn.gp_plan) ${KEY},map(${mapFile}) if { req.fhdr_cnt(x-api-key) eq 1 }`,
     `http-request ${gatewayReturn('forbidden')} unless { var(txn.gp_plan) -m str ${PLAN.default} ${PLAN.tiny} }`,
   ];
   if (profile.features.includes('throttle')) {
