@@ -57,3 +57,39 @@ test('compare --baseline: a fault run regresses against a clean one, two clean r
     `gateproof: no regression against the baseline before (compared 2 runs) → ${join(dir, 'good', 'compare.html')}\n`,
   );
 });
+
+test('compare --baseline: a bucket refilling twice as fast changes the throttle figures, named as a regression', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gp-baseline-throttle-'));
+  const run = async (name: string, extra: string[] = []) => {
+    const out = join(dir, name);
+    const res = await gateproof(
+      [
+        'run',
+        '--suites',
+        'apikey',
+        '--scenarios',
+        'throttle-steady',
+        '--scenario-seconds',
+        '3',
+        '--out',
+        out,
+        ...extra,
+      ],
+      { timeoutMs: 180_000 },
+    );
+    assert.ok([0, 1, 3].includes(res.code ?? -1), res.stderr);
+    return out;
+  };
+  const clean = await run('clean');
+  const fault = await run('fault', ['--fault', 'throttle-rate-doubled']);
+  const res = await gateproof(['compare', '--baseline', clean, fault, '--out', join(dir, 'cmp')]);
+  assert.equal(res.code, 1, res.stdout + res.stderr);
+  // Offered twice the declared rate, the clean gateway refuses about half; the faulty one almost none.
+  assert.match(
+    res.stdout,
+    /reference \(fault\): throttle-steady share of 429 [\d.]+ % → [\d.]+ %, −[\d.]+ points/,
+  );
+  const json = JSON.parse(readFileSync(join(dir, 'cmp', 'compare.json'), 'utf8'));
+  const share = json.baseline.figures.find((f: { figure: string }) => f.figure === 'share of 429');
+  assert.equal(share.regression, true);
+});

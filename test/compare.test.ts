@@ -278,7 +278,7 @@ test('a baseline comparison names newly failing and passing cases and each figur
   const share = b.figures.find((f) => f.figure === 'share of 429')!;
   assert.equal(share.regression, false, 'two points of 429 share are within the limit');
   assert.match(b.reasons[0]!, new RegExp(`${flipped.id} newly fails`));
-  assert.match(b.reasons[1]!, /inferred burst 100 → 210 \(\+110 %\)/);
+  assert.match(b.reasons[1]!, /inferred burst 100 → 210, \+110 \(\+110 %\), limit: change ≤ 25 % either way/);
   assert.deepEqual(c.warnings, []);
 
   const same = buildComparison(

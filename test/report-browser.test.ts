@@ -287,6 +287,8 @@ function hostileRun(): Results {
     ...s,
     title: PAYLOAD,
     findings: { [PAYLOAD]: PAYLOAD, throttle: { declaredRate: 10, inferredRate: 9 } },
+    // A status the target made up reaches a chart's legend, which uPlot writes as text.
+    timeseries: s.timeseries.map((p) => ({ ...p, byStatus: { [PAYLOAD]: 1 } })),
     thresholds: [{ expr: PAYLOAD, metric: PAYLOAD, ok: false }],
   }));
   return {

@@ -14,7 +14,7 @@ export function loadCommand(): Command {
       'reference',
     )
     .option('--out <dir>', 'where to write the run (default: reports/<run-id>)', outDir)
-    .option('--quiet', 'no progress; case lines only for what did not pass; the last line')
+    .option('--quiet', 'no progress bars; case lines only for what did not pass; the closing summary')
     .option('--json', 'a machine-readable summary on stdout (everything else on stderr)')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(

@@ -2,6 +2,7 @@ import { histogramStats, withHistogram } from '../load/histograms.js';
 import { scenarioVerdict } from '../results/collect.js';
 import type { Results, ScenarioResult } from '../results/model.js';
 import { thresholdLabel } from '../results/scenario-sentence.js';
+import { formatChange, formatChangeValue } from './compare-verdict.js';
 
 /**
  * A baseline comparison: every other run against the first, for CI's "did this release make the
@@ -252,7 +253,7 @@ export function baselineDiff(
     ),
     ...regressed.map(
       (f) =>
-        `${f.run}: ${f.scenario} ${f.figure} ${f.baseline} → ${f.value}${f.relative === null ? '' : ` (${f.relative > 0 ? '+' : ''}${pct(f.relative)})`}, limit: ${f.limit}`,
+        `${f.run}: ${f.scenario} ${f.figure} ${formatChangeValue(f.unit, f.baseline)} → ${formatChangeValue(f.unit, f.value)}, ${formatChange(f)}, limit: ${f.limit}`,
     ),
   ];
   return {
