@@ -38,11 +38,7 @@ export const KEY_AND_PLAN_FAULTS = [
   {
     name: 'apikey-compared-truncated',
     description: 'keys are compared on their first 32 characters only (a column narrower than the keys)',
-    breaks: [
-      'apikey.reject.truncated',
-      'apikey.reject.extended',
-      'apikey.reject.last-char-changed',
-    ],
+    breaks: ['apikey.reject.truncated', 'apikey.reject.extended', 'apikey.reject.last-char-changed'],
   },
   {
     name: 'apikey-case-insensitive',
