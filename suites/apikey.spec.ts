@@ -8,6 +8,7 @@ import {
 } from './expectations.js';
 import type { ApiKeys } from './fixtures.js';
 import { expect, gateCase, test } from './fixtures.js';
+import { DECLARED_ONLY, spoofCases } from './identity-spoofing.js';
 
 /**
  * API keys (REST, key source HEADER): a keyed method admits a request only with an enabled key in
@@ -20,9 +21,11 @@ const REF = 'aws-semantics.md#api-keys-rest-only';
 interface Refusal {
   name: string;
   title: string;
-  headers?: (keys: ApiKeys) => Record<string, string>;
+  headers?: (keys: ApiKeys) => Record<string, string | string[]>;
   query?: (keys: ApiKeys) => Record<string, string>;
 }
+
+const unknownKey = () => randomBytes(20).toString('base64url');
 
 const refusals: Refusal[] = [
   { name: 'missing', title: 'a keyed method refuses a request without an API key' },
@@ -34,7 +37,7 @@ const refusals: Refusal[] = [
   {
     name: 'unknown',
     title: 'a keyed method refuses a key that does not exist',
-    headers: () => ({ 'x-api-key': randomBytes(20).toString('base64url') }),
+    headers: () => ({ 'x-api-key': unknownKey() }),
   },
   {
     name: 'disabled',
@@ -52,6 +55,66 @@ const refusals: Refusal[] = [
     query: (k) => ({ 'x-api-key': k.valid, api_key: k.valid, apiKey: k.valid }),
   },
 ];
+
+/**
+ * Keys that are almost the valid one, the way key checks go almost right: compared by prefix or
+ * on their first characters, without regard to case, after URL-decoding or trimming the value.
+ */
+const nearMissKeys: { name: string; title: string; key: (valid: string) => string }[] = [
+  {
+    name: 'truncated',
+    title: 'a keyed method refuses a valid key missing its last character',
+    key: (valid) => valid.slice(0, -1),
+  },
+  {
+    name: 'extended',
+    title: 'a keyed method refuses a valid key with one character appended',
+    key: (valid) => `${valid}0`,
+  },
+  {
+    name: 'last-char-changed',
+    title: 'a keyed method refuses a key that differs from a valid one in its last character only',
+    key: (valid) => `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`,
+  },
+  {
+    name: 'case-swapped',
+    title: 'a keyed method refuses a valid key with its letter case swapped: keys are case-sensitive',
+    key: (valid) => swapCase(valid),
+  },
+  {
+    name: 'percent-encoded',
+    title:
+      'a keyed method refuses a valid key with a character percent-encoded: header values are not URL-decoded',
+    key: (valid) => `%${valid.charCodeAt(0).toString(16).toUpperCase()}${valid.slice(1)}`,
+  },
+  {
+    name: 'nbsp-padded',
+    title: 'a keyed method refuses a valid key wrapped in no-break spaces: only HTTP whitespace is trimmed',
+    key: (valid) => `\u00a0${valid}\u00a0`,
+  },
+];
+
+for (const nearMiss of nearMissKeys) {
+  refusals.push({
+    name: nearMiss.name,
+    title: nearMiss.title,
+    headers: (k) => ({ 'x-api-key': nearMiss.key(k.valid) }),
+  });
+}
+
+refusals.push(
+  {
+    name: 'repeated-unknown-first',
+    title: 'a keyed method refuses two x-api-key headers, an unknown key and then a valid one',
+    headers: (k) => ({ 'x-api-key': [unknownKey(), k.valid] }),
+  },
+  {
+    name: 'other-header',
+    title:
+      'with key source HEADER, a valid key in another header (apikey, x-apikey, api-key) is not accepted',
+    headers: (k) => ({ apikey: k.valid, 'x-apikey': k.valid, 'api-key': k.valid }),
+  },
+);
 
 test.describe('apikey', () => {
   for (const refusal of refusals) {
@@ -89,6 +152,15 @@ test.describe('apikey', () => {
       expect(res.json?.nonce, 'the echo is of this request').toBe(nonce);
       await expectReached(probe, nonce, 1);
     },
+  );
+
+  spoofCases(
+    'apikey',
+    'on a keyed method',
+    ['apikey'],
+    ({ client, keys, nonce }, spoofed) =>
+      client.get('/keyed', { query: { gpn: nonce }, headers: { ...spoofed, 'x-api-key': keys.valid } }),
+    DECLARED_ONLY,
   );
 
   gateCase(
@@ -162,3 +234,7 @@ test.describe('apikey', () => {
     },
   );
 });
+
+function swapCase(text: string): string {
+  return [...text].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
+}

@@ -11,6 +11,7 @@ import {
   type Rejection,
 } from './expectations.js';
 import { expect, gateCase, test } from './fixtures.js';
+import { spoofCases } from './identity-spoofing.js';
 
 /**
  * Lambda authorizers (REST): the function's answer decides, Allow admits with its principal and
@@ -65,6 +66,11 @@ const viaToken = (client: Client, nonce: string, authorization?: string) =>
 
 const viaRequest = (client: Client, nonce: string, authorization: string) =>
   client.get('/authorizer-request', { query: { gpn: nonce }, headers: { authorization } });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Refused, whichever way: a collision must not admit the request, whatever the refusal says. */
+const ANY_REFUSAL = [401, 403, 500];
 
 /** The function's call number, as its context carried it to the integration. */
 function invocation(target: Profile, res: Exchange): number {
@@ -180,6 +186,50 @@ test.describe('authorizer', () => {
     );
   }
 
+  authorizerCase(
+    {
+      id: 'authorizer.identity.header-name-case',
+      title: 'the identity-source header is found whatever the case of its name (AUTHORIZATION)',
+      refs: [REF, 'RFC 9110 §5.1'],
+    },
+    async ({ client, target, nonce }) => {
+      const res = await client.get('/authorizer', {
+        query: { gpn: nonce },
+        headers: { AUTHORIZATION: token(target, 'allow') },
+      });
+      expect(res.status, 'status').toBe(200);
+      expect(res.json?.nonce, 'the echo is of this request').toBe(nonce);
+    },
+  );
+
+  authorizerCase(
+    {
+      id: 'authorizer.identity.empty-not-called',
+      title:
+        'a request whose identity source is present but empty is refused with 401 without calling the function',
+    },
+    async ({ client, target, probe, nonce, strict }) => {
+      // Counted on the uncached route, so no cached answer of this case is left for the next ones.
+      const allow = token(target, 'allow');
+      const before = invocation(target, await viaToken(client, `${nonce}-before`, allow));
+      expectRefused(await viaRequest(client, nonce, ''), REJECT.unauthorized, strict);
+      const after = invocation(target, await viaToken(client, `${nonce}-after`, allow));
+      await expectNotReached(probe, nonce);
+      expect(after - before, 'calls of the function for the refused request, plus one').toBe(1);
+    },
+  );
+
+  spoofCases(
+    'authorizer',
+    'on a method with a Lambda authorizer',
+    ['authorizer'],
+    ({ client, target, nonce }, spoofed) =>
+      client.get('/authorizer', {
+        query: { gpn: nonce },
+        headers: { ...spoofed, authorization: token(target, 'allow') },
+      }),
+  );
+
   for (const refusal of refusals) {
     authorizerCase(
       {
@@ -194,6 +244,21 @@ test.describe('authorizer', () => {
   }
 
   // The cached route, last: each case keys its entries with its own nonce.
+  authorizerCase(
+    {
+      id: 'authorizer.cache.reused-until-ttl',
+      title: 'a cached answer is still served near the end of its TTL',
+    },
+    async ({ client, target, nonce }) => {
+      const ttl = ttlOf(target);
+      const first = invocation(target, await viaRequest(client, nonce, token(target, 'allow')));
+      // A second short of the TTL: room for a slow request, and past a cache that keeps entries a second.
+      await sleep(Math.max(0, ttl * 1000 - 1000));
+      const late = invocation(target, await viaRequest(client, nonce, token(target, 'allow')));
+      expect(late, 'the call that answered the request near the end of the TTL').toBe(first);
+    },
+  );
+
   authorizerCase(
     {
       id: 'authorizer.cache.reused-within-ttl',
@@ -237,6 +302,54 @@ test.describe('authorizer', () => {
       const reached = await probe.reached(nonce);
       expectRefused(await viaRequest(client, nonce, token(target, 'deny')), REJECT.deny, strict);
       await expectReached(probe, nonce, reached);
+    },
+  );
+
+  authorizerCase(
+    {
+      id: 'authorizer.cache.deny-not-reused-for-allow',
+      title: "one caller's cached Deny is never served to another identity: the other's Allow stands",
+    },
+    async ({ client, target, nonce, strict }) => {
+      ttlOf(target);
+      expectRefused(await viaRequest(client, nonce, token(target, 'deny')), REJECT.deny, strict);
+      const res = await viaRequest(client, nonce, token(target, 'allow'));
+      expect(res.status, 'the other caller').toBe(200);
+      expect(res.json?.nonce, 'the echo is of this request').toBe(nonce);
+    },
+  );
+
+  authorizerCase(
+    {
+      id: 'authorizer.cache.keyed-on-every-source',
+      title:
+        'the cache is keyed on every identity source: the same token with another value of the second is a new call',
+    },
+    async ({ client, target, nonce }) => {
+      ttlOf(target);
+      const allow = token(target, 'allow');
+      const first = invocation(target, await viaRequest(client, `${nonce}-a`, allow));
+      const second = invocation(target, await viaRequest(client, `${nonce}-b`, allow));
+      expect(second, 'the call that answered the request with the other source value').not.toBe(first);
+    },
+  );
+
+  authorizerCase(
+    {
+      id: 'authorizer.cache.no-key-collision',
+      title:
+        "identity sources are kept apart in the cache key: characters moved from the token to the next source do not hit the token's Allow",
+    },
+    async ({ client, target, probe, nonce }) => {
+      ttlOf(target);
+      const allow = token(target, 'allow');
+      expect((await viaRequest(client, nonce, allow)).status, 'the allowed caller').toBe(200);
+      // The same characters in sequence, cut at another place: a joined key would be the same.
+      const cut = Math.min(5, allow.length - 1);
+      const moved = `${allow.slice(cut)}${nonce}`;
+      const res = await viaRequest(client, moved, allow.slice(0, cut));
+      expect(ANY_REFUSAL, `status ${res.status} is not a refusal`).toContain(res.status);
+      await expectNotReached(probe, moved);
     },
   );
 });

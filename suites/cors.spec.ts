@@ -16,7 +16,7 @@ import {
   list,
   wildcardPattern,
 } from './cors-expectations.js';
-import { expectNotReached, expectReached, expectRefused, REJECT } from './expectations.js';
+import { expectNotReached, expectReached, expectRefused, REJECT, type Rejection } from './expectations.js';
 import { type CaseBody, type CaseFixtures, expect, gateCase, test } from './fixtures.js';
 
 /**
@@ -73,6 +73,63 @@ function refusedHeader(cors: Cors): string {
   if (cors.allowHeaders.includes('*')) throw new SetupFailure('cors.allowHeaders allows every header');
   return `x-gp-unlisted-${randomBytes(3).toString('hex')}`;
 }
+
+/** `https://app.example.com` → `http://app.example.com`, and back: the other scheme of an origin. */
+const otherScheme = (origin: string) =>
+  origin.startsWith('https:') ? origin.replace(/^https:/, 'http:') : origin.replace(/^http:/, 'https:');
+
+/** The origin on another port than its own (or its default). */
+const otherPort = (origin: string) =>
+  /:\d+$/.test(origin) ? origin.replace(/:(\d+)$/, (_m, p) => `:${Number(p) + 1}`) : `${origin}:8443`;
+
+/** A subdomain the wildcard pattern allows, fresh for each case. */
+const underWildcard = (cors: Cors) =>
+  wildcardPattern(cors).replace('*', `gp${randomBytes(3).toString('hex')}`);
+
+/**
+ * Origins that are almost allowed ones, the way origin checks go almost right: a prefix or substring
+ * test, a comparison of hosts alone, a regular expression with its dots unescaped or its end open.
+ * Each must be refused; the allowed origin it is made from must not be reachable from it.
+ */
+const nearOrigins: { name: string; title: string; origin: (cors: Cors) => string }[] = [
+  {
+    name: 'suffix-appended',
+    title: 'an allowed origin with another domain appended (https://app.example.com.evil.test) is refused',
+    origin: (cors) => `${exactOrigin(cors)}.evil.test`,
+  },
+  {
+    name: 'truncated',
+    title: 'an allowed origin missing its last character is refused',
+    origin: (cors) => exactOrigin(cors).slice(0, -1),
+  },
+  {
+    name: 'scheme-downgraded',
+    title: 'an allowed origin with the other scheme (http for https) is refused',
+    origin: (cors) => otherScheme(exactOrigin(cors)),
+  },
+  {
+    name: 'port-added',
+    title: 'an allowed origin on another port is refused',
+    origin: (cors) => otherPort(exactOrigin(cors)),
+  },
+  {
+    name: 'dot-as-any-char',
+    title:
+      'an origin that differs from an allowed one where a dot stands (https://appxexample.com) is refused',
+    origin: (cors) => exactOrigin(cors).replace(/^([a-z]+:\/\/[^.]*)\./, '$1x'),
+  },
+  {
+    name: 'wildcard-suffix-appended',
+    title:
+      'a subdomain of a wildcard origin with another domain appended (https://a.example.com.evil.test) is refused',
+    origin: (cors) => `${underWildcard(cors)}.evil.test`,
+  },
+  {
+    name: 'wildcard-scheme-downgraded',
+    title: 'a subdomain of a wildcard origin with the other scheme is refused',
+    origin: (cors) => otherScheme(underWildcard(cors)),
+  },
+];
 
 const corsCase = (
   meta: { id: string; title: string; level?: 'core' | 'check'; features?: Feature[]; refs?: string[] },
@@ -421,6 +478,118 @@ test.describe('cors', () => {
       expectNotGranted(await client.get('/open', { query: { gpn: nonce }, headers: { origin } }), origin);
     },
   );
+
+  for (const near of nearOrigins) {
+    corsCase({ id: `cors.origin.${near.name}`, title: near.title }, async ({ client, target, nonce }) => {
+      const origin = near.origin(corsOf(target));
+      expectNotGranted(await client.get('/open', { query: { gpn: nonce }, headers: { origin } }), origin);
+    });
+  }
+
+  corsCase(
+    {
+      id: 'cors.preflight.header-prefix',
+      title:
+        'a preflight for a header that only starts with an allowed one (x-api-key-extra) is not allowed it',
+    },
+    async ({ client, target, nonce }) => {
+      const cors = corsOf(target);
+      const header = `${askedHeader(cors)}-extra`;
+      refusedHeader(cors);
+      const res = await preflight(
+        client,
+        target.routes.open,
+        nonce,
+        exactOrigin(cors),
+        askedMethod(cors),
+        header,
+      );
+      expectNotListed(res, 'access-control-allow-headers', header);
+    },
+  );
+
+  corsCase(
+    {
+      id: 'cors.preflight.disallowed-header-in-list',
+      title: 'a preflight for an allowed header and then an unlisted one is not allowed the unlisted one',
+    },
+    async ({ client, target, nonce }) => {
+      const cors = corsOf(target);
+      const header = refusedHeader(cors);
+      const res = await preflight(
+        client,
+        target.routes.open,
+        nonce,
+        exactOrigin(cors),
+        askedMethod(cors),
+        `${askedHeader(cors)}, ${header}`,
+      );
+      expectNotListed(res, 'access-control-allow-headers', header);
+    },
+  );
+
+  corsCase(
+    {
+      id: 'cors.errors.gateway-403-disallowed-origin',
+      title:
+        "the gateway's own 403 grants no disallowed origin (never a static Access-Control-Allow-Origin: *)",
+      features: ['apikey'],
+      refs: ['aws-semantics.md#gateway-responses-customization'],
+    },
+    async ({ client, target, nonce, strict }) => {
+      const origin = corsOf(target).disallowedOrigin;
+      const res = await client.get('/keyed', { query: { gpn: nonce }, headers: { origin } });
+      expectRefused(res, REJECT.forbidden, strict);
+      expectNotGranted(res, origin);
+    },
+  );
+
+  const gatewayErrors: {
+    name: string;
+    what: string;
+    features: Feature[];
+    send: (f: Parameters<CaseBody>[0], origin: string) => Promise<Exchange>;
+    rejection: Rejection;
+  }[] = [
+    {
+      name: 'gateway-401',
+      what: '401 (a JWT method without a token)',
+      features: ['jwt'],
+      send: ({ client, nonce }, origin) => client.get('/jwt', { query: { gpn: nonce }, headers: { origin } }),
+      rejection: { statuses: [401, 403], aws: { status: 401, message: 'Unauthorized' } },
+    },
+    {
+      name: 'gateway-500',
+      what: '500 (a Lambda authorizer that crashed)',
+      features: ['authorizer'],
+      send: ({ client, target, nonce }, origin) => {
+        const crash = target.authorizer?.tokens.crash;
+        if (!crash) throw new SetupFailure('the profile has no authorizer.tokens.crash');
+        return client.get('/authorizer', {
+          query: { gpn: nonce },
+          headers: { origin, authorization: crash },
+        });
+      },
+      rejection: { statuses: [500, 502, 503], aws: { status: 500, message: null } },
+    },
+  ];
+  for (const error of gatewayErrors) {
+    corsCase(
+      {
+        id: `cors.errors.${error.name}`,
+        title: `the gateway's own ${error.what} carries CORS headers, so a browser can read it`,
+        level: 'check',
+        features: error.features,
+        refs: ['aws-semantics.md#gateway-responses-customization'],
+      },
+      async (f) => {
+        const origin = exactOrigin(corsOf(f.target));
+        const res = await error.send(f, origin);
+        expectRefused(res, error.rejection, f.strict);
+        expectGranted(res, origin);
+      },
+    );
+  }
 
   corsCase(
     {

@@ -1,5 +1,5 @@
 import { decodeProtectedHeader } from 'jose';
-import { JWT_ATTACKS } from '../src/auth/jwt-attacks.js';
+import { JWT_ACCEPTED, JWT_ATTACKS } from '../src/auth/jwt-attacks.js';
 import {
   expectGatewayResponse,
   expectNotReached,
@@ -8,6 +8,7 @@ import {
   type Rejection,
 } from './expectations.js';
 import { expect, gateCase, test } from './fixtures.js';
+import { spoofCases } from './identity-spoofing.js';
 import { attackerServer, closeAttacker, scopeClaim, tokenIssuer, validToken } from './jwt-tokens.js';
 
 /**
@@ -88,6 +89,45 @@ test.describe('jwt', () => {
         headers: { authorization: await validToken(target) },
       });
       expect(res.status).toBe(200);
+    },
+  );
+
+  // Before any refusal: a gateway that locks out a caller after refused tokens must not hide these.
+  for (const acceptance of JWT_ACCEPTED) {
+    jwtCase(
+      { id: `jwt.accept.${acceptance.name}`, title: acceptance.title, refs: acceptance.refs },
+      async ({ client, target, nonce }) => {
+        const [issuer, token, attacker] = await Promise.all([
+          tokenIssuer(target),
+          validToken(target),
+          attackerServer(),
+        ]);
+        const authorization = await acceptance.build({ issuer, token, attacker });
+        const res = await client.get('/jwt', { query: { gpn: nonce }, headers: { authorization } });
+        expect(res.status, 'status').toBe(200);
+        expect(res.json?.nonce, 'the echo is of this request').toBe(nonce);
+      },
+    );
+  }
+
+  spoofCases('jwt', 'on a JWT method', ['jwt'], async ({ client, target, nonce }, spoofed) =>
+    client.get('/jwt', {
+      query: { gpn: nonce },
+      headers: { ...spoofed, ...bearer(await validToken(target)) },
+    }),
+  );
+
+  jwtCase(
+    {
+      id: 'jwt.reject.token-in-query',
+      title:
+        'a valid token in the query string (access_token) instead of the identity-source header is refused',
+      refs: [REF, 'RFC 6750 §2.3'],
+    },
+    async ({ client, target, probe, nonce, strict }) => {
+      const res = await client.get('/jwt', { query: { gpn: nonce, access_token: await validToken(target) } });
+      expectRefused(res, UNAUTHORIZED, strict);
+      await expectNotReached(probe, nonce);
     },
   );
 

@@ -158,6 +158,53 @@ test.describe('quota', () => {
 
   quotaCase(
     {
+      id: 'quota.accounting.across-methods',
+      title: "a key's quota is one for every method of the API: requests on two methods share it",
+    },
+    async ({ client, freshKeys, target, probe, nonce, strict }) => {
+      const limit = quotaOf(target);
+      const key = freshKeys.take('quota');
+      const paths = ['/keyed', '/quota'] as const;
+      const admitted: Exchange[] = [];
+      for (let i = 0; i < limit; i++) {
+        admitted.push(
+          await client.get(paths[i % 2]!, { query: { gpn: nonce }, headers: { 'x-api-key': key } }),
+        );
+      }
+      expect(statuses(admitted), `the first ${limit} requests, on alternate methods`).toEqual(
+        Array(limit).fill(200),
+      );
+      for (const path of paths) {
+        const res = await client.get(path, { query: { gpn: nonce }, headers: { 'x-api-key': key } });
+        expectRefused(res, REJECT.quotaExceeded, strict);
+      }
+      await expectReached(probe, nonce, limit);
+    },
+  );
+
+  quotaCase(
+    {
+      id: 'quota.accounting.errors-count',
+      title:
+        'requests the integration answers with an error still use quota: the request after them is refused',
+    },
+    async ({ client, freshKeys, target, nonce, strict }) => {
+      const limit = quotaOf(target);
+      const key = freshKeys.take('quota');
+      for (let i = 0; i < limit; i++) {
+        const res = await client.get('/quota', {
+          query: { gpn: nonce },
+          headers: { 'x-api-key': key, 'x-gp-status': '500' },
+        });
+        expect(res.status, 'the integration failed the request').toBe(500);
+      }
+      const [next] = await sendSequentially(client, key, nonce, 1);
+      expectRefused(next!, REJECT.quotaExceeded, strict);
+    },
+  );
+
+  quotaCase(
+    {
       id: 'quota.concurrency.burst',
       title: 'a concurrent burst of twice the quota admits exactly the quota',
     },

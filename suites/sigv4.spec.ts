@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type SignedRequest, type SignInput, signRequest } from '../src/auth/sigv4-sign.js';
+import { amzDate, type SignedRequest, type SignInput, signRequest } from '../src/auth/sigv4-sign.js';
 import { signThenTamper, signWithoutHost } from '../src/auth/sigv4-tamper.js';
 import type { paths } from '../src/contract/generated/probe-api.js';
 import type { TypedClient } from '../src/contract/typed-client.js';
@@ -16,6 +16,7 @@ import {
   type Rejection,
 } from './expectations.js';
 import { expect, gateCase, test } from './fixtures.js';
+import { spoofCases } from './identity-spoofing.js';
 import { deniedOf, iamRequest, pathOf, sendSigned, sigv4Of, temporaryOf } from './signed-requests.js';
 
 /**
@@ -28,6 +29,9 @@ import { deniedOf, iamRequest, pathOf, sendSigned, sigv4Of, temporaryOf } from '
 const REF = 'aws-semantics.md#iam-authorization-sigv4-rest-403s';
 const SIGV4_SPEC = 'AWS SigV4: create a canonical request';
 const SKEW_MS = 15 * 60_000;
+/** Half a minute either side of the 5-minute skew: where a verifier's window is wrong, not where it is absent. */
+const JUST_PAST_SKEW_MS = 5.5 * 60_000;
+const JUST_INSIDE_SKEW_MS = 4.5 * 60_000;
 const OTHER_REGION = (region: string) => (region === 'ap-northeast-1' ? 'eu-west-1' : 'ap-northeast-1');
 
 interface Ctx {
@@ -52,6 +56,29 @@ function postInput(ctx: Ctx): SignInput {
 }
 
 const at = (offsetMs: number) => new Date(Date.now() + offsetMs);
+
+/** The IAM route with extra query parameters after the nonce, written as given. */
+const iamUrl = (ctx: Ctx, extra = '') =>
+  `${ctx.client.url(ctx.target.routes.iam, { gpn: ctx.nonce })}${extra}`;
+
+/** The signed request with its query changed after signing: `change` gets and returns the pairs. */
+function changeQuery(signed: SignedRequest, change: (pairs: string[]) => string[]): SignedRequest {
+  const [base = '', query = ''] = signed.url.split('?', 2);
+  return { ...signed, url: `${base}?${change(query.split('&')).join('&')}` };
+}
+
+/** The Authorization header's signature replaced by what `change` makes of it. */
+function changeSignature(signed: SignedRequest, change: (signature: string) => string): SignedRequest {
+  const authorization = String(signed.headers.authorization);
+  const headers = {
+    ...signed.headers,
+    authorization: authorization.replace(
+      /Signature=([0-9a-f]+)/,
+      (_m, sig: string) => `Signature=${change(sig)}`,
+    ),
+  };
+  return { ...signed, headers };
+}
 
 /** The requests of the refusal cases, each named once and shared with the exact-response cases. */
 const REQUESTS = {
@@ -121,6 +148,173 @@ const REQUESTS = {
       iamRequest(ctx.client, ctx.target, ctx.nonce, { credentials: deniedOf(sigv4Of(ctx.target)) }),
     ),
 } satisfies Record<string, Build>;
+
+/**
+ * Requests a verifier gets almost right: times just past the skew, a credential scope wrong in one
+ * element or only in case, a session token or signature cut short, a repeated value added after
+ * signing. Each is signed consistently, so that its one flaw is the only reason to refuse it.
+ */
+const nearMisses: Refusal[] = [
+  {
+    id: 'sigv4.skew.just-expired',
+    title: 'a signature made 5½ minutes ago, just past the 5-minute skew, is refused',
+    build: (ctx) =>
+      signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { date: at(-JUST_PAST_SKEW_MS) })),
+  },
+  {
+    id: 'sigv4.skew.just-future',
+    title: 'a signature dated 5½ minutes ahead, just past the 5-minute skew, is refused',
+    build: (ctx) =>
+      signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { date: at(JUST_PAST_SKEW_MS) })),
+  },
+  {
+    id: 'sigv4.scope.date-mismatch',
+    title: "a credential scoped to yesterday's date, signed today, is refused",
+    build: (ctx) =>
+      signRequest(
+        iamRequest(ctx.client, ctx.target, ctx.nonce, {
+          scope: { date: amzDate(at(-86_400_000)).slice(0, 8) },
+        }),
+      ),
+    refs: [REF, SIGV4_SPEC],
+  },
+  {
+    id: 'sigv4.scope.terminator',
+    title: 'a credential scope ending in anything but aws4_request is refused',
+    build: (ctx) =>
+      signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { scope: { terminator: 'aws4_requests' } })),
+    refs: [REF, SIGV4_SPEC],
+  },
+  {
+    id: 'sigv4.scope.region-case',
+    title: 'a credential scoped to the region in upper case is refused',
+    build: (ctx) =>
+      signRequest(
+        iamRequest(ctx.client, ctx.target, ctx.nonce, { region: sigv4Of(ctx.target).region.toUpperCase() }),
+      ),
+  },
+  {
+    id: 'sigv4.scope.service-case',
+    title: 'a credential scoped to the service in upper case is refused',
+    build: (ctx) =>
+      signRequest(
+        iamRequest(ctx.client, ctx.target, ctx.nonce, { service: sigv4Of(ctx.target).service.toUpperCase() }),
+      ),
+  },
+  {
+    id: 'sigv4.scope.control-plane-service',
+    title: 'a signature scoped to the control plane (apigateway) does not invoke the API (execute-api)',
+    build: (ctx) => signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { service: 'apigateway' })),
+  },
+  {
+    id: 'sigv4.session.token-on-long-term-key',
+    title: 'a long-term access key sent with a session token is refused',
+    build: (ctx) => {
+      const sigv4 = sigv4Of(ctx.target);
+      const { sessionToken } = temporaryOf(sigv4);
+      const credentials = {
+        accessKeyId: sigv4.accessKeyId,
+        secretAccessKey: sigv4.secretAccessKey,
+        sessionToken,
+      };
+      return signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { credentials }));
+    },
+  },
+  {
+    id: 'sigv4.session.token-truncated',
+    title: 'temporary credentials with their session token cut short by 4 characters are refused',
+    build: (ctx) => {
+      const temporary = temporaryOf(sigv4Of(ctx.target));
+      const credentials = { ...temporary, sessionToken: temporary.sessionToken.slice(0, -4) };
+      return signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { credentials }));
+    },
+  },
+  {
+    id: 'sigv4.tamper.signature-truncated',
+    title: 'a signature missing its last two hex digits is refused',
+    build: (ctx) =>
+      changeSignature(signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce)), (sig) => sig.slice(0, -2)),
+    refs: [SIGV4_SPEC],
+  },
+  {
+    id: 'sigv4.tamper.query-repeated',
+    title: 'a request given a second value of a signed query parameter after signing is refused',
+    build: (ctx) =>
+      changeQuery(
+        signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { url: iamUrl(ctx, '&gp-q=1') })),
+        (pairs) => [...pairs, 'gp-q=2'],
+      ),
+    refs: [SIGV4_SPEC],
+  },
+  {
+    id: 'sigv4.tamper.header-repeated',
+    title: 'a request given a second value of a signed header after signing is refused',
+    build: (ctx) => {
+      const signed = signRequest(
+        iamRequest(ctx.client, ctx.target, ctx.nonce, { headers: { 'x-gp-signed': 'original' } }),
+      );
+      return { ...signed, headers: { ...signed.headers, 'x-gp-signed': ['original', 'injected'] } };
+    },
+    refs: [SIGV4_SPEC],
+  },
+];
+
+/** Requests that are right, though a verifier that canonicalises almost right refuses them. */
+const accepted: Refusal[] = [
+  {
+    id: 'sigv4.skew.just-inside-past',
+    title: 'a signature made 4½ minutes ago, inside the 5-minute skew, is accepted',
+    build: (ctx) =>
+      signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { date: at(-JUST_INSIDE_SKEW_MS) })),
+  },
+  {
+    id: 'sigv4.skew.just-inside-future',
+    title: 'a signature dated 4½ minutes ahead, inside the 5-minute skew, is accepted',
+    build: (ctx) =>
+      signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { date: at(JUST_INSIDE_SKEW_MS) })),
+  },
+  {
+    id: 'sigv4.accept.query-reordered',
+    title:
+      'a query whose parameters arrive in another order than they were written is accepted: the canonical query is sorted',
+    build: (ctx) =>
+      changeQuery(
+        signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { url: iamUrl(ctx, '&gp-a=1&gp-b=2') })),
+        ([first = '', ...rest]) => [first, ...rest.reverse()],
+      ),
+    refs: [SIGV4_SPEC],
+  },
+  {
+    id: 'sigv4.accept.query-reserved-chars',
+    title: 'a query value holding a space, *, ~ and / is accepted: the canonical query is RFC 3986-encoded',
+    build: (ctx) =>
+      signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { url: iamUrl(ctx, '&gp-q=a%20b*c~d%2Fe') })),
+    refs: [SIGV4_SPEC, 'RFC 3986 §2.3'],
+  },
+  {
+    id: 'sigv4.accept.query-repeated',
+    title: 'a query parameter signed with two values is accepted',
+    build: (ctx) =>
+      signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { url: iamUrl(ctx, '&gp-q=2&gp-q=1') })),
+    refs: [SIGV4_SPEC],
+  },
+  {
+    id: 'sigv4.accept.header-repeated',
+    title: 'a header signed with two values, sent as two header lines, is accepted',
+    build: (ctx) =>
+      signRequest(iamRequest(ctx.client, ctx.target, ctx.nonce, { headers: { 'x-gp-multi': ['b', 'a'] } })),
+    refs: [SIGV4_SPEC],
+  },
+  {
+    id: 'sigv4.accept.header-whitespace',
+    title: 'a signed header value with runs of spaces inside is accepted: the canonical form folds them',
+    build: (ctx) =>
+      signRequest(
+        iamRequest(ctx.client, ctx.target, ctx.nonce, { headers: { 'x-gp-spaced': 'a   b    c' } }),
+      ),
+    refs: [SIGV4_SPEC],
+  },
+];
 
 interface Refusal {
   id: string;
@@ -392,13 +586,26 @@ test.describe('sigv4', () => {
     },
   );
 
-  for (const refusal of refusals) {
+  for (const refusal of [...refusals, ...nearMisses]) {
     sigv4Case(refusal, async ({ client, target, probe, nonce, strict }) => {
       const res = await sendSigned(client, refusal.build({ client, target, nonce }));
       expectRefused(res, SIGV4_REJECT, strict);
       await expectNotReached(probe, nonce);
     });
   }
+
+  for (const accept of accepted) {
+    sigv4Case(accept, async ({ client, target, nonce }) => {
+      const res = await sendSigned(client, accept.build({ client, target, nonce }));
+      expect(res.status, 'status').toBe(200);
+      expect((res.json as Echo | undefined)?.nonce, 'the echo is of this request').toBe(nonce);
+    });
+  }
+
+  spoofCases('sigv4', 'on an IAM method', ['sigv4'], ({ client, target, nonce }, spoofed) => {
+    const signed = signRequest(iamRequest(client, target, nonce));
+    return sendSigned(client, { ...signed, headers: { ...signed.headers, ...spoofed } });
+  });
 
   sigv4Case(
     {
@@ -463,6 +670,34 @@ test.describe('sigv4', () => {
       const signed = signRequest(presigned({ client, target, nonce }, { expiresIn: 60, date: at(-120_000) }));
       expectRefused(await sendSigned(client, signed), SIGV4_REJECT, strict);
       await expectNotReached(probe, nonce);
+    },
+  );
+
+  sigv4Case(
+    {
+      id: 'sigv4.presigned.just-expired',
+      title: 'a presigned URL used 15 seconds after its X-Amz-Expires of 60 is refused',
+      presigned: true,
+    },
+    async ({ client, target, probe, nonce, strict }) => {
+      const signed = signRequest(presigned({ client, target, nonce }, { expiresIn: 60, date: at(-75_000) }));
+      expectRefused(await sendSigned(client, signed), SIGV4_REJECT, strict);
+      await expectNotReached(probe, nonce);
+    },
+  );
+
+  sigv4Case(
+    {
+      id: 'sigv4.presigned.within-expiry',
+      title:
+        'a presigned URL made 7 minutes ago with an X-Amz-Expires of 15 minutes is accepted: its expiry, not the skew, governs',
+      presigned: true,
+    },
+    async ({ client, target, nonce }) => {
+      const signed = signRequest(
+        presigned({ client, target, nonce }, { expiresIn: 900, date: at(-7 * 60_000) }),
+      );
+      expect((await sendSigned(client, signed)).status, 'status').toBe(200);
     },
   );
 

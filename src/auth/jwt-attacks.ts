@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { base64url, decodeJwt, exportSPKI, type JWTPayload, SignJWT } from 'jose';
 import type { Attacker } from './jwt-attacker.js';
 import type { TokenIssuer } from './oidc-issuer.js';
@@ -122,6 +123,192 @@ function claimsChanged(
     build: (ctx) => ctx.issuer.mint({ ...claims(ctx.token), ...change(issuedAt(ctx.token), ctx) }),
   };
 }
+
+/** The route's first scope, as the valid token holds it. */
+function requiredScope(ctx: AttackContext): string {
+  const scope = claims(ctx.token).scope;
+  return typeof scope === 'string' ? (scope.split(' ')[0] ?? '') : '';
+}
+
+/** Seconds past an edge: beyond the minute of leeway a verifier may allow, well short of a plain lapse. */
+const JUST_PAST_S = 120;
+
+/**
+ * Claims a verifier matches almost right: the issuer and audience near the trusted ones (a slash,
+ * a letter case, a character more or less), the route's scope inside or around another, times just
+ * past their edge. One list per claim, one function from a variant to an attack.
+ */
+const NEAR_ISSUERS: [string, string, (iss: string) => string][] = [
+  ['iss-trailing-slash', 'the trusted issuer with a trailing slash', (iss) => `${iss}/`],
+  ['iss-upper-case', 'the trusted issuer in upper case', (iss) => iss.toUpperCase()],
+  ['iss-truncated', 'the trusted issuer missing its last character', (iss) => iss.slice(0, -1)],
+  ['iss-empty', 'empty', () => ''],
+];
+
+const NEAR_AUDIENCES: [string, string, (aud: string) => string][] = [
+  ['aud-extended', 'the audience with a character appended', (aud) => `${aud}x`],
+  ['aud-truncated', 'the audience missing its last character', (aud) => aud.slice(0, -1)],
+  ['aud-upper-case', 'the audience in upper case', (aud) => aud.toUpperCase()],
+];
+
+const NEAR_SCOPES: [string, string, (scope: string) => string][] = [
+  [
+    'scope-superstring',
+    "a scope that starts with the route's (read → readwrite)",
+    (scope) => `${scope}write`,
+  ],
+  ['scope-truncated', "the route's scope missing its last character", (scope) => scope.slice(0, -1)],
+  ['scope-upper-case', "the route's scope in upper case", (scope) => scope.toUpperCase()],
+  [
+    'scope-comma-list',
+    "the route's scope after a comma, in one space-delimited item",
+    (scope) => `gateproof/other,${scope}`,
+  ],
+];
+
+const NEAR_MISSES: readonly JwtAttack[] = [
+  ...NEAR_ISSUERS.map(([name, what, iss]) =>
+    claimsChanged(
+      name,
+      `a token whose iss is ${what} is rejected`,
+      (_iat, ctx) => ({ iss: iss(ctx.issuer.issuerUrl) }),
+      ['RFC 7519 §4.1.1', 'OpenID Connect Core §3.1.3.7'],
+    ),
+  ),
+  ...NEAR_AUDIENCES.map(([name, what, aud]) =>
+    claimsChanged(
+      name,
+      `a token whose aud is ${what} is rejected`,
+      (_iat, ctx) => ({ aud: aud(ctx.issuer.audience) }),
+      ['RFC 7519 §4.1.3'],
+    ),
+  ),
+  claimsChanged(
+    'wrong-aud-right-client-id',
+    'a token for another audience is rejected though its client_id is the trusted one: client_id counts only without aud',
+    (_iat, ctx) => ({ aud: 'gateproof-other-audience', client_id: ctx.issuer.audience }),
+    ['RFC 7519 §4.1.3'],
+  ),
+  ...NEAR_SCOPES.map(([name, what, scope]) =>
+    claimsChanged(
+      name,
+      `a token whose scope is ${what} is rejected`,
+      (_iat, ctx) => ({ scope: scope(requiredScope(ctx)) }),
+      ['RFC 6749 §3.3', 'RFC 6750 §3.1'],
+      [401, 403],
+    ),
+  ),
+  claimsChanged(
+    'exp-just-past',
+    `a token that expired ${JUST_PAST_S} s ago, past any minute of leeway, is rejected`,
+    (iat) => ({ iat: iat - 300 - JUST_PAST_S, exp: iat - JUST_PAST_S }),
+    ['RFC 7519 §4.1.4'],
+  ),
+  claimsChanged(
+    'nbf-just-ahead',
+    `a token not valid for another ${JUST_PAST_S} s is rejected`,
+    (iat) => ({ nbf: iat + JUST_PAST_S, exp: iat + 600 }),
+    ['RFC 7519 §4.1.5'],
+  ),
+  claimsChanged(
+    'iat-just-ahead',
+    `a token issued ${JUST_PAST_S} s in the future is rejected`,
+    (iat) => ({ iat: iat + JUST_PAST_S, exp: iat + 600 }),
+    ['RFC 7519 §4.1.6'],
+  ),
+  claimsChanged('no-exp', 'a token without exp is rejected', () => ({ exp: undefined }), ['RFC 7519 §4.1.4']),
+  claimsChanged(
+    'exp-not-a-number',
+    'a token whose exp is not a number ("never") is rejected',
+    () => ({ exp: 'never' }),
+    ['RFC 7519 §2 NumericDate'],
+  ),
+  {
+    name: 'crit-unknown',
+    title: 'a token whose crit header names an extension the verifier does not know is rejected',
+    refs: ['RFC 7515 §4.1.11', AWS_JWT],
+    statuses: UNAUTHORIZED,
+    build: (ctx) =>
+      ctx.issuer.mint(claims(ctx.token), { header: { crit: ['gp-unknown'], 'gp-unknown': true } }),
+  },
+  {
+    name: 'kid-path-traversal',
+    title:
+      'an HS256 token whose kid is a path (../../dev/null), signed with the empty secret that file holds, is rejected',
+    refs: ['RFC 8725 §3.10', AWS_JWT],
+    statuses: UNAUTHORIZED,
+    build: async (ctx) => {
+      const header = encodeJson({ alg: 'HS256', typ: 'JWT', kid: '../../../../../../dev/null' });
+      const [, payload] = parts(ctx.token);
+      const signature = createHmac('sha256', Buffer.alloc(0))
+        .update(`${header}.${payload}`)
+        .digest('base64url');
+      return `${header}.${payload}.${signature}`;
+    },
+  },
+];
+
+/** A token that is right in a way a verifier may get almost right: the suite expects it accepted. */
+export interface JwtAcceptance {
+  name: string;
+  title: string;
+  refs: readonly string[];
+  /** The Authorization header to send. */
+  build(ctx: AttackContext): Promise<string>;
+}
+
+const nowS = () => Math.floor(Date.now() / 1000);
+/** A token with the valid one's claims and `change` over them, valid for 5 more minutes. */
+const reminted = (ctx: AttackContext, change: Record<string, unknown>) =>
+  ctx.issuer.mint({ ...claims(ctx.token), exp: nowS() + 300, ...change });
+
+export const JWT_ACCEPTED: readonly JwtAcceptance[] = [
+  {
+    name: 'expiring-soon',
+    title: 'a token that expires in 30 s is still accepted',
+    refs: ['RFC 7519 §4.1.4', AWS_JWT],
+    build: async (ctx) => `Bearer ${await reminted(ctx, { exp: nowS() + 30 })}`,
+  },
+  {
+    name: 'nbf-just-passed',
+    title: 'a token valid since 30 s ago is accepted',
+    refs: ['RFC 7519 §4.1.5', AWS_JWT],
+    build: async (ctx) => `Bearer ${await reminted(ctx, { nbf: nowS() - 30 })}`,
+  },
+  {
+    name: 'aud-in-list',
+    title: 'a token whose aud is a list holding the audience among others is accepted',
+    refs: ['RFC 7519 §4.1.3', AWS_JWT],
+    build: async (ctx) =>
+      `Bearer ${await reminted(ctx, { aud: ['gateproof-other-audience', ctx.issuer.audience] })}`,
+  },
+  {
+    name: 'client-id',
+    title: 'a token without aud whose client_id is the audience is accepted',
+    refs: [AWS_JWT],
+    build: async (ctx) => `Bearer ${await reminted(ctx, { aud: undefined, client_id: ctx.issuer.audience })}`,
+  },
+  {
+    name: 'scope-among-others',
+    title: "a token whose scope lists the route's scope among others is accepted",
+    refs: ['RFC 6749 §3.3', AWS_JWT],
+    build: async (ctx) =>
+      `Bearer ${await reminted(ctx, { scope: `gateproof/other ${requiredScope(ctx)} gateproof/more` })}`,
+  },
+  {
+    name: 'scp-list',
+    title: "a token holding the route's scope in an scp list instead of scope is accepted",
+    refs: [AWS_JWT],
+    build: async (ctx) =>
+      `Bearer ${await reminted(ctx, { scope: undefined, scp: ['gateproof/other', requiredScope(ctx)] })}`,
+  },
+  {
+    name: 'bearer-lower-case',
+    title: 'a valid token after "bearer" in lower case is accepted: the scheme is case-insensitive',
+    refs: ['RFC 9110 §11.1', AWS_JWT],
+    build: async (ctx) => `bearer ${ctx.token}`,
+  },
+];
 
 export const JWT_ATTACKS: readonly JwtAttack[] = [
   {
@@ -281,4 +468,5 @@ export const JWT_ATTACKS: readonly JwtAttack[] = [
     statuses: [400, 401],
     build: async (ctx) => `${ctx.token}, Bearer ${ctx.token}`,
   },
+  ...NEAR_MISSES,
 ];

@@ -107,6 +107,12 @@ export interface Issuer extends TokenIssuer {
 
 const TOKEN_LIFETIME_S = 300;
 
+/** The issuer signs whatever a test asks for, extensions marked critical included (a verifier must refuse those it does not know). */
+function signOptions(mintOptions: MintOptions): { crit?: Record<string, boolean> } {
+  const crit = mintOptions.header?.crit;
+  return Array.isArray(crit) ? { crit: Object.fromEntries(crit.map((name) => [String(name), true])) } : {};
+}
+
 async function createKey(alg: IssuerAlgorithm): Promise<IssuerKey> {
   const pair = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
   const exported = await exportJWK(pair.publicKey);
@@ -214,11 +220,13 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
       for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
       return new SignJWT(payload as JWTPayload)
         .setProtectedHeader(headerOf(key, mintOptions))
-        .sign(key.privateKey);
+        .sign(key.privateKey, signOptions(mintOptions));
     },
     async sign(payload, mintOptions = {}) {
       const key = signingKey(mintOptions.alg);
-      return new CompactSign(payload).setProtectedHeader(headerOf(key, mintOptions)).sign(key.privateKey);
+      return new CompactSign(payload)
+        .setProtectedHeader(headerOf(key, mintOptions))
+        .sign(key.privateKey, signOptions(mintOptions));
     },
     async rotate() {
       const key = await createKey('RS256');

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import aws4 from 'aws4';
 
 /**
@@ -38,6 +39,11 @@ export interface SignInput {
    * lines hold unencoded paths). Default: twice, execute-api's rule for a path already encoded on the wire.
    */
   singleEncodePath?: boolean;
+  /**
+   * A credential scope other than the signing time's date and `aws4_request`, signed consistently
+   * (the key is derived from it too), so that the scope is the request's only flaw.
+   */
+  scope?: { date?: string; terminator?: string };
 }
 
 export interface SignedRequest {
@@ -105,7 +111,36 @@ function createSigner(input: SignInput): { signer: aws4.RequestSigner; origin: s
   };
   const signer = new aws4.RequestSigner(request, { ...input.credentials });
   if (input.date) signer.datetime = amzDate(input.date);
+  if (input.scope) withScope(signer as ScopedSigner, input.scope, input.credentials.secretAccessKey);
   return { signer, origin, keepLength };
+}
+
+/** The methods of aws4's signer that make the credential scope. */
+interface ScopedSigner {
+  region: string;
+  service: string;
+  getDate(): string;
+  stringToSign(): string;
+  credentialString(): string;
+  signature(): string;
+}
+
+function withScope(signer: ScopedSigner, scope: NonNullable<SignInput['scope']>, secret: string): void {
+  const parts = () => [
+    scope.date ?? signer.getDate(),
+    signer.region,
+    signer.service,
+    scope.terminator ?? 'aws4_request',
+  ];
+  signer.credentialString = () => parts().join('/');
+  signer.signature = () => {
+    const key = parts().reduce<Buffer | string>((k, part) => hmac(k, part), `AWS4${secret}`);
+    return createHmac('sha256', key).update(signer.stringToSign(), 'utf8').digest('hex');
+  };
+}
+
+function hmac(key: Buffer | string, data: string): Buffer {
+  return createHmac('sha256', key).update(data, 'utf8').digest();
 }
 
 export function signRequest(input: SignInput): SignedRequest {

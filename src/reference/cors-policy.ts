@@ -35,10 +35,9 @@ export class CorsPolicy {
           : config.allowMethods;
       if (methods.some(Boolean)) out['access-control-allow-methods'] = methods.filter(Boolean).join(',');
       const requested = single(headers['access-control-request-headers']);
-      const allowHeaders =
-        fault === 'cors-preflight-any-header' && requested
-          ? [...config.allowHeaders, requested]
-          : config.allowHeaders;
+      const allowHeaders = requested
+        ? headersAllowed(config.allowHeaders, requested, fault)
+        : config.allowHeaders;
       if (allowHeaders.length) out['access-control-allow-headers'] = allowHeaders.join(',');
       if (config.maxAge !== undefined && fault !== 'cors-max-age-missing') {
         out['access-control-max-age'] = String(config.maxAge);
@@ -67,6 +66,13 @@ export class CorsPolicy {
     if (reply.gatewayResponse && (!this.config.gatewayResponses || fault === 'cors-gateway-responses-bare')) {
       return decorated;
     }
+    // Faults of the gateway responses' own CORS headers, as they are configured by hand on AWS.
+    if (reply.gatewayResponse && fault === 'cors-gateway-401-bare' && reply.status === 401) return decorated;
+    if (reply.gatewayResponse && fault === 'cors-gateway-5xx-bare' && reply.status >= 500) return decorated;
+    if (reply.gatewayResponse && fault === 'cors-gateway-responses-wildcard') {
+      out['access-control-allow-origin'] = '*';
+      return decorated;
+    }
     if (fault === 'cors-actual-no-headers' || !this.allows(origin)) return decorated;
     this.grant(out, origin);
     if (this.config.exposeHeaders.length && fault !== 'cors-expose-headers-missing') {
@@ -89,6 +95,29 @@ export class CorsPolicy {
   }
 }
 
+/**
+ * The configured list, never the request's: a browser then refuses what is missing. The faults
+ * echo requested headers that an almost-right check let through.
+ */
+function headersAllowed(
+  allowed: readonly string[],
+  requested: string,
+  fault: FaultName | undefined,
+): string[] {
+  const asked = requested
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  const lower = allowed.map((h) => h.toLowerCase());
+  if (fault === 'cors-preflight-any-header') return [...allowed, requested];
+  if (fault === 'cors-preflight-header-prefix') {
+    return [...allowed, ...asked.filter((h) => !lower.includes(h) && lower.some((a) => h.startsWith(a)))];
+  }
+  if (fault === 'cors-preflight-first-header-only' && lower.includes(asked[0] ?? ''))
+    return [...allowed, ...asked];
+  return [...allowed];
+}
+
 /** A preflight: OPTIONS with an Origin and the method the browser wants to send. */
 export function isPreflight(httpMethod: string, headers: IncomingHttpHeaders): boolean {
   return (
@@ -102,7 +131,14 @@ export function isPreflight(httpMethod: string, headers: IncomingHttpHeaders): b
 function originMatcher(pattern: string, fault: FaultName | undefined): (origin: string) => boolean {
   if (pattern === '*') return () => true;
   const lower = pattern.toLowerCase();
-  if (!lower.includes('*')) return (origin) => origin.toLowerCase() === lower;
+  if (fault === 'cors-origin-host-only') {
+    // The fault: the origins are parsed and their hosts compared, scheme and port forgotten.
+    const host = (origin: string) => /^[a-z]+:\/\/([^:/]*)/.exec(origin.toLowerCase())?.[1] ?? '';
+    const wanted = host(lower).replace('*', '\0');
+    const re = new RegExp(`^${escapeRegExp(wanted).replace('\0', '[a-z0-9-]+(\\.[a-z0-9-]+)*')}$`);
+    return (origin) => re.test(host(origin));
+  }
+  if (!lower.includes('*')) return exactMatcher(lower, fault);
   if (fault === 'cors-wildcard-patterns-ignored') return () => false;
   const [head, tail] = lower.split('*') as [string, string];
   if (fault === 'cors-wildcard-suffix-match') {
@@ -110,8 +146,26 @@ function originMatcher(pattern: string, fault: FaultName | undefined): (origin: 
     const suffix = tail.replace(/^\./, '');
     return (origin) => origin.toLowerCase().startsWith(head) && origin.toLowerCase().endsWith(suffix);
   }
-  const re = new RegExp(`^${escapeRegExp(head)}[a-z0-9-]+(\\.[a-z0-9-]+)*${escapeRegExp(tail)}$`);
+  // The fault leaves the end open, so anything may follow the allowed domain.
+  const end = fault === 'cors-wildcard-unanchored' ? '' : '$';
+  const re = new RegExp(`^${escapeRegExp(head)}[a-z0-9-]+(\\.[a-z0-9-]+)*${escapeRegExp(tail)}${end}`);
   return (origin) => re.test(origin.toLowerCase());
+}
+
+/** An origin written out: equal to it, or as the near-miss faults compare. */
+function exactMatcher(allowed: string, fault: FaultName | undefined): (origin: string) => boolean {
+  switch (fault) {
+    case 'cors-origin-prefix-match':
+      return (origin) => origin.toLowerCase().startsWith(allowed);
+    case 'cors-origin-substring':
+      return (origin) => origin !== '' && allowed.includes(origin.toLowerCase());
+    case 'cors-origin-regex-unescaped': {
+      const re = new RegExp(`^${allowed}$`);
+      return (origin) => re.test(origin.toLowerCase());
+    }
+    default:
+      return (origin) => origin.toLowerCase() === allowed;
+  }
 }
 
 function escapeRegExp(text: string): string {

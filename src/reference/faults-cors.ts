@@ -10,6 +10,14 @@ export const CORS_FAULTS = [
       'cors.actual.disallowed-origin',
       'cors.origin.null',
       'cors.origin.wildcard-lookalike',
+      'cors.origin.suffix-appended',
+      'cors.origin.truncated',
+      'cors.origin.scheme-downgraded',
+      'cors.origin.port-added',
+      'cors.origin.dot-as-any-char',
+      'cors.origin.wildcard-suffix-appended',
+      'cors.origin.wildcard-scheme-downgraded',
+      'cors.errors.gateway-403-disallowed-origin',
       'cors.browser.simple-get-disallowed-origin',
       'cors.browser.preflight-disallowed-origin',
     ],
@@ -76,7 +84,12 @@ export const CORS_FAULTS = [
   {
     name: 'cors-preflight-any-header',
     description: 'a preflight allows whatever headers it asks for',
-    breaks: ['cors.preflight.disallowed-header', 'cors.browser.preflight-unlisted-header'],
+    breaks: [
+      'cors.preflight.disallowed-header',
+      'cors.preflight.header-prefix',
+      'cors.preflight.disallowed-header-in-list',
+      'cors.browser.preflight-unlisted-header',
+    ],
   },
   {
     name: 'cors-max-age-missing',
@@ -98,6 +111,8 @@ export const CORS_FAULTS = [
       'cors.origin.wildcard-subdomain',
       'cors.errors.gateway-403',
       'cors.errors.gateway-429',
+      'cors.errors.gateway-401',
+      'cors.errors.gateway-500',
       'cors.browser.simple-get',
       'cors.browser.preflight-custom-header',
       'cors.browser.credentials',
@@ -114,7 +129,7 @@ export const CORS_FAULTS = [
     name: 'cors-wildcard-suffix-match',
     description:
       'a wildcard origin is matched as a bare suffix, so https://evil-example.com passes for https://*.example.com',
-    breaks: ['cors.origin.wildcard-lookalike'],
+    breaks: ['cors.origin.wildcard-lookalike', 'cors.origin.dot-as-any-char'],
   },
   {
     name: 'cors-wildcard-patterns-ignored',
@@ -134,6 +149,72 @@ export const CORS_FAULTS = [
   {
     name: 'cors-gateway-responses-bare',
     description: "the gateway's own 4XX responses carry no CORS headers (the AWS default)",
-    breaks: ['cors.errors.gateway-403', 'cors.errors.gateway-429'],
+    breaks: [
+      'cors.errors.gateway-403',
+      'cors.errors.gateway-429',
+      'cors.errors.gateway-401',
+      'cors.errors.gateway-500',
+    ],
+  },
+  {
+    name: 'cors-origin-prefix-match',
+    description:
+      'an origin is allowed when it starts with an allowed one, so https://app.example.com.evil.test passes',
+    breaks: ['cors.origin.suffix-appended', 'cors.origin.port-added'],
+  },
+  {
+    name: 'cors-origin-substring',
+    description:
+      'an origin is allowed when an allowed one contains it (a string search), so a truncated origin passes',
+    breaks: ['cors.origin.truncated'],
+  },
+  {
+    name: 'cors-origin-host-only',
+    description: 'origins are compared by host alone, so another scheme or port of an allowed host passes',
+    breaks: [
+      'cors.origin.scheme-downgraded',
+      'cors.origin.port-added',
+      'cors.origin.wildcard-scheme-downgraded',
+    ],
+  },
+  {
+    name: 'cors-origin-regex-unescaped',
+    description:
+      'allowed origins are matched as regular expressions with their dots unescaped, so a dot matches any character',
+    breaks: ['cors.origin.dot-as-any-char'],
+  },
+  {
+    name: 'cors-wildcard-unanchored',
+    description:
+      'a wildcard origin is matched by a pattern open at its end, so a domain appended to a subdomain passes',
+    breaks: ['cors.origin.wildcard-suffix-appended'],
+  },
+  {
+    name: 'cors-preflight-header-prefix',
+    description: 'a requested header that starts with an allowed one (x-api-key-extra) is allowed too',
+    breaks: ['cors.preflight.header-prefix'],
+  },
+  {
+    name: 'cors-preflight-first-header-only',
+    description:
+      'only the first requested header is checked; when it is allowed, the whole requested list is',
+    breaks: ['cors.preflight.disallowed-header-in-list'],
+  },
+  {
+    name: 'cors-gateway-401-bare',
+    description:
+      'the 401 the gateway makes itself carries no CORS headers (set on the named responses, not on DEFAULT_4XX)',
+    breaks: ['cors.errors.gateway-401'],
+  },
+  {
+    name: 'cors-gateway-5xx-bare',
+    description: "the gateway's own 5XX responses carry no CORS headers (DEFAULT_5XX left without them)",
+    breaks: ['cors.errors.gateway-500'],
+  },
+  {
+    name: 'cors-gateway-responses-wildcard',
+    description:
+      "the gateway's own responses carry Access-Control-Allow-Origin: * for any origin, as a static response header",
+    breaks: ['cors.errors.gateway-403-disallowed-origin'],
   },
 ] as const satisfies readonly Fault[];

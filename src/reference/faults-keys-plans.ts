@@ -30,6 +30,49 @@ export const KEY_AND_PLAN_FAULTS = [
     breaks: ['apikey.reject.empty'],
   },
   {
+    name: 'apikey-prefix-match',
+    description:
+      "a presented key is looked up by prefix (a LIKE 'value%' index scan), so a key missing its last characters is accepted",
+    breaks: ['apikey.reject.truncated'],
+  },
+  {
+    name: 'apikey-compared-truncated',
+    description: 'keys are compared on their first 32 characters only (a column narrower than the keys)',
+    breaks: ['apikey.reject.truncated', 'apikey.reject.extended', 'apikey.reject.last-char-changed'],
+  },
+  {
+    name: 'apikey-case-insensitive',
+    description: 'keys are compared without regard to letter case',
+    breaks: ['apikey.reject.case-swapped', 'quota.accounting.rejected-free'],
+  },
+  {
+    name: 'apikey-url-decoded',
+    description: 'the x-api-key value is percent-decoded before it is looked up',
+    breaks: ['apikey.reject.percent-encoded'],
+  },
+  {
+    name: 'apikey-trimmed',
+    description:
+      "the x-api-key value is trimmed with the language's trim(), which also strips no-break spaces",
+    breaks: ['apikey.reject.nbsp-padded'],
+  },
+  {
+    name: 'apikey-last-of-repeated',
+    description: 'of repeated x-api-key headers the last one is used, the others ignored',
+    breaks: ['apikey.reject.repeated-unknown-first'],
+  },
+  {
+    name: 'apikey-any-of-repeated',
+    description:
+      'repeated x-api-key headers are read as a list, and the request admitted if any item is a key',
+    breaks: ['apikey.reject.repeated-unknown-first'],
+  },
+  {
+    name: 'apikey-alternate-headers',
+    description: 'without x-api-key, the key is also read from the apikey, x-apikey or api-key header',
+    breaks: ['apikey.reject.other-header'],
+  },
+  {
     name: 'quota-off-by-one',
     description: 'the quota admits limit + 1 requests',
     breaks: [
@@ -37,8 +80,22 @@ export const KEY_AND_PLAN_FAULTS = [
       'quota.exhaust.limit-exceeded-body',
       'quota.exhaust.stays-exhausted',
       'quota.isolation.other-key',
+      'quota.accounting.across-methods',
+      'quota.accounting.errors-count',
       'quota.concurrency.burst',
     ],
+  },
+  {
+    name: 'quota-per-method',
+    description:
+      "the quota is counted per method, so a key's requests on two methods each get the whole quota",
+    breaks: ['quota.accounting.across-methods'],
+  },
+  {
+    name: 'quota-refunded-on-error',
+    description:
+      'a request the integration answers with an error is refunded, so failing requests never use quota',
+    breaks: ['quota.accounting.errors-count'],
   },
   {
     name: 'quota-shared-across-keys',
@@ -69,12 +126,23 @@ export const KEY_AND_PLAN_FAULTS = [
   {
     name: 'apikey-missing-accepted',
     description: 'a keyed method admits a request that sends no key at all (the key treated as optional)',
-    breaks: ['apikey.reject.missing', 'apikey.reject.query-string'],
+    breaks: ['apikey.reject.missing', 'apikey.reject.query-string', 'apikey.reject.other-header'],
   },
   {
     name: 'apikey-unknown-accepted',
     description: 'any non-empty key value is admitted without being looked up',
-    breaks: ['apikey.reject.unknown', 'apikey.response.error-type', 'quota.accounting.rejected-free'],
+    breaks: [
+      'apikey.reject.unknown',
+      'apikey.reject.truncated',
+      'apikey.reject.extended',
+      'apikey.reject.last-char-changed',
+      'apikey.reject.case-swapped',
+      'apikey.reject.percent-encoded',
+      'apikey.reject.nbsp-padded',
+      'apikey.reject.repeated-unknown-first',
+      'apikey.response.error-type',
+      'quota.accounting.rejected-free',
+    ],
   },
   {
     name: 'open-route-requires-key',
@@ -95,6 +163,7 @@ export const KEY_AND_PLAN_FAULTS = [
       'apikey.accept.open-route',
       'quota.exhaust.limit-then-429',
       'quota.exhaust.stays-exhausted',
+      'quota.accounting.across-methods',
       'quota.concurrency.burst',
       'sigv4.accept.get',
       'sigv4.session.accepted',

@@ -20,8 +20,11 @@ export const SIGV4_FAULTS = [
     breaks: [
       'sigv4.skew.expired',
       'sigv4.skew.future',
+      'sigv4.skew.just-expired',
+      'sigv4.skew.just-future',
       'sigv4.replay.aws-vector',
       'sigv4.presigned.expired',
+      'sigv4.presigned.just-expired',
       'sigv4.response.expired',
       'sigv4.response.not-yet-current',
     ],
@@ -29,13 +32,18 @@ export const SIGV4_FAULTS = [
   {
     name: 'sigv4-any-region',
     description: "the credential scope's region is not checked",
-    breaks: ['sigv4.scope.wrong-region', 'sigv4.response.wrong-region'],
+    breaks: ['sigv4.scope.wrong-region', 'sigv4.scope.region-case', 'sigv4.response.wrong-region'],
   },
   {
     name: 'sigv4-any-service',
     description:
       "the credential scope's service is not checked, so a signature for another service is accepted",
-    breaks: ['sigv4.scope.wrong-service', 'sigv4.response.wrong-service'],
+    breaks: [
+      'sigv4.scope.wrong-service',
+      'sigv4.scope.service-case',
+      'sigv4.scope.control-plane-service',
+      'sigv4.response.wrong-service',
+    ],
   },
   {
     name: 'sigv4-host-optional',
@@ -45,7 +53,12 @@ export const SIGV4_FAULTS = [
   {
     name: 'sigv4-session-token-ignored',
     description: 'X-Amz-Security-Token is never checked: temporary credentials work without it, or with any',
-    breaks: ['sigv4.session.token-required', 'sigv4.session.token-checked'],
+    breaks: [
+      'sigv4.session.token-required',
+      'sigv4.session.token-checked',
+      'sigv4.session.token-on-long-term-key',
+      'sigv4.session.token-truncated',
+    ],
   },
   {
     name: 'sigv4-signature-not-compared',
@@ -55,6 +68,9 @@ export const SIGV4_FAULTS = [
       'sigv4.tamper.path',
       'sigv4.tamper.query',
       'sigv4.tamper.header',
+      'sigv4.tamper.signature-truncated',
+      'sigv4.tamper.query-repeated',
+      'sigv4.tamper.header-repeated',
       'sigv4.presigned.tampered',
       'sigv4.response.signature-mismatch',
     ],
@@ -85,6 +101,99 @@ export const SIGV4_FAULTS = [
     description: 'the signed Authorization header is passed on to the integration',
     breaks: ['sigv4.integration.authorization-stripped'],
   },
+  {
+    name: 'sigv4-skew-lenient',
+    description: 'the clock skew allowed is 10 minutes either way, not 5',
+    breaks: ['sigv4.skew.just-expired', 'sigv4.skew.just-future'],
+  },
+  {
+    name: 'sigv4-skew-strict',
+    description:
+      'the clock skew allowed is 1 minute either way, so callers with a clock a few minutes off are refused',
+    breaks: ['sigv4.skew.just-inside-past', 'sigv4.skew.just-inside-future'],
+  },
+  {
+    name: 'sigv4-presigned-expiry-as-skew',
+    description:
+      'a presigned URL is held to the 5-minute skew instead of its X-Amz-Expires: a short expiry is outlived, a long one cut short',
+    breaks: ['sigv4.presigned.expired', 'sigv4.presigned.just-expired', 'sigv4.presigned.within-expiry'],
+  },
+  {
+    name: 'sigv4-presigned-skew-enforced',
+    description: 'a presigned URL must also be under 5 minutes old, whatever its X-Amz-Expires',
+    breaks: ['sigv4.presigned.within-expiry'],
+  },
+  {
+    name: 'sigv4-scope-date-unchecked',
+    description:
+      "the credential scope's date is used to derive the key but never compared with the signing time",
+    breaks: ['sigv4.scope.date-mismatch'],
+  },
+  {
+    name: 'sigv4-scope-terminator-unchecked',
+    description:
+      "the credential scope's terminator is not checked to be aws4_request, only used to derive the key",
+    breaks: ['sigv4.scope.terminator'],
+  },
+  {
+    name: 'sigv4-scope-case-insensitive',
+    description: "the credential scope's region and service are compared without regard to case",
+    breaks: ['sigv4.scope.region-case', 'sigv4.scope.service-case'],
+  },
+  {
+    name: 'sigv4-control-plane-service-accepted',
+    description:
+      'one verifier serves the API and its control plane, so a signature scoped to apigateway invokes the API too',
+    breaks: ['sigv4.scope.control-plane-service'],
+  },
+  {
+    name: 'sigv4-token-only-for-temporary',
+    description:
+      'X-Amz-Security-Token is checked only for temporary credentials; sent with a long-term key it is ignored',
+    breaks: ['sigv4.session.token-on-long-term-key'],
+  },
+  {
+    name: 'sigv4-session-token-truncated',
+    description: 'session tokens are compared on their first 64 characters only',
+    breaks: ['sigv4.session.token-truncated'],
+  },
+  {
+    name: 'sigv4-signature-prefix',
+    description: 'a signature is accepted when the expected one starts with it (a length-limited comparison)',
+    breaks: ['sigv4.tamper.signature-truncated'],
+  },
+  {
+    name: 'sigv4-query-unsorted',
+    description: 'the canonical query keeps the order of arrival instead of sorting the parameters',
+    breaks: [
+      'sigv4.accept.query-reordered',
+      'sigv4.accept.query-reserved-chars',
+      'sigv4.accept.query-repeated',
+      'sigv4.presigned.accepted',
+      'sigv4.presigned.within-expiry',
+    ],
+  },
+  {
+    name: 'sigv4-query-form-encoded',
+    description:
+      'the canonical query is form-encoded and sorted by name only (a space as +, * left as is, ~ encoded, repeated values in arrival order)',
+    breaks: ['sigv4.accept.query-reserved-chars', 'sigv4.accept.query-repeated'],
+  },
+  {
+    name: 'sigv4-query-first-value-only',
+    description: 'only the first value of a repeated query parameter is signed',
+    breaks: ['sigv4.accept.query-repeated', 'sigv4.tamper.query-repeated'],
+  },
+  {
+    name: 'sigv4-header-first-value-only',
+    description: 'only the first value of a repeated header is signed',
+    breaks: ['sigv4.accept.header-repeated', 'sigv4.tamper.header-repeated'],
+  },
+  {
+    name: 'sigv4-header-whitespace-kept',
+    description: 'signed header values are trimmed but their inner runs of spaces are not folded',
+    breaks: ['sigv4.accept.header-whitespace'],
+  },
 ] as const satisfies readonly Fault[];
 
 export type SigV4FaultName = (typeof SIGV4_FAULTS)[number]['name'];
@@ -98,4 +207,20 @@ export const SIGV4_RELAXATIONS: Partial<Record<string, SigV4Relaxations>> = {
   'sigv4-host-optional': { hostOptional: true },
   'sigv4-session-token-ignored': { ignoreSessionToken: true },
   'sigv4-signature-not-compared': { skipSignatureCheck: true },
+  'sigv4-skew-lenient': { skewMs: 10 * 60_000 },
+  'sigv4-skew-strict': { skewMs: 60_000 },
+  'sigv4-presigned-expiry-as-skew': { presignedExpiryAsSkew: true },
+  'sigv4-presigned-skew-enforced': { presignedSkewEnforced: true },
+  'sigv4-scope-date-unchecked': { scopeDateUnchecked: true },
+  'sigv4-scope-terminator-unchecked': { anyTerminator: true },
+  'sigv4-scope-case-insensitive': { scopeCaseInsensitive: true },
+  'sigv4-control-plane-service-accepted': { alsoService: 'apigateway' },
+  'sigv4-token-only-for-temporary': { tokenOnlyForTemporary: true },
+  'sigv4-session-token-truncated': { tokenComparedChars: 64 },
+  'sigv4-signature-prefix': { signaturePrefix: true },
+  'sigv4-query-unsorted': { canonical: { queryUnsorted: true } },
+  'sigv4-query-form-encoded': { canonical: { queryFormEncoded: true } },
+  'sigv4-query-first-value-only': { canonical: { queryFirstValueOnly: true } },
+  'sigv4-header-first-value-only': { canonical: { headerFirstValueOnly: true } },
+  'sigv4-header-whitespace-kept': { canonical: { headerWhitespaceKept: true } },
 } satisfies Partial<Record<SigV4FaultName, SigV4Relaxations>>;

@@ -2,6 +2,7 @@ import { UsageError } from '../usage-error.js';
 import type { Fault } from './fault.js';
 import { CACHE_FAULTS } from './faults-cache.js';
 import { CORS_FAULTS } from './faults-cors.js';
+import { IDENTITY_FAULTS } from './faults-identity.js';
 import { JWT_GATEWAY_FAULTS } from './faults-jwt.js';
 import { KEY_AND_PLAN_FAULTS } from './faults-keys-plans.js';
 import { SIGV4_FAULTS } from './faults-sigv4.js';
@@ -22,6 +23,7 @@ export const FAULTS = [
   ...JWT_FAULTS,
   ...JWT_GATEWAY_FAULTS,
   ...LAMBDA_AUTHORIZER_FAULTS,
+  ...IDENTITY_FAULTS,
 ] as const satisfies readonly Fault[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];

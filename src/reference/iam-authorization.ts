@@ -96,6 +96,7 @@ export function iamAuthorizer(setup: AuthorizerSetup): Authorizer {
       }
       return gatewayResponse(FAILURE_RESPONSES[type], { message: verdict.message });
     }
+    ctx.callerArn = verdict.principal.arn;
     if (fault !== 'sigv4-authorization-forwarded') {
       ctx.consumed =
         verdict.form === 'header'

@@ -62,7 +62,10 @@ export function jwtAuthorizer(setup: AuthorizerSetup): Authorizer {
   const failures = new Map<string, { count: number; lockedUntil: number }>();
 
   return async (ctx: RequestContext) => {
-    const token = ctx.headers[header];
+    // The fault: without the header, the token is taken from ?access_token= as many libraries allow.
+    const fromQuery =
+      fault === 'jwt-token-from-query' ? (ctx.query.get('access_token') ?? undefined) : undefined;
+    const token = ctx.headers[header] ?? fromQuery;
     if (token === undefined && fault === 'jwt-optional') return undefined;
     if (fault === 'jwt-oversized-token-crash' && String(token).length > MAX_TOKEN_LENGTH) {
       return gatewayResponse('API_CONFIGURATION_ERROR');

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   base64url,
   type CryptoKey,
@@ -37,11 +38,21 @@ export const JWT_FAULTS = [
       'jwt.attack.alg-none-mixed-case',
     ],
   },
-  { name: 'jwt-ignore-exp', description: 'the exp claim is not checked', breaks: ['jwt.attack.expired'] },
+  {
+    name: 'jwt-ignore-exp',
+    description: 'the exp claim is not checked',
+    breaks: ['jwt.attack.expired', 'jwt.attack.exp-just-past'],
+  },
   {
     name: 'jwt-ignore-aud',
     description: 'the aud and client_id claims are not checked',
-    breaks: ['jwt.attack.wrong-aud'],
+    breaks: [
+      'jwt.attack.wrong-aud',
+      'jwt.attack.aud-extended',
+      'jwt.attack.aud-truncated',
+      'jwt.attack.aud-upper-case',
+      'jwt.attack.wrong-aud-right-client-id',
+    ],
   },
   {
     name: 'jwt-hs-rs-confusion',
@@ -90,6 +101,8 @@ export const JWT_FAULTS = [
       'jwt.attack.embedded-x5c',
       'jwt.attack.ecdsa-zero-raw',
       'jwt.attack.ecdsa-zero-der',
+      'jwt.attack.crit-unknown',
+      'jwt.attack.kid-path-traversal',
     ],
   },
   {
@@ -107,16 +120,37 @@ export const JWT_FAULTS = [
     description: 'ES256 is allowed and an all-zero signature verifies (CVE-2022-21449)',
     breaks: ['jwt.attack.ecdsa-zero-raw', 'jwt.attack.ecdsa-zero-der'],
   },
-  { name: 'jwt-ignore-iss', description: 'the iss claim is not checked', breaks: ['jwt.attack.wrong-iss'] },
+  {
+    name: 'jwt-ignore-iss',
+    description: 'the iss claim is not checked',
+    breaks: [
+      'jwt.attack.wrong-iss',
+      'jwt.attack.iss-trailing-slash',
+      'jwt.attack.iss-upper-case',
+      'jwt.attack.iss-truncated',
+      'jwt.attack.iss-empty',
+    ],
+  },
   {
     name: 'jwt-ignore-nbf-iat',
     description: 'only exp is checked: a token not valid yet, or issued in the future, is accepted',
-    breaks: ['jwt.attack.nbf-ahead', 'jwt.attack.iat-ahead'],
+    breaks: [
+      'jwt.attack.nbf-ahead',
+      'jwt.attack.iat-ahead',
+      'jwt.attack.nbf-just-ahead',
+      'jwt.attack.iat-just-ahead',
+    ],
   },
   {
     name: 'jwt-ignore-scopes',
     description: "the route's authorization scopes are not checked",
-    breaks: ['jwt.attack.missing-scope'],
+    breaks: [
+      'jwt.attack.missing-scope',
+      'jwt.attack.scope-superstring',
+      'jwt.attack.scope-truncated',
+      'jwt.attack.scope-upper-case',
+      'jwt.attack.scope-comma-list',
+    ],
   },
   {
     name: 'jwt-fail-open-malformed',
@@ -127,6 +161,106 @@ export const JWT_FAULTS = [
       'jwt.attack.bad-json',
       'jwt.attack.two-tokens',
     ],
+  },
+  {
+    name: 'jwt-leeway-5-minutes',
+    description: 'exp, nbf and iat are checked with 5 minutes of leeway',
+    breaks: ['jwt.attack.exp-just-past', 'jwt.attack.nbf-just-ahead', 'jwt.attack.iat-just-ahead'],
+  },
+  {
+    name: 'jwt-leeway-inverted',
+    description:
+      'the leeway is applied the wrong way: a token must have a minute left before exp and be a minute past nbf',
+    breaks: ['jwt.accept.expiring-soon', 'jwt.accept.nbf-just-passed'],
+  },
+  {
+    name: 'jwt-iss-compared-as-url',
+    description:
+      'iss is compared as a URL, ignoring a trailing slash and letter case, not as the exact string',
+    breaks: ['jwt.attack.iss-trailing-slash', 'jwt.attack.iss-upper-case'],
+  },
+  {
+    name: 'jwt-iss-substring',
+    description: 'iss passes when the configured issuer contains it',
+    breaks: ['jwt.attack.iss-truncated', 'jwt.attack.iss-empty'],
+  },
+  {
+    name: 'jwt-aud-prefix',
+    description: 'aud passes when it starts with a configured audience',
+    breaks: ['jwt.attack.wrong-aud', 'jwt.attack.aud-extended', 'jwt.attack.wrong-aud-right-client-id'],
+  },
+  {
+    name: 'jwt-aud-substring',
+    description: 'aud passes when a configured audience contains it',
+    breaks: ['jwt.attack.aud-truncated'],
+  },
+  {
+    name: 'jwt-aud-case-insensitive',
+    description: 'aud is compared without regard to letter case',
+    breaks: ['jwt.attack.aud-upper-case'],
+  },
+  {
+    name: 'jwt-aud-array-unsupported',
+    description: 'aud is read as a string only: a list of audiences never matches',
+    breaks: ['jwt.accept.aud-in-list'],
+  },
+  {
+    name: 'jwt-aud-or-client-id',
+    description: 'the token passes when either aud or client_id is a configured audience',
+    breaks: ['jwt.attack.wrong-aud-right-client-id'],
+  },
+  {
+    name: 'jwt-client-id-ignored',
+    description: 'only aud is read: a token that names its audience in client_id is refused',
+    breaks: ['jwt.accept.client-id'],
+  },
+  {
+    name: 'jwt-scope-substring',
+    description: 'the scope claim passes when its text contains a required scope',
+    breaks: ['jwt.attack.scope-superstring', 'jwt.attack.scope-comma-list', 'jwt.accept.scp-list'],
+  },
+  {
+    name: 'jwt-scope-prefix',
+    description: 'scopes are read as a hierarchy: a token scope that begins a required one grants it',
+    breaks: ['jwt.attack.scope-truncated'],
+  },
+  {
+    name: 'jwt-scope-case-insensitive',
+    description: 'scopes are compared without regard to letter case',
+    breaks: ['jwt.attack.scope-upper-case'],
+  },
+  {
+    name: 'jwt-scope-exact-string',
+    description:
+      'the scope claim must equal a required scope as a whole, so a token holding several is refused',
+    breaks: ['jwt.accept.scope-among-others', 'jwt.accept.scp-list'],
+  },
+  {
+    name: 'jwt-scp-ignored',
+    description: 'only the scope claim is read, never scp',
+    breaks: ['jwt.accept.scp-list'],
+  },
+  {
+    name: 'jwt-bearer-case-sensitive',
+    description:
+      'only "Bearer " with a capital B is taken off the token; "bearer " stays and the token is unreadable',
+    breaks: ['jwt.accept.bearer-lower-case'],
+  },
+  {
+    name: 'jwt-kid-file-lookup',
+    description: 'a kid naming a file is read as the HMAC secret, so ../../dev/null gives an empty one',
+    breaks: ['jwt.attack.kid-path-traversal'],
+  },
+  {
+    name: 'jwt-crit-ignored',
+    description: 'the crit header is not read: a token needing an unknown extension is accepted',
+    breaks: ['jwt.attack.crit-unknown'],
+  },
+  {
+    name: 'jwt-exp-coerced',
+    description:
+      'exp is coerced to a number without checking it is one, so a missing or non-numeric exp never expires',
+    breaks: ['jwt.attack.no-exp', 'jwt.attack.exp-not-a-number'],
   },
   {
     name: 'jwt-first-token-of-list',
@@ -210,7 +344,10 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer 
     if (authorization.length > maxLength) throw new Refusal('the token is too large');
     const value =
       config.fault === 'jwt-first-token-of-list' ? (authorization.split(',')[0] ?? '').trim() : authorization;
-    const token = value.replace(/^bearer +/i, '');
+    const token = value.replace(
+      config.fault === 'jwt-bearer-case-sensitive' ? /^Bearer +/ : /^bearer +/i,
+      '',
+    );
     if (!COMPACT_JWS.test(token))
       throw new Refusal('the token is not a compact JWS of three parts', 'malformed');
     const [encodedHeader = '', encodedPayload = '', encodedSignature = ''] = token.split('.');
@@ -236,9 +373,17 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer 
     header: Record<string, unknown>,
     alg: string,
   ): Promise<string> {
+    if (config.fault === 'jwt-kid-file-lookup' && isKeyFile(header.kid) && alg === 'HS256') {
+      return hmacWithFileKey(token);
+    }
+    // The fault: every extension the token says is critical is taken as understood.
+    const crit =
+      config.fault === 'jwt-crit-ignored' && Array.isArray(header.crit)
+        ? Object.fromEntries(header.crit.map((name) => [String(name), false]))
+        : undefined;
     for (const candidate of await signingKey(header, alg)) {
       try {
-        await compactVerify(token, candidate, { algorithms: [alg] });
+        await compactVerify(token, candidate, { algorithms: [alg], ...(crit && { crit }) });
         return token.split('.')[1] ?? '';
       } catch {
         // the next candidate, if the fault gave several
@@ -319,27 +464,33 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer 
   function checkClaims(claims: JWTPayload, scopes: readonly string[]): void {
     const at = Math.floor(now() / 1000);
     const { fault } = config;
-    if (claims.iss !== config.issuer && fault !== 'jwt-ignore-iss') {
+    if (!issuerMatches(claims.iss, config.issuer, fault) && fault !== 'jwt-ignore-iss') {
       throw new Refusal('the token does not have a valid issuer');
     }
-    if (config.fault !== 'jwt-ignore-aud') {
-      const audiences = claims.aud === undefined ? [claims.client_id] : [claims.aud].flat();
-      if (!audiences.some((aud) => typeof aud === 'string' && config.audience.includes(aud))) {
-        throw new Refusal('the token does not have a valid audience');
-      }
+    if (config.fault !== 'jwt-ignore-aud' && !audienceMatches(claims, config.audience, fault)) {
+      throw new Refusal('the token does not have a valid audience');
     }
-    if (typeof claims.exp !== 'number') throw new Refusal('the token has no numeric exp');
-    if (config.fault !== 'jwt-ignore-exp' && claims.exp <= at)
+    const coerced = fault === 'jwt-exp-coerced';
+    if (typeof claims.exp !== 'number' && !coerced) throw new Refusal('the token has no numeric exp');
+    // The leeway faults: a window widened, or narrowed by a leeway applied the wrong way.
+    const leeway = fault === 'jwt-leeway-5-minutes' ? 300 : fault === 'jwt-leeway-inverted' ? -60 : 0;
+    if (config.fault !== 'jwt-ignore-exp' && Number(claims.exp) + leeway <= at)
       throw new Refusal('the token has expired', 'expired');
     const timesChecked = fault !== 'jwt-ignore-nbf-iat';
-    if (timesChecked && claims.nbf !== undefined && !(typeof claims.nbf === 'number' && claims.nbf <= at)) {
+    const notAfterNow = (value: unknown) => typeof value === 'number' && value - leeway <= at;
+    if (timesChecked && claims.nbf !== undefined && !notAfterNow(claims.nbf)) {
       throw new Refusal('the token is not valid yet');
     }
-    if (timesChecked && claims.iat !== undefined && !(typeof claims.iat === 'number' && claims.iat <= at)) {
+    const iatLeeway = Math.max(leeway, 0);
+    if (
+      timesChecked &&
+      claims.iat !== undefined &&
+      !(typeof claims.iat === 'number' && claims.iat - iatLeeway <= at)
+    ) {
       throw new Refusal('the token was issued in the future');
     }
     const scopesChecked = fault !== 'jwt-ignore-scopes';
-    if (scopesChecked && scopes.length > 0 && !tokenScopes(claims).some((scope) => scopes.includes(scope))) {
+    if (scopesChecked && scopes.length > 0 && !scopesGranted(claims, scopes, fault)) {
       throw new Refusal(`expected scopes: [${scopes.join(' ')}]`, 'scope');
     }
   }
@@ -390,9 +541,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** `scope` (space-separated) and `scp` (a list, or space-separated). */
-function tokenScopes(claims: JWTPayload): string[] {
+function tokenScopes(claims: JWTPayload, scopeOnly = false): string[] {
   const found: string[] = [];
-  for (const value of [claims.scope, claims.scp]) {
+  for (const value of scopeOnly ? [claims.scope] : [claims.scope, claims.scp]) {
     if (typeof value === 'string') found.push(...value.split(' ').filter(Boolean));
     else if (Array.isArray(value))
       found.push(...value.filter((item): item is string => typeof item === 'string'));
@@ -425,4 +576,74 @@ async function fetchText(url: string): Promise<string> {
     throw new Error(`${url} answered ${response.statusCode}`);
   }
   return response.body.text();
+}
+
+function issuerMatches(iss: unknown, issuer: string, fault: JwtFaultName | undefined): boolean {
+  if (typeof iss !== 'string') return false;
+  if (fault === 'jwt-iss-compared-as-url') {
+    const norm = (url: string) => url.replace(/\/+$/, '').toLowerCase();
+    return norm(iss) === norm(issuer);
+  }
+  if (fault === 'jwt-iss-substring') return issuer.includes(iss);
+  return iss === issuer;
+}
+
+/** `aud` (a string or a list) must hold a configured audience; `client_id` counts only without `aud`. */
+function audienceMatches(
+  claims: JWTPayload,
+  audience: readonly string[],
+  fault: JwtFaultName | undefined,
+): boolean {
+  const matches = (aud: unknown) =>
+    typeof aud === 'string' &&
+    audience.some((configured) => {
+      if (fault === 'jwt-aud-prefix') return aud.startsWith(configured);
+      if (fault === 'jwt-aud-substring') return configured.includes(aud);
+      if (fault === 'jwt-aud-case-insensitive') return aud.toLowerCase() === configured.toLowerCase();
+      return aud === configured;
+    });
+  const auds =
+    claims.aud === undefined
+      ? []
+      : fault === 'jwt-aud-array-unsupported'
+        ? [String(claims.aud)]
+        : [claims.aud].flat();
+  if (fault === 'jwt-aud-or-client-id') return auds.some(matches) || matches(claims.client_id);
+  if (claims.aud === undefined) return fault !== 'jwt-client-id-ignored' && matches(claims.client_id);
+  return auds.some(matches);
+}
+
+/** Any one of the route's scopes, in `scope` (space-separated) or `scp`. */
+function scopesGranted(
+  claims: JWTPayload,
+  scopes: readonly string[],
+  fault: JwtFaultName | undefined,
+): boolean {
+  if (fault === 'jwt-scope-substring') {
+    return scopes.some((scope) => String(claims.scope ?? '').includes(scope));
+  }
+  if (fault === 'jwt-scope-exact-string') return scopes.includes(String(claims.scope));
+  const held = tokenScopes(claims, fault === 'jwt-scp-ignored');
+  return held.some((own) =>
+    scopes.some((scope) => {
+      if (fault === 'jwt-scope-prefix') return own !== '' && scope.startsWith(own);
+      if (fault === 'jwt-scope-case-insensitive') return own.toLowerCase() === scope.toLowerCase();
+      return own === scope;
+    }),
+  );
+}
+
+/** What the kid-file fault takes a kid for: a path. */
+function isKeyFile(kid: unknown): kid is string {
+  return typeof kid === 'string' && kid.includes('/');
+}
+
+/** The faulty verifier's own HMAC check with the "file's" content: /dev/null is empty, anything else unreadable. */
+function hmacWithFileKey(token: string): string {
+  const [header = '', payload = '', signature = ''] = token.split('.');
+  const kid = String(decodeJson(header, 'header').kid);
+  if (!kid.endsWith('/dev/null')) throw new Refusal('the key file cannot be read');
+  const expected = createHmac('sha256', Buffer.alloc(0)).update(`${header}.${payload}`).digest('base64url');
+  if (expected !== signature) throw new Refusal('the token signature is invalid');
+  return payload;
 }

@@ -57,7 +57,8 @@ export function lambdaAuthorizer(setup: AuthorizerSetup): Authorizer {
       httpMethod: ctx.httpMethod,
       resourcePath: ctx.route?.resourcePath ?? '/',
       path: ctx.path,
-      headers: ctx.headers,
+      headers:
+        fault === 'authorizer-identity-header-case-sensitive' ? asWritten(ctx.rawHeaders) : ctx.headers,
       query: ctx.query,
       stageVariables: { ...config.stage.variables },
       stage: config.stage.name,
@@ -67,4 +68,11 @@ export function lambdaAuthorizer(setup: AuthorizerSetup): Authorizer {
     ctx.authorizerContext = outcome.context;
     return undefined;
   };
+}
+
+/** The headers keyed by their names as written, for the fault that looks names up case-sensitively. */
+function asWritten(rawHeaders: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) headers[rawHeaders[i]!] = rawHeaders[i + 1]!;
+  return headers;
 }

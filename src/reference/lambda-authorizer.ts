@@ -45,12 +45,37 @@ export const LAMBDA_AUTHORIZER_FAULTS = [
     name: 'authorizer-cache-ignores-identity',
     description:
       "the authorizer's result cache ignores the identity sources: one caller's policy serves the next",
-    breaks: ['authorizer.cache.no-leak-across-identities'],
+    breaks: [
+      'authorizer.cache.no-leak-across-identities',
+      'authorizer.cache.deny-not-reused-for-allow',
+      'authorizer.cache.keyed-on-every-source',
+      'authorizer.cache.no-key-collision',
+    ],
+  },
+  {
+    name: 'authorizer-cache-key-concatenated',
+    description: 'the cache key is the identity-source values joined with nothing between them',
+    breaks: ['authorizer.cache.no-key-collision'],
+  },
+  {
+    name: 'authorizer-cache-first-source-only',
+    description: 'the cache is keyed on the first identity source only',
+    breaks: ['authorizer.cache.keyed-on-every-source'],
+  },
+  {
+    name: 'authorizer-cache-ttl-one-second',
+    description: 'cached answers live one second at most, whatever the TTL',
+    breaks: ['authorizer.cache.reused-until-ttl'],
+  },
+  {
+    name: 'authorizer-empty-identity-called',
+    description: 'an identity source is checked for presence only: an empty one still calls the function',
+    breaks: ['authorizer.identity.empty-not-called'],
   },
   {
     name: 'authorizer-cache-off',
     description: 'authorizerResultTtlInSeconds is ignored: the function is called on every request',
-    breaks: ['authorizer.cache.reused-within-ttl'],
+    breaks: ['authorizer.cache.reused-within-ttl', 'authorizer.cache.reused-until-ttl'],
   },
   {
     name: 'authorizer-cache-never-expires',
@@ -60,7 +85,7 @@ export const LAMBDA_AUTHORIZER_FAULTS = [
   {
     name: 'authorizer-called-without-identity',
     description: 'a request without its identity source still calls the function, with an empty token',
-    breaks: ['authorizer.identity.missing-not-called'],
+    breaks: ['authorizer.identity.missing-not-called', 'authorizer.identity.empty-not-called'],
   },
   {
     name: 'authorizer-validation-expression-ignored',
@@ -74,6 +99,7 @@ export const LAMBDA_AUTHORIZER_FAULTS = [
       'authorizer.reject.deny',
       'authorizer.response.deny-body',
       'authorizer.cache.no-leak-across-identities',
+      'authorizer.cache.deny-not-reused-for-allow',
     ],
   },
   {
@@ -85,6 +111,12 @@ export const LAMBDA_AUTHORIZER_FAULTS = [
     name: 'authorizer-crash-fails-open',
     description: 'a function that crashes lets the request through (fail open)',
     breaks: ['authorizer.reject.crash', 'authorizer.response.crash-body'],
+  },
+  {
+    name: 'authorizer-identity-header-case-sensitive',
+    description:
+      'the identity-source header is looked up by its lower-case name among the headers as the client wrote them',
+    breaks: ['authorizer.identity.header-name-case'],
   },
   {
     name: 'authorizer-context-strings-only',
@@ -212,17 +244,22 @@ export function createLambdaAuthorizer(config: LambdaAuthorizerConfig): LambdaAu
       ? 0
       : fault === 'authorizer-cache-never-expires' && ttlSeconds > 0
         ? Number.POSITIVE_INFINITY
-        : ttlSeconds * 1000;
+        : fault === 'authorizer-cache-ttl-one-second'
+          ? Math.min(ttlSeconds, 1) * 1000
+          : ttlSeconds * 1000;
   const cache = new ResultCache<AcceptedResult>(cacheTtlMs, now);
 
   function identityValues(request: LambdaAuthorizerRequest): string[] | undefined {
     const values: string[] = [];
     for (const source of sources) {
       const value =
-        source.in === 'header'
-          ? headerValue(request.headers, source.name)
-          : (request.query.get(source.name) ?? undefined);
-      if (value === undefined || value.trim() === '') return undefined;
+        source.in !== 'header'
+          ? (request.query.get(source.name) ?? undefined)
+          : fault === 'authorizer-identity-header-case-sensitive'
+            ? [request.headers[source.name] ?? []].flat()[0]
+            : headerValue(request.headers, source.name);
+      const empty = value?.trim() === '' && fault !== 'authorizer-empty-identity-called';
+      if (value === undefined || empty) return undefined;
       values.push(value);
     }
     return values;
@@ -318,7 +355,7 @@ export function createLambdaAuthorizer(config: LambdaAuthorizerConfig): LambdaAu
           'the token does not match identityValidationExpression',
         );
       }
-      const key = fault === 'authorizer-cache-ignores-identity' ? '' : JSON.stringify(values);
+      const key = cacheKey(values, fault);
       const hit = cache.get(key);
       if (hit) return decide(hit, request, true);
 
@@ -358,6 +395,14 @@ export function createLambdaAuthorizer(config: LambdaAuthorizerConfig): LambdaAu
       return decide(result, request, false);
     },
   };
+}
+
+/** The identity-source values as one key: kept apart, or (under faults) merged, cut or forgotten. */
+function cacheKey(values: readonly string[], fault: LambdaAuthorizerFaultName | undefined): string {
+  if (fault === 'authorizer-cache-ignores-identity') return '';
+  if (fault === 'authorizer-cache-key-concatenated') return values.join('');
+  if (fault === 'authorizer-cache-first-source-only') return JSON.stringify(values.slice(0, 1));
+  return JSON.stringify(values);
 }
 
 /** A header by lower-case name; repeated headers joined as HTTP allows. */

@@ -42,6 +42,8 @@ export interface RequestContext {
   quotaChargedEarly?: boolean;
   /** `$context.authorizer.*` from a JWT or Lambda authorizer (authorize step), sent on to the integration. */
   authorizerContext?: Readonly<Record<string, string>>;
+  /** The IAM caller's ARN, once its SigV4 signature is verified (`$context.identity.userArn`). */
+  callerArn?: string;
   /** Credentials the gateway consumed (SigV4's Authorization header or query parameters), kept from the integration. */
   consumed?: { headers: readonly string[]; query: readonly string[] };
 }

@@ -2,8 +2,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Pool } from 'undici';
 import { UsageError } from '../usage-error.js';
 import type { ApiMethod } from './api-model.js';
-import { AUTHORIZER_HEADER_PREFIX, authorizerHeaders } from './authorizer-outcome.js';
+import type { FaultName } from './faults.js';
 import { gatewayResponse } from './gateway-responses.js';
+import { gatewayIdentityHeaders, spoofedHeaderNames } from './identity-headers.js';
 import type { Reply, RequestContext, Step } from './pipeline.js';
 import type { GatewayRuntime } from './runtime.js';
 
@@ -42,6 +43,7 @@ export class HttpProxy {
     methods: readonly ApiMethod[],
     variables: Readonly<Record<string, string>>,
     private readonly timeoutMs: number,
+    private readonly fault?: FaultName,
   ) {
     for (const method of methods) {
       const url = integrationUrl(method, variables);
@@ -65,7 +67,7 @@ export class HttpProxy {
       const response = await endpoint.pool.request({
         path: query ? `${endpoint.path}?${query}` : endpoint.path,
         method: httpMethod as 'GET',
-        headers: requestHeaders(ctx),
+        headers: requestHeaders(ctx, this.fault),
         body: ctx.body.length > 0 ? ctx.body : null,
         signal: abort.signal,
       });
@@ -108,7 +110,7 @@ function integrationUrl(method: ApiMethod, variables: Readonly<Record<string, st
   }
 }
 
-function requestHeaders(ctx: RequestContext): Record<string, string> {
+function requestHeaders(ctx: RequestContext, fault: FaultName | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   // Headers named in Connection are hop-by-hop too.
   const connection = ctx.headers.connection
@@ -116,14 +118,15 @@ function requestHeaders(ctx: RequestContext): Record<string, string> {
     .split(',')
     .map((token) => token.trim());
   const consumed = ctx.consumed?.headers;
+  const spoofed = spoofedHeaderNames(ctx, fault);
   for (const name in ctx.headers) {
     const value = ctx.headers[name];
     if (value === undefined || NOT_FORWARDED.has(name) || connection?.includes(name)) continue;
-    // A caller must not be able to pose as the authorizer: only the gateway sets these.
-    if (consumed?.includes(name) || name.startsWith(AUTHORIZER_HEADER_PREFIX)) continue;
+    // A caller must not be able to pose as someone else: only the gateway sets identity headers.
+    if (consumed?.includes(name) || spoofed.has(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  if (ctx.authorizerContext) Object.assign(headers, authorizerHeaders(ctx.authorizerContext));
+  Object.assign(headers, gatewayIdentityHeaders(ctx));
   const forwardedFor = headers['x-forwarded-for'];
   headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${ctx.sourceIp}` : ctx.sourceIp;
   return headers;

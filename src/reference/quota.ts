@@ -47,6 +47,10 @@ export class QuotaCounter {
     return true;
   }
 
+  refund(): void {
+    if (this.used > 0) this.used--;
+  }
+
   private roll(now: number): void {
     const current = periodStart(this.quota.period, now);
     if (current > this.period) {

@@ -51,7 +51,7 @@ export function createRuntime(
     router: new Router(config.stage.name, [...model.methods, ...optionsMethods]),
     keys: new ApiKeys(config.apiKeys),
     plans: new UsagePlans(config.usagePlans, clock.now(), fault),
-    proxy: new HttpProxy(model.methods, config.stage.variables, config.integrationTimeoutMs),
+    proxy: new HttpProxy(model.methods, config.stage.variables, config.integrationTimeoutMs, fault),
     clock,
     fault,
     authorizers: createAuthorizers(model, config, clock, fault),
@@ -59,7 +59,7 @@ export function createRuntime(
     corsOptionsMethods: new Set(optionsMethods),
     cache: config.cache && {
       store: new StageCache(config.cache, fault),
-      authority: new CacheAuthority(config, config.stage.name, clock),
+      authority: new CacheAuthority(config, config.stage.name, clock, fault),
     },
   };
 }

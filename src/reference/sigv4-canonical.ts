@@ -59,14 +59,43 @@ export function parseQuery(rawQuery: string): QueryPairs {
     });
 }
 
+/** Ways a verifier builds the canonical request almost right; each is a fault of the reference. */
+export interface CanonicalRelaxations {
+  /** The query in arrival order, not sorted. */
+  queryUnsorted?: boolean;
+  /** The query encoded as a form (URLSearchParams): a space as `+`, `*` kept, `~` encoded. */
+  queryFormEncoded?: boolean;
+  /** Only the first value of a repeated query parameter. */
+  queryFirstValueOnly?: boolean;
+  /** Only the first value of a repeated header. */
+  headerFirstValueOnly?: boolean;
+  /** Header values trimmed but their inner runs of whitespace kept. */
+  headerWhitespaceKept?: boolean;
+}
+
 /** Pairs re-encoded, sorted by name then value, joined with `&`; pairs with an empty name are not signed. */
-export function canonicalQuery(pairs: QueryPairs, exclude?: string): string {
-  return pairs
-    .filter(([name]) => name !== '' && name !== exclude)
-    .map(([name, value]) => [uriEncode(name), uriEncode(value)] as const)
-    .sort(([n1, v1], [n2, v2]) => (n1 === n2 ? compare(v1, v2) : compare(n1, n2)))
-    .map(([name, value]) => `${name}=${value}`)
-    .join('&');
+export function canonicalQuery(
+  pairs: QueryPairs,
+  exclude?: string,
+  relax: CanonicalRelaxations = {},
+): string {
+  const seen = new Set<string>();
+  const kept = pairs.filter(([name]) => {
+    if (name === '' || name === exclude) return false;
+    if (relax.queryFirstValueOnly && seen.has(name)) return false;
+    seen.add(name);
+    return true;
+  });
+  if (relax.queryFormEncoded) {
+    const form = new URLSearchParams(kept.map(([name, value]) => [name, value]));
+    form.sort();
+    return form.toString();
+  }
+  const encoded = kept.map(([name, value]) => [uriEncode(name), uriEncode(value)] as const);
+  if (!relax.queryUnsorted) {
+    encoded.sort(([n1, v1], [n2, v2]) => (n1 === n2 ? compare(v1, v2) : compare(n1, n2)));
+  }
+  return encoded.map(([name, value]) => `${name}=${value}`).join('&');
 }
 
 function compare(a: string, b: string): number {
@@ -85,8 +114,10 @@ export function headerValues(headers: ReceivedHeaders): Map<string, string[]> {
 }
 
 /** `name:value` for one signed header: each value trimmed and its runs of whitespace folded, repeats joined with `,`. */
-function canonicalHeader(name: string, values: readonly string[]): string {
-  return `${name}:${values.map((v) => v.trim().replace(/\s+/g, ' ')).join(',')}`;
+function canonicalHeader(name: string, values: readonly string[], relax: CanonicalRelaxations): string {
+  const used = relax.headerFirstValueOnly ? values.slice(0, 1) : values;
+  const fold = (v: string) => (relax.headerWhitespaceKept ? v.trim() : v.trim().replace(/\s+/g, ' '));
+  return `${name}:${used.map(fold).join(',')}`;
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
@@ -103,17 +134,19 @@ export interface CanonicalRequestParts {
   /** The SignedHeaders list exactly as the client sent it. */
   signedHeaders: string;
   payloadHash: string;
+  relax?: CanonicalRelaxations;
 }
 
 export function canonicalRequest(parts: CanonicalRequestParts): string {
   const names = parts.signedHeaders.split(';');
+  const relax = parts.relax ?? {};
   const headerLines = names.map(
-    (name) => `${canonicalHeader(name, parts.headers.get(name.toLowerCase()) ?? [])}\n`,
+    (name) => `${canonicalHeader(name, parts.headers.get(name.toLowerCase()) ?? [], relax)}\n`,
   );
   return [
     parts.method,
     canonicalUri(parts.rawPath),
-    canonicalQuery(parts.query, parts.excludeFromQuery),
+    canonicalQuery(parts.query, parts.excludeFromQuery, relax),
     headerLines.join(''),
     parts.signedHeaders,
     parts.payloadHash,
@@ -131,12 +164,12 @@ function hmac(key: string | Buffer, data: string): Buffer {
 /** The hex signature: HMAC of the string to sign under the key derived from the secret and the scope. */
 export function signature(
   secretAccessKey: string,
-  scope: { date: string; region: string; service: string },
+  scope: { date: string; region: string; service: string; terminator?: string },
   toSign: string,
 ): string {
   const key = hmac(
     hmac(hmac(hmac(`AWS4${secretAccessKey}`, scope.date), scope.region), scope.service),
-    'aws4_request',
+    scope.terminator ?? 'aws4_request',
   );
   return createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
 }

@@ -5,6 +5,7 @@ import { type Profile, profileSchema } from '../target/profile-schema.js';
 import type { Clock } from './clock.js';
 import type { ApiKey, GatewayConfigInput, Quota, Throttle, UsagePlanConfig } from './config.js';
 import { parseFault } from './faults.js';
+import { DECLARED_IDENTITY_HEADERS } from './identity-headers.js';
 import { startReferenceGateway } from './server.js';
 import { type AuthSetup, startAuthSetup } from './stack-auth.js';
 import { type CorsCacheSetup, startCorsCacheSetup } from './stack-cors-cache.js';
@@ -154,6 +155,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     profile: 'aws',
     features: ['apikey', 'quota', 'throttle', 'cors', 'cors-browser', 'cache', ...auth.features],
     probe: { url: probeUrl, ...(upstream ? { secret: upstream.secret } : {}) },
+    identityHeaders: DECLARED_IDENTITY_HEADERS,
     apiKeys: keys,
     plans: { default: { throttle }, tinyQuota: { quota }, throttled: { throttle: methodThrottle } },
     ...corsCache.profile(gateway.url),

@@ -66,15 +66,29 @@ export class UsagePlans {
   }
 
   /** Charges one request to the key's quota in this plan; false when the quota is used up. */
-  chargeQuota(key: ApiKey, plan: UsagePlan, now: number): boolean {
-    if (!plan.quota) return true;
-    const id = this.fault === 'quota-shared-across-keys' ? plan.id : `${plan.id}\0${key.id}`;
+  chargeQuota(key: ApiKey, plan: UsagePlan, now: number, methodKey = ''): boolean {
+    return (
+      this.counter(key, plan, methodKey)?.tryCharge(now, this.fault === 'quota-off-by-one' ? 1 : 0) ?? true
+    );
+  }
+
+  /** Gives back a charge (only the refund fault does this). */
+  refundQuota(key: ApiKey, plan: UsagePlan, methodKey: string): void {
+    this.counter(key, plan, methodKey)?.refund();
+  }
+
+  private counter(key: ApiKey, plan: UsagePlan, methodKey: string): QuotaCounter | undefined {
+    if (!plan.quota) return undefined;
+    const { fault } = this;
+    let id = fault === 'quota-shared-across-keys' ? plan.id : `${plan.id}\0${key.id}`;
+    // The fault: one counter per method, as if the quota were a method-level setting.
+    if (fault === 'quota-per-method') id += `\0${methodKey}`;
     let counter = this.quotas.get(id);
     if (!counter) {
       counter = new QuotaCounter(plan.quota, this.createdAt);
       this.quotas.set(id, counter);
     }
-    return counter.tryCharge(now, this.fault === 'quota-off-by-one' ? 1 : 0);
+    return counter;
   }
 }
 
@@ -89,8 +103,13 @@ export function usagePlanStep(gw: GatewayRuntime): Step {
     const now = gw.clock.now();
     if (!gw.plans.takeToken(apiKey, plan, gw.stage, route.methodKey, now))
       return gatewayResponse('THROTTLED');
-    const charged = ctx.quotaChargedEarly ?? gw.plans.chargeQuota(apiKey, plan, now);
+    const charged = ctx.quotaChargedEarly ?? gw.plans.chargeQuota(apiKey, plan, now, route.methodKey);
     if (!charged) return gatewayResponse(gw.fault === 'quota-throttle-body' ? 'THROTTLED' : 'QUOTA_EXCEEDED');
-    return next();
+    if (gw.fault !== 'quota-refunded-on-error') return next();
+    // The fault: a request the integration fails is not billed.
+    return next().then((reply) => {
+      if (reply.status >= 400) gw.plans.refundQuota(apiKey, plan, route.methodKey);
+      return reply;
+    });
   };
 }

@@ -78,6 +78,12 @@ export const profileSchema = z.strictObject({
       cachedSilent: path.default('/cached-silent'),
     })
     .prefault({}),
+  /**
+   * Headers through which the gateway tells the integration who the caller is, besides the
+   * authorizer context (`x-gp-authorizer-*`): `$context.identity` values, or a vendor's own
+   * (Kong's `x-consumer-id`, say). A client must never be able to set them.
+   */
+  identityHeaders: z.array(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name')).default([]),
   /** Where gateproof reads the probe's counters directly (not through the gateway). */
   probe: z
     .strictObject({
