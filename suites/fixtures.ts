@@ -10,6 +10,7 @@ import { TypedClient } from '../src/contract/typed-client.js';
 import { ProbeClient } from '../src/probe/probe-client.js';
 import type { Evidence } from '../src/results/model.js';
 import { createRedactor, redactEvidence } from '../src/results/redact.js';
+import { refLink } from '../src/results/ref-link.js';
 import {
   CASE_ANNOTATION,
   CASE_FAILURE,
@@ -164,7 +165,7 @@ export type CaseBody = (fixtures: CaseFixtures & WorkerFixtures, testInfo: TestI
  * and it is skipped (and reported so) when the target does not claim its features.
  */
 export function gateCase(meta: CaseInput, body: CaseBody): void {
-  const full: CaseMeta = { ...meta, features: meta.features ?? [], refs: meta.refs ?? [] };
+  const full: CaseMeta = { ...meta, features: meta.features ?? [], refs: (meta.refs ?? []).map(refLink) };
   test(
     meta.title,
     { annotation: { type: CASE_ANNOTATION, description: JSON.stringify(full) } },

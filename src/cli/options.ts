@@ -60,3 +60,11 @@ export function outDir(value: string): string {
     if (isDirectory || path === dirname(path)) return value;
   }
 }
+
+/** Resolves on the first SIGINT or SIGTERM: long-running commands stop cleanly on either. */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}

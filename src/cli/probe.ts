@@ -6,8 +6,8 @@ import { MINT_API_PATH } from '../auth/issuer-mint-api.js';
 import { DISCOVERY_PATH, type Issuer, JWKS_PATH, startIssuer } from '../auth/oidc-issuer.js';
 import { PROBE_COUNTERS_PATH } from '../probe/protocol.js';
 import { type Probe, startProbe } from '../probe/server.js';
-import { explainListenError, untilStopped } from './listen-error.js';
-import { port } from './options.js';
+import { explainListenError } from './listen-error.js';
+import { port, untilStopped } from './options.js';
 
 /** Where a probe's control secret comes from, so it can be fixed across restarts. */
 export const PROBE_SECRET_ENV = 'GATEPROOF_PROBE_SECRET';

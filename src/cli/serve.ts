@@ -4,8 +4,8 @@ import { connectIssuer } from '../auth/remote-issuer.js';
 import { type ExternalUpstream, type ReferenceStack, startReferenceStack } from '../reference/stack.js';
 import type { Profile } from '../target/profile-schema.js';
 import { UsageError } from '../usage-error.js';
-import { explainListenError, untilStopped } from './listen-error.js';
-import { port } from './options.js';
+import { explainListenError } from './listen-error.js';
+import { port, untilStopped } from './options.js';
 import { PROBE_SECRET_ENV } from './probe.js';
 
 interface ServeOptions {

@@ -3,13 +3,14 @@ import { formatMs } from '../results/format.js';
 import { type CaseResult, STATUSES } from '../results/model.js';
 import { casesBySuite } from '../results/suites.js';
 import { html, type SafeHtml } from './escape.js';
+import { refLinks } from './ref-links.js';
 
 function evidence(c: CaseResult): SafeHtml | string {
   if (c.evidence.length === 0 && c.refs.length === 0 && !c.feature) return '';
   const count = c.evidence.length === 1 ? '1 exchange' : `${c.evidence.length} exchanges`;
   return html`<details><summary>${c.evidence.length > 0 ? `evidence (${count})` : 'refs'}</summary>
 ${c.feature ? html`<p class="refs">feature: ${c.feature}</p>` : ''}
-${c.refs.length > 0 ? html`<p class="refs">refs: ${c.refs.join(', ')}</p>` : ''}
+${c.refs.length > 0 ? html`<p class="refs">refs: ${refLinks(c.refs)}</p>` : ''}
 ${c.evidence.map((e) => html`<pre>${evidenceText(e)}</pre>`)}
 </details>`;
 }

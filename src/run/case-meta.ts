@@ -10,7 +10,7 @@ export interface CaseMeta {
   level: Level;
   /** Features the target must claim for the case to run; otherwise it is a `skip`. */
   features: Feature[];
-  /** A line of aws-semantics.md, an RFC section, a CVE. */
+  /** Links: a section of gateproof's docs (`docs/cases.md#cors`), an RFC, CVE or AWS page (see ref-link.ts). */
   refs: string[];
 }
 
