@@ -36,6 +36,15 @@ const swapCase = (value: string) =>
 const admitted = (seen: Seen[]) => seen.filter((s) => s.status === 200).length;
 const keyed = (key: string) => ({ 'x-api-key': key });
 
+/** The IAM caller's ARN a client claims on a keyed method, as the integration received it. */
+async function spoofedIdentity(stack: ReferenceStack): Promise<unknown> {
+  const seen = await get(stack, '/keyed', {
+    ...keyed(stack.profile.apiKeys!.valid),
+    'x-gp-identity-userarn': 'spoofed',
+  });
+  return (seen.body as { headers: Record<string, string> }).headers['x-gp-identity-userarn'];
+}
+
 /** What each fault changes, observed through the gateway: [the faithful answer, the faulty one]. */
 const observations: Record<
   string,
@@ -216,6 +225,14 @@ const observations: Record<
       return (await get(s, '/quota', keyed(key))).status;
     },
     expect: [429, 200],
+  },
+  'identity-headers-merged': {
+    observe: async (s) => spoofedIdentity(s),
+    expect: [undefined, 'spoofed'],
+  },
+  'identity-headers-kept-without-authorizer': {
+    observe: async (s) => spoofedIdentity(s),
+    expect: [undefined, 'spoofed'],
   },
   'integration-duplicate-get': {
     observe: async (s) => {
