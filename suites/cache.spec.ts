@@ -92,6 +92,23 @@ class CachedRoute {
   }
 }
 
+/** `Cache-Control: max-age=0` signed by these credentials, as the cached route's request would be. */
+function signedInvalidation(
+  f: Fixtures,
+  query: Record<string, string>,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  region: string,
+): Record<string, string | string[]> {
+  const path: CachedPath = '/cached';
+  return signRequest({
+    method: 'GET',
+    url: f.client.url(f.client.options.routes?.[path] ?? path, query),
+    headers: { ...INVALIDATE, 'x-gp-nonce': f.nonce },
+    credentials,
+    region,
+  }).headers;
+}
+
 function invalidator(target: Profile): {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   region: string;
@@ -246,6 +263,65 @@ test.describe('cache', () => {
     },
   );
 
+  /**
+   * Requests a cache key must tell apart, the way key builders go almost right: another case of a
+   * value or a name, a long value that differs only past a cut, the parameter sent as a header
+   * instead, a space and an encoded plus. Each pair shares nothing but what a faulty key keeps.
+   */
+  const splits: {
+    name: string;
+    title: string;
+    path: CachedPath;
+    pair: (
+      name: string,
+      nonce: string,
+    ) => [Record<string, string>, Record<string, string>, Record<string, string>?];
+  }[] = [
+    {
+      name: 'value-case-splits',
+      title: 'cache-key values that differ only in case are different entries',
+      path: '/cached',
+      pair: (name, nonce) => [{ [name]: `${nonce}-key` }, { [name]: `${nonce}-KEY` }],
+    },
+    {
+      name: 'name-case-splits',
+      title: 'a query parameter named like the cache key in another case is not the key',
+      path: '/cached-strict',
+      pair: (name, nonce) => [{ [name]: nonce }, { [name.toUpperCase()]: nonce }],
+    },
+    {
+      name: 'long-values-split',
+      title: 'long cache-key values that differ only in their last character are different entries',
+      path: '/cached',
+      pair: (name, nonce) => [
+        { [name]: `${nonce}-${'x'.repeat(96)}a` },
+        { [name]: `${nonce}-${'x'.repeat(96)}b` },
+      ],
+    },
+    {
+      name: 'header-not-query',
+      title:
+        'a header named like a query-string cache key is not the key: the request without it is another entry',
+      path: '/cached-silent',
+      pair: (name, nonce) => [{ [name]: nonce }, {}, { [name]: nonce }],
+    },
+    {
+      name: 'plus-vs-encoded-plus',
+      title: 'a "+" in a cache-key value (a space) and an encoded plus (%2B) are different entries',
+      path: '/cached',
+      pair: (name, nonce) => [{ [name]: `${nonce} x` }, { [name]: `${nonce}+x` }],
+    },
+  ];
+  for (const split of splits) {
+    cacheCase({ id: `cache.key.${split.name}`, title: split.title }, async (f) => {
+      const cached = route(f, split.path);
+      const [first, second, headers] = split.pair(keyParameter(cacheOf(f.target)), f.nonce);
+      const primed = await cached.get(first);
+      expect(primed.res.status, 'the first request').toBe(200);
+      expectMiss(await cached.get(second, headers), primed);
+    });
+  }
+
   cacheCase(
     {
       id: 'cache.method.post-not-cached',
@@ -350,6 +426,86 @@ test.describe('cache', () => {
     });
   }
 
+  /**
+   * Callers who may not refresh an entry, though they come close: a valid signature without
+   * execute-api:InvalidateCache, the invalidator's access key with a forged signature, and the plain
+   * HTTP ways of asking for a fresh answer. Each is served the cached entry on the stage's strategy.
+   */
+  const notRefreshing: {
+    name: string;
+    title: string;
+    headers: (f: Fixtures, query: Record<string, string>) => Record<string, string | string[]>;
+  }[] = [
+    {
+      name: 'signed-without-permission',
+      title:
+        'Cache-Control: max-age=0 validly signed by a caller without execute-api:InvalidateCache does not refresh the entry',
+      headers: (f, query) => {
+        const sigv4 = f.target.sigv4;
+        if (!sigv4) throw new SetupFailure('the profile has no sigv4 credentials to sign with');
+        const { accessKeyId, secretAccessKey } = sigv4;
+        return signedInvalidation(f, query, { accessKeyId, secretAccessKey }, sigv4.region);
+      },
+    },
+    {
+      name: 'forged-signature',
+      title:
+        "Cache-Control: max-age=0 naming the invalidator's access key with a forged signature does not refresh the entry",
+      headers: (f, query) => {
+        const { credentials, region } = invalidator(f.target);
+        return signedInvalidation(
+          f,
+          query,
+          { accessKeyId: credentials.accessKeyId, secretAccessKey: 'not-the-secret' },
+          region,
+        );
+      },
+    },
+    {
+      name: 'unauthorized-no-cache',
+      title: 'Cache-Control: no-cache from a caller who may not invalidate does not refresh the entry',
+      headers: () => ({ 'cache-control': 'no-cache' }),
+    },
+    {
+      name: 'unauthorized-pragma',
+      title: 'Pragma: no-cache from a caller who may not invalidate does not refresh the entry',
+      headers: () => ({ pragma: 'no-cache' }),
+    },
+  ];
+  for (const variant of notRefreshing) {
+    cacheCase({ id: `cache.invalidation.${variant.name}`, title: variant.title }, async (f) => {
+      const cache = cacheOf(f.target);
+      test.skip(!cache.requireAuthorizationForCacheControl, 'requireAuthorizationForCacheControl is off');
+      test.skip(
+        cache.unauthorizedStrategy === 'FAIL_WITH_403',
+        'routes.cached refuses unauthorized invalidations',
+      );
+      const cached = route(f, '/cached');
+      const query = { [keyParameter(cache)]: f.nonce };
+      const first = await cached.get(query);
+      expectHit(
+        await cached.get(query, variant.headers(f, query)),
+        first,
+        'the request that may not refresh',
+      );
+    });
+  }
+
+  cacheCase(
+    {
+      id: 'cache.flush.unauthorized-refused',
+      title: 'an unsigned request to flush the stage cache is refused, and the entries stay',
+    },
+    async (f) => {
+      const cached = route(f, '/cached');
+      const query = { [keyParameter(cacheOf(f.target))]: f.nonce };
+      const first = await cached.get(query);
+      const status = (await flush(f, false)).status;
+      expect(status >= 400 && status < 500, `the unsigned flush answered ${status}`).toBe(true);
+      expectHit(await cached.get(query), first, 'the request after the refused flush');
+    },
+  );
+
   cacheCase(
     {
       id: 'cache.flush.stage',
@@ -398,6 +554,22 @@ test.describe('cache', () => {
 
   cacheCase(
     {
+      id: 'cache.errors.client-error-not-cached',
+      title: "the integration's 403 answer is not cached: the next request reaches the integration",
+      level: 'check',
+    },
+    async (f) => {
+      const cached = route(f, '/cached');
+      const query = { [keyParameter(cacheOf(f.target))]: f.nonce };
+      const failing = { 'x-gp-status': '403' };
+      const first = await cached.get(query, failing);
+      expect(first.res.status, 'the integration refused').toBe(403);
+      expectMiss(await cached.get(query, failing), first);
+    },
+  );
+
+  cacheCase(
+    {
       id: 'cache.errors.not-cached',
       title: "the integration's error answer (500) is not cached: the next request reaches the integration",
       level: 'check',
@@ -413,18 +585,20 @@ test.describe('cache', () => {
   );
 });
 
-/** FlushStageCache on the control plane the profile names, signed like any AWS API call. */
-async function flush({ target, evidence }: Fixtures): Promise<{ status: number }> {
+/** FlushStageCache on the control plane the profile names, signed like any AWS API call (or not at all). */
+async function flush({ target, evidence }: Fixtures, sign = true): Promise<{ status: number }> {
   const endpoint = cacheOf(target).flush;
   if (!endpoint) throw new SetupFailure('the profile names no cache.flush endpoint');
   const { credentials, region } = invalidator(target);
-  const signed = signRequest({
-    method: endpoint.method,
-    url: endpoint.url,
-    credentials,
-    region,
-    service: endpoint.service,
-  });
+  const signed = sign
+    ? signRequest({
+        method: endpoint.method,
+        url: endpoint.url,
+        credentials,
+        region,
+        service: endpoint.service,
+      })
+    : { method: endpoint.method, url: endpoint.url, headers: {} };
   const started = performance.now();
   const record: Evidence = {
     request: { method: signed.method, url: signed.url, headers: flat(signed.headers) },

@@ -1,6 +1,7 @@
 import type { ApiMethod } from './api-model.js';
 import type { Clock } from './clock.js';
 import type { GatewayConfig } from './config.js';
+import type { FaultName } from './faults.js';
 import { evaluatePolicy, type IamPolicy, methodArn } from './iam-policy.js';
 import type { RequestContext } from './pipeline.js';
 import {
@@ -21,11 +22,13 @@ import {
 export class CacheAuthority {
   private readonly invoke: SigV4Verifier;
   private readonly control: SigV4Verifier;
+  private readonly credentials: CredentialStore;
 
   constructor(
     private readonly config: Pick<GatewayConfig, 'region' | 'accountId' | 'apiId' | 'iamCredentials'>,
     private readonly stage: string,
     clock: Clock,
+    private readonly fault?: FaultName,
   ) {
     const credentials: CredentialStore = new Map(
       config.iamCredentials.map((c) => [
@@ -39,14 +42,16 @@ export class CacheAuthority {
         },
       ]),
     );
+    this.credentials = credentials;
     const now = () => clock.now();
     this.invoke = createSigV4Verifier({ credentials, region: config.region, now });
     this.control = createSigV4Verifier({ credentials, region: config.region, service: 'apigateway', now });
   }
 
   mayInvalidate(ctx: RequestContext, route: ApiMethod): boolean {
-    const verdict = this.invoke(signed(ctx));
-    if (!verdict.ok) return false;
+    const policy = this.callerPolicy(ctx);
+    if (!policy) return false;
+    if (this.fault === 'cache-invalidation-any-signature') return true;
     const arn = methodArn({
       region: this.config.region,
       accountId: this.config.accountId,
@@ -55,7 +60,17 @@ export class CacheAuthority {
       method: route.httpMethod,
       path: route.resourcePath,
     });
-    return evaluatePolicy(verdict.principal.policy, 'execute-api:InvalidateCache', arn) === 'allow';
+    return evaluatePolicy(policy, 'execute-api:InvalidateCache', arn) === 'allow';
+  }
+
+  /** The verified caller's policy; under a fault, the policy of whichever access key the request names. */
+  private callerPolicy(ctx: RequestContext): IamPolicy | undefined {
+    if (this.fault === 'cache-invalidation-signature-unchecked') {
+      const named = /Credential=([^/,\s]+)/.exec(String(ctx.headers.authorization ?? ''))?.[1];
+      return named === undefined ? undefined : this.credentials.get(named)?.policy;
+    }
+    const verdict = this.invoke(signed(ctx));
+    return verdict.ok ? verdict.principal.policy : undefined;
   }
 
   mayFlush(ctx: RequestContext): SigV4Verdict {

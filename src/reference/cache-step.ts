@@ -24,6 +24,12 @@ export function cacheStep(gw: GatewayRuntime): Step {
     if (!settings.enabled) return next();
     const key = cache.store.key(ctx, route);
     let warn = false;
+    // The fault: a plain HTTP cache's no-cache, honoured from anyone as a refresh.
+    if (fault === 'cache-no-cache-refreshes' && asksNoCache(ctx.headers)) {
+      const fresh = await next();
+      cache.store.put(key, fresh, gw.clock.now(), settings.ttlSeconds);
+      return fresh;
+    }
     if (asksInvalidation(ctx.headers)) {
       const authorized =
         !settings.requireAuthorization ||
@@ -64,7 +70,8 @@ export function cacheFlushStep(gw: GatewayRuntime): Step {
   return (ctx, next) => {
     if (ctx.path !== cache.authority.flushPath) return next();
     if (ctx.httpMethod !== 'DELETE') return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
-    const verdict = cache.authority.mayFlush(ctx);
+    const verdict =
+      gw.fault === 'cache-flush-unauthenticated' ? ({ ok: true } as const) : cache.authority.mayFlush(ctx);
     if (!verdict.ok) {
       return {
         status: verdict.status,
@@ -75,6 +82,11 @@ export function cacheFlushStep(gw: GatewayRuntime): Step {
     if (gw.fault !== 'cache-flush-ignored') cache.store.flush();
     return { status: 202, headers: { 'content-type': 'application/json' }, body: '' };
   };
+}
+
+function asksNoCache(headers: IncomingHttpHeaders): boolean {
+  const directives = [headers['cache-control'] ?? [], headers.pragma ?? []].flat().join(',').toLowerCase();
+  return directives.split(',').some((directive) => directive.trim() === 'no-cache');
 }
 
 function asksInvalidation(headers: IncomingHttpHeaders): boolean {

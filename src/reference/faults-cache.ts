@@ -10,6 +10,8 @@ export const CACHE_FAULTS = [
       'cache.invalidation.unauthorized-403',
       'cache.invalidation.unauthorized-header',
       'cache.invalidation.unauthorized-silent',
+      'cache.invalidation.signed-without-permission',
+      'cache.invalidation.forged-signature',
     ],
   },
   {
@@ -27,7 +29,12 @@ export const CACHE_FAULTS = [
     name: 'cache-key-includes-authorization',
     description:
       'the Authorization header is part of every cache key, though it is not declared (so a signed invalidation refreshes an entry no one else reads)',
-    breaks: ['cache.key.shared-across-callers', 'cache.invalidation.authorized-updates'],
+    breaks: [
+      'cache.key.shared-across-callers',
+      'cache.invalidation.authorized-updates',
+      'cache.invalidation.signed-without-permission',
+      'cache.invalidation.forged-signature',
+    ],
   },
   {
     name: 'cache-ttl-ignored',
@@ -92,6 +99,57 @@ export const CACHE_FAULTS = [
   {
     name: 'cache-errors-cached',
     description: "the integration's error responses are cached like successes",
-    breaks: ['cache.errors.not-cached'],
+    breaks: ['cache.errors.not-cached', 'cache.errors.client-error-not-cached'],
+  },
+  {
+    name: 'cache-key-case-insensitive',
+    description:
+      'the cache key is lower-cased, so parameter names and values that differ in case share an entry',
+    breaks: ['cache.key.value-case-splits', 'cache.key.name-case-splits'],
+  },
+  {
+    name: 'cache-key-values-truncated',
+    description: 'cache-key values are cut to their first 64 characters',
+    breaks: ['cache.key.long-values-split'],
+  },
+  {
+    name: 'cache-key-param-any-location',
+    description:
+      'a cache-key parameter missing from the query is looked for in the headers too, as $input.params() does',
+    breaks: ['cache.key.header-not-query'],
+  },
+  {
+    name: 'cache-key-plus-not-decoded',
+    description:
+      'cache-key values are decoded with decodeURIComponent, so "+" (a space) and "%2B" (a plus) share an entry',
+    breaks: ['cache.key.plus-vs-encoded-plus'],
+  },
+  {
+    name: 'cache-client-errors-cached',
+    description: "the integration's 4XX answers are cached; only 5XX are not",
+    breaks: ['cache.errors.client-error-not-cached'],
+  },
+  {
+    name: 'cache-invalidation-any-signature',
+    description:
+      'any caller with a valid SigV4 signature may invalidate: execute-api:InvalidateCache is not evaluated',
+    breaks: ['cache.invalidation.signed-without-permission'],
+  },
+  {
+    name: 'cache-invalidation-signature-unchecked',
+    description:
+      'the policy of the access key an invalidation names is evaluated, but the signature is never verified',
+    breaks: ['cache.invalidation.forged-signature'],
+  },
+  {
+    name: 'cache-no-cache-refreshes',
+    description:
+      'Cache-Control: no-cache or Pragma: no-cache from any caller refreshes the entry, as in a plain HTTP cache',
+    breaks: ['cache.invalidation.unauthorized-no-cache', 'cache.invalidation.unauthorized-pragma'],
+  },
+  {
+    name: 'cache-flush-unauthenticated',
+    description: 'the stage cache is flushed by anyone: the flush request is not authenticated',
+    breaks: ['cache.flush.unauthorized-refused'],
   },
 ] as const satisfies readonly Fault[];

@@ -34,7 +34,6 @@ export const JWT_GATEWAY_FAULTS = [
       'jwt.spoof.authorizer-context',
       'jwt.spoof.authorizer-context-mixed-case',
       'jwt.spoof.declared-identity',
-      'jwt.attack.iss-trailing-slash',
       'jwt.accept.after-attacks',
       'jwt.rotation.new-key-accepted',
     ],

@@ -59,7 +59,7 @@ export function createRuntime(
     corsOptionsMethods: new Set(optionsMethods),
     cache: config.cache && {
       store: new StageCache(config.cache, fault),
-      authority: new CacheAuthority(config, config.stage.name, clock),
+      authority: new CacheAuthority(config, config.stage.name, clock, fault),
     },
   };
 }

@@ -75,11 +75,12 @@ export class StageCache {
     ];
     if (fault !== 'cache-key-ignores-param') {
       for (const parameter of route.integration.cacheKeyParameters)
-        parts.push(parameterValue(ctx, parameter));
+        parts.push(parameterValue(ctx, parameter, fault));
     }
     if (fault === 'cache-key-whole-query') parts.push(ctx.rawQuery);
     if (fault === 'cache-key-includes-authorization') parts.push(String(ctx.headers.authorization ?? ''));
-    return JSON.stringify(parts);
+    const key = JSON.stringify(parts);
+    return fault === 'cache-key-case-insensitive' ? key.toLowerCase() : key;
   }
 
   get(key: string, now: number): Reply | undefined {
@@ -126,16 +127,41 @@ export class StageCache {
 }
 
 /** `method.request.querystring.id`, `method.request.header.x-tenant`: null when absent, so absent ≠ empty. */
-function parameterValue(ctx: RequestContext, parameter: string): string | null {
+function parameterValue(ctx: RequestContext, parameter: string, fault: FaultName | undefined): string | null {
   const m = /^method\.request\.(querystring|multivaluequerystring|header|multivalueheader)\.(.+)$/.exec(
     parameter,
   );
   if (!m) return null;
   const [, where, name] = m as unknown as [string, string, string];
   if (where.endsWith('querystring')) {
-    const values = ctx.query.getAll(name);
-    return values.length ? values.join(',') : null;
+    const values = queryValues(ctx, name, fault);
+    if (values.length)
+      return values.map((v) => (fault === 'cache-key-values-truncated' ? v.slice(0, 64) : v)).join(',');
+    // The fault looks the parameter up wherever it may be, as $input.params() does.
+    if (fault !== 'cache-key-param-any-location') return null;
   }
   const value = ctx.headers[name.toLowerCase()];
   return value === undefined ? null : [value].flat().join(',');
+}
+
+/** The parameter's values as the query holds them, or as the near-miss faults read them. */
+function queryValues(ctx: RequestContext, name: string, fault: FaultName | undefined): string[] {
+  if (fault === 'cache-key-case-insensitive') {
+    return [...ctx.query].filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
+  }
+  if (fault === 'cache-key-plus-not-decoded') {
+    // decodeURIComponent leaves "+" as it is, so a space and an encoded plus read the same.
+    return ctx.rawQuery
+      .split('&')
+      .map((pair) => pair.split('=', 2) as [string, string?])
+      .filter(([n]) => n === name)
+      .map(([, v = '']) => {
+        try {
+          return decodeURIComponent(v);
+        } catch {
+          return v;
+        }
+      });
+  }
+  return ctx.query.getAll(name);
 }
