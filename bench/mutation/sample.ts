@@ -10,7 +10,7 @@ function ranked(seed: number, list: readonly MutantInfo[]): MutantInfo[] {
     .map((m) => ({
       m,
       r: createHash('sha256')
-        .update(`${seed}\0${mutantKey(m)}`)
+        .update(`${seed}\0${mutantKey({ ...m, nth: 0 })}\0${m.nth ?? 0}`)
         .digest('hex'),
     }))
     .sort((a, b) => a.r.localeCompare(b.r))
