@@ -333,6 +333,21 @@ test.describe('authorizer', () => {
 
   authorizerCase(
     {
+      id: 'authorizer.cache.identities-side-by-side',
+      title: "two identities' answers are cached side by side: the second does not evict the first",
+    },
+    async ({ client, target, nonce }) => {
+      ttlOf(target);
+      const allow = token(target, 'allow');
+      const first = invocation(target, await viaRequest(client, `${nonce}-a`, allow));
+      await viaRequest(client, `${nonce}-b`, allow);
+      const again = invocation(target, await viaRequest(client, `${nonce}-a`, allow));
+      expect(again, 'the call that answered the first identity again').toBe(first);
+    },
+  );
+
+  authorizerCase(
+    {
       id: 'authorizer.cache.keyed-on-every-source',
       title:
         'the cache is keyed on every identity source: the same token with another value of the second is a new call',

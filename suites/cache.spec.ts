@@ -133,6 +133,9 @@ function expectHit(sent: Sent, earlier: Sent, what = 'the second request'): void
   expect(sent.res.status, `${what}: status`).toBe(200);
   expect(sent.reached, `${what}: requests that reached the origin`).toBe(0);
   expect(sent.version, `${what}: the version of the earlier answer`).toBe(earlier.version);
+  expect(sent.res.headers['content-type'], `${what}: the earlier answer's Content-Type`).toBe(
+    earlier.res.headers['content-type'],
+  );
 }
 
 function expectMiss(sent: Sent, earlier: Sent, what = 'the second request'): void {
@@ -259,6 +262,21 @@ test.describe('cache', () => {
       const first = await cached.get({ [name]: `${f.nonce}-a` });
       expectCachedPremise(await cached.get({ [name]: `${f.nonce}-a` }), first, 'this route');
       expectMiss(await cached.get({ [name]: `${f.nonce}-b` }), first);
+    },
+  );
+
+  cacheCase(
+    {
+      id: 'cache.key.entries-side-by-side',
+      title:
+        'entries under two values of a key parameter live side by side: the second does not evict the first',
+    },
+    async (f) => {
+      const cached = route(f, '/cached');
+      const name = keyParameter(cacheOf(f.target));
+      const first = await cached.get({ [name]: `${f.nonce}-a` });
+      await cached.get({ [name]: `${f.nonce}-b` });
+      expectHit(await cached.get({ [name]: `${f.nonce}-a` }), first, 'the first value again');
     },
   );
 

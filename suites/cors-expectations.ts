@@ -69,10 +69,15 @@ export function expectNotListed(res: Exchange, header: string, refused: string):
   expect(values, `${header} allows everything`).not.toContain('*');
 }
 
-/** A response that echoes the origin must say it varies by Origin, or a shared cache serves it to others. */
+/**
+ * A response that echoes the origin must say it varies by Origin, or a shared cache serves it to
+ * others; and Vary stays a list of field names (RFC 9110 §12.5.5), nothing else mixed in.
+ */
 export function expectVaryWhenEchoed(res: Exchange, origin: string): void {
   if (res.headers['access-control-allow-origin'] !== origin) return;
-  expect(list(res.headers.vary), 'Vary').toContain('origin');
+  const vary = list(res.headers.vary);
+  expect(vary, 'Vary').toContain('origin');
+  for (const name of vary) expect(name, 'a Vary entry is a field name').toMatch(/^[-!#$%&'*+.^_`|~0-9a-z]+$/);
 }
 
 export function expectAllowedByBrowser(result: BrowserFetch): void {

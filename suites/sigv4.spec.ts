@@ -770,6 +770,27 @@ test.describe('sigv4', () => {
 
   sigv4Case(
     {
+      id: 'sigv4.presigned.signature-missing',
+      title:
+        'a presigned URL without its X-Amz-Signature is answered 403 "AWS query-string parameters must include \'X-Amz-Signature\'"',
+      presigned: true,
+    },
+    async ({ client, target, probe, nonce, strict }) => {
+      const signed = signRequest(presigned({ client, target, nonce }));
+      const url = new URL(signed.url);
+      url.searchParams.delete('X-Amz-Signature');
+      const res = await sendSigned(client, { ...signed, url: url.toString() });
+      expectRefused(res, SIGV4_REJECT, strict);
+      await expectNotReached(probe, nonce);
+      if (strict)
+        expect(errorMessage(res), 'the reason given').toBe(
+          "AWS query-string parameters must include 'X-Amz-Signature'. Re-examine the query-string parameters.",
+        );
+    },
+  );
+
+  sigv4Case(
+    {
       id: 'sigv4.presigned.within-expiry',
       title:
         'a presigned URL made 7 minutes ago with an X-Amz-Expires of 15 minutes is accepted: its expiry, not the skew, governs',

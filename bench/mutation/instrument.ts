@@ -12,7 +12,7 @@ import { Instrumenter } from '@stryker-mutator/instrumenter';
 import ts from 'typescript';
 import type { DecisionFile } from './decision-files.js';
 import { faultOnlySpans, insideAny, offsetsOf } from './fault-spans.js';
-import type { MutantInfo } from './mutant.js';
+import { type MutantInfo, mutantKey } from './mutant.js';
 
 const quiet = () => undefined;
 const logger = {
@@ -104,17 +104,21 @@ export async function instrument(root: string, files: readonly DecisionFile[]): 
   const text = new Map(sources.map((s) => [s.name, s.content]));
   const faultOnly = new Map(sources.map((s) => [s.name, faultOnlySpans(s.name, s.content)]));
   const mutants: MutantInfo[] = [];
+  const seen = new Map<string, number>();
   for (const m of result.mutants) {
-    if (insideAny(offsetsOf(text.get(m.fileName) as string, m.location), faultOnly.get(m.fileName) ?? []))
-      continue;
-    mutants.push({
+    const info: MutantInfo = {
       id: m.id,
       file: m.fileName,
       line: m.location.start.line + 1,
       mutator: m.mutatorName,
       original: spanText(lines.get(m.fileName) as string[], m.location),
       replacement: m.replacement,
-    });
+    };
+    const nth = seen.get(mutantKey(info)) ?? 0;
+    seen.set(mutantKey(info), nth + 1);
+    if (insideAny(offsetsOf(text.get(m.fileName) as string, m.location), faultOnly.get(m.fileName) ?? []))
+      continue;
+    mutants.push({ ...info, nth });
   }
   return {
     mutants,

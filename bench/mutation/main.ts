@@ -18,6 +18,7 @@ import { sampleMutants } from './sample.js';
  */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const NOT_REACHED = 'not reached by any case';
+const EQUIVALENT = 'equivalent (bench/mutation/equivalents.ts)';
 const say = (line: string) => process.stderr.write(`mutation: ${line}\n`);
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -121,6 +122,8 @@ async function main(): Promise<void> {
     baselines.set(key, { ...base, reached });
   }
 
+  // A mutant shown equivalent is not run again: no case can tell it from the original.
+  const equivalents = new Map(EQUIVALENTS.map((e) => [e.key, e.reason]));
   const tested: Tested[] = [];
   // Written after every mutant, so a stopped run still feeds --incremental.
   const save = (complete: boolean) =>
@@ -146,9 +149,12 @@ async function main(): Promise<void> {
       const mutant = chosen[next++] as MutantInfo;
       const file = fileOf(mutant);
       const base = baselines.get(groupKey(file)) as RunOutcome & { ms: number; reached: Set<string> };
-      let verdict: Verdict = opts.earlier.get(mutantKey(mutant)) ?? { killed: false, detail: NOT_REACHED };
+      const reason = equivalents.get(mutantKey(mutant));
+      let verdict: Verdict =
+        opts.earlier.get(mutantKey(mutant)) ??
+        (reason ? { killed: false, detail: EQUIVALENT } : { killed: false, detail: NOT_REACHED });
       let ms = 0;
-      if (!verdict.killed && base.reached.has(mutant.id)) {
+      if (!verdict.killed && !reason && base.reached.has(mutant.id)) {
         const run = await runSuites(
           cli,
           file.suites,
@@ -165,13 +171,14 @@ async function main(): Promise<void> {
         ? `killed (${verdict.by})`
         : verdict.detail === NOT_REACHED
           ? 'NOT REACHED'
-          : 'SURVIVED';
+          : reason
+            ? 'equivalent'
+            : 'SURVIVED';
       say(`[${tested.length}/${chosen.length}] ${told} ${describeMutant(mutant)}`);
     }
   };
   await Promise.all(Array.from({ length: opts.parallel }, (_, slot) => worker(slot)));
 
-  const equivalents = new Map(EQUIVALENTS.map((e) => [e.key, e.reason]));
   const survivors = tested.filter((t) => !t.verdict.killed);
   const equivalent = survivors.filter((t) => equivalents.has(mutantKey(t.mutant)));
   const open = survivors.filter((t) => !equivalents.has(mutantKey(t.mutant)));

@@ -6,11 +6,15 @@ export interface MutantInfo {
   mutator: string;
   original: string;
   replacement: string;
+  /** Among mutants of its file alike in all the above, which one (from 0, in Stryker's order). */
+  nth?: number;
 }
 
 /** A mutant's name that survives edits elsewhere in its file (no line, no Stryker id). */
-export function mutantKey(m: Pick<MutantInfo, 'file' | 'mutator' | 'original' | 'replacement'>): string {
-  return `${m.file} ${m.mutator} ${m.original} → ${m.replacement}`;
+export function mutantKey(
+  m: Pick<MutantInfo, 'file' | 'mutator' | 'original' | 'replacement' | 'nth'>,
+): string {
+  return `${m.file} ${m.mutator} ${m.original} → ${m.replacement}${m.nth ? ` #${m.nth + 1}` : ''}`;
 }
 
 const fold = (code: string) => {

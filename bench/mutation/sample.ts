@@ -3,17 +3,16 @@ import { type MutantInfo, mutantKey } from './mutant.js';
 
 /**
  * A seeded order that depends on neither Stryker's numbering nor line numbers, so a sample
- * survives edits elsewhere in the file: identical mutants are told apart by their order in it.
+ * survives edits elsewhere in the file (identical mutants are told apart by `nth`).
  */
 function ranked(seed: number, list: readonly MutantInfo[]): MutantInfo[] {
-  const seen = new Map<string, number>();
   return list
-    .map((m) => {
-      const key = mutantKey(m);
-      const nth = seen.get(key) ?? 0;
-      seen.set(key, nth + 1);
-      return { m, r: createHash('sha256').update(`${seed}\0${key}\0${nth}`).digest('hex') };
-    })
+    .map((m) => ({
+      m,
+      r: createHash('sha256')
+        .update(`${seed}\0${mutantKey({ ...m, nth: 0 })}\0${m.nth ?? 0}`)
+        .digest('hex'),
+    }))
     .sort((a, b) => a.r.localeCompare(b.r))
     .map(({ m }) => m);
 }

@@ -102,6 +102,11 @@ export const CACHE_FAULTS = [
     breaks: ['cache.flush.stage'],
   },
   {
+    name: 'cache-single-entry',
+    description: 'the stage cache keeps one entry: storing a response evicts every other',
+    breaks: ['cache.key.entries-side-by-side'],
+  },
+  {
     name: 'cache-size-limit-ignored',
     description: 'responses over 1 MiB are cached',
     breaks: ['cache.size.over-1mib'],

@@ -95,7 +95,7 @@ export const SIGV4_FAULTS = [
     name: 'sigv4-incomplete-as-missing-token',
     description:
       'an Authorization header that is not SigV4 is treated as absent: 403 Missing Authentication Token instead of IncompleteSignatureException',
-    breaks: ['sigv4.response.incomplete-signature'],
+    breaks: ['sigv4.response.incomplete-signature', 'sigv4.presigned.signature-missing'],
   },
   {
     name: 'sigv4-authorization-forwarded',

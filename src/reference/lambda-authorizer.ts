@@ -58,6 +58,11 @@ export const LAMBDA_AUTHORIZER_FAULTS = [
     breaks: ['authorizer.cache.no-key-collision'],
   },
   {
+    name: 'authorizer-cache-single-entry',
+    description: 'the result cache holds one entry: each new identity evicts the one before',
+    breaks: ['authorizer.cache.identities-side-by-side'],
+  },
+  {
     name: 'authorizer-cache-first-source-only',
     description: 'the cache is keyed on the first identity source only',
     breaks: ['authorizer.cache.keyed-on-every-source'],
@@ -79,6 +84,7 @@ export const LAMBDA_AUTHORIZER_FAULTS = [
     breaks: [
       'authorizer.cache.reused-within-ttl',
       'authorizer.cache.reused-until-ttl',
+      'authorizer.cache.identities-side-by-side',
       'authorizer.cache.expires-after-ttl',
     ],
   },
@@ -252,7 +258,11 @@ export function createLambdaAuthorizer(config: LambdaAuthorizerConfig): LambdaAu
         : fault === 'authorizer-cache-ttl-one-second'
           ? Math.min(ttlSeconds, 1) * 1000
           : ttlSeconds * 1000;
-  const cache = new ResultCache<AcceptedResult>(cacheTtlMs, now);
+  const cache = new ResultCache<AcceptedResult>(
+    cacheTtlMs,
+    now,
+    fault === 'authorizer-cache-single-entry' ? 1 : undefined,
+  );
 
   function identityValues(request: LambdaAuthorizerRequest): string[] | undefined {
     const values: string[] = [];

@@ -105,7 +105,7 @@ export class StageCache {
     const old = this.entries.get(key);
     if (old) this.remove(key, old);
     for (const [oldest, entry] of this.entries) {
-      if (this.bytes + bytes <= this.config.maxBytes) break;
+      if (this.bytes + bytes <= this.config.maxBytes && fault !== 'cache-single-entry') break;
       this.remove(oldest, entry);
     }
     const ttlMs = fault === 'cache-ttl-one-second' ? Math.min(ttlSeconds * 1000, 1000) : ttlSeconds * 1000;
