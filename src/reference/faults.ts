@@ -5,6 +5,7 @@ import { CORS_FAULTS } from './faults-cors.js';
 import { JWT_GATEWAY_FAULTS } from './faults-jwt.js';
 import { KEY_AND_PLAN_FAULTS } from './faults-keys-plans.js';
 import { SIGV4_FAULTS } from './faults-sigv4.js';
+import { WEBSOCKET_FAULTS } from './faults-websocket.js';
 import { JWT_FAULTS } from './jwt-authorizer.js';
 import { LAMBDA_AUTHORIZER_FAULTS } from './lambda-authorizer.js';
 
@@ -22,6 +23,7 @@ export const FAULTS = [
   ...JWT_FAULTS,
   ...JWT_GATEWAY_FAULTS,
   ...LAMBDA_AUTHORIZER_FAULTS,
+  ...WEBSOCKET_FAULTS,
 ] as const satisfies readonly Fault[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];

@@ -8,6 +8,7 @@ import { parseFault } from './faults.js';
 import { startReferenceGateway } from './server.js';
 import { type AuthSetup, startAuthSetup } from './stack-auth.js';
 import { type CorsCacheSetup, startCorsCacheSetup } from './stack-cors-cache.js';
+import { startWebSocketSetup, type WebSocketSetup } from './stack-websocket.js';
 
 const STAGE = 'test';
 const REGION = 'us-east-1';
@@ -82,9 +83,10 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
 
   const host = options.host ?? '127.0.0.1';
   const probe = await startProbe({ host });
-  let gateway: Awaited<ReturnType<typeof startReferenceGateway>>;
+  let gateway: Awaited<ReturnType<typeof startReferenceGateway>> | undefined;
   let corsCache: CorsCacheSetup | undefined;
   let auth: AuthSetup | undefined;
+  let websocket: WebSocketSetup | undefined;
   try {
     auth = await startAuthSetup({ host, stage: STAGE, region: REGION, accountId: ACCOUNT_ID, apiId: API_ID });
     corsCache = await startCorsCacheSetup({
@@ -114,7 +116,19 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
       fault: options.fault,
       clock: options.clock,
     });
+    websocket = await startWebSocketSetup({
+      host,
+      stage: STAGE,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      apiId: API_ID,
+      probeUrl: probe.url,
+      apiKeys: [keys.valid, keys.other],
+      iamCredentials: auth.iamCredentials,
+      fault: parseFault(options.fault),
+    });
   } catch (err) {
+    await gateway?.close();
     await corsCache?.close();
     await auth?.close();
     await probe.close();
@@ -130,12 +144,13 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     baseUrl: gateway.url,
     stage: STAGE,
     profile: 'aws',
-    features: ['apikey', 'quota', 'throttle', 'cors', 'cors-browser', 'cache', ...auth.features],
+    features: ['apikey', 'quota', 'throttle', 'cors', 'cors-browser', 'cache', ...auth.features, 'websocket'],
     probe: { url: probe.url },
     apiKeys: keys,
     plans: { default: { throttle }, tinyQuota: { quota }, throttled: { throttle: methodThrottle } },
     ...corsCache.profile(gateway.url),
     ...auth.profile,
+    ...websocket.profile,
   });
   return {
     profile,
@@ -143,6 +158,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     probeUrl: probe.url,
     probe,
     close: async () => {
+      await websocket.close();
       await gateway.close();
       await corsCache.close();
       await auth.close();

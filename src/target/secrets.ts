@@ -24,6 +24,7 @@ export function secretsOf(profile: Profile): string[] {
     );
   }
   out.push(profile.jwt?.mint?.secret);
+  out.push(profile.websocket?.manager.secretAccessKey, profile.websocket?.manager.sessionToken);
   if (profile.authorizer) out.push(...Object.values(profile.authorizer.tokens));
   const cache = profile.cache;
   if (cache) {
