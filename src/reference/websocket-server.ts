@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, WebSocketServer } from 'ws';
 import { createReferenceAuthorizerFunction } from './lambda-authorizer-function.js';
 import type { WebSocketApiConfig } from './websocket-config.js';
 import { authorizeConnect } from './websocket-connect.js';
