@@ -9,6 +9,12 @@ export const WEBSOCKET_FAULTS = [
     breaks: ['websocket.connect.accept'],
   },
   {
+    name: 'websocket-apikey-optional',
+    description:
+      'at $connect, a request without an x-api-key header is let through (the key is checked only when sent)',
+    breaks: ['websocket.connect.key-missing', 'websocket.connect.key-in-query'],
+  },
+  {
     name: 'websocket-apikey-query-accepted',
     description:
       'at $connect, an API key in the query string is accepted as if it came in the x-api-key header',

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { evaluatePolicy } from './iam-policy.js';
 import type { AuthorizerEvent } from './lambda-authorizer.js';
 import type { ReferenceAuthorizerFunction } from './lambda-authorizer-function.js';
-import { acceptResult } from './lambda-authorizer-result.js';
+import { type AcceptedResult, acceptResult } from './lambda-authorizer-result.js';
 import type { WebSocketApiConfig } from './websocket-config.js';
 
 /**
@@ -76,7 +76,7 @@ export async function authorizeConnect(
         path: `/${config.stage}`,
       },
     };
-    let result: ReturnType<typeof acceptResult>;
+    let result: AcceptedResult;
     try {
       result = acceptResult(await authorizer(event));
     } catch (err) {
@@ -90,6 +90,7 @@ export async function authorizeConnect(
   const key =
     headerOf(req, 'x-api-key') ??
     (fault === 'websocket-apikey-query-accepted' ? (query.get('x-api-key') ?? undefined) : undefined);
+  if (key === undefined && fault === 'websocket-apikey-optional') return { ok: true, principalId };
   if (!keyAccepted(config, key)) return FORBIDDEN;
   return { ok: true, principalId };
 }

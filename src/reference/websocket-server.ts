@@ -72,13 +72,14 @@ export async function startReferenceWebSocketApi(
         reply(res, 413, { 'x-amzn-ErrorType': 'PayloadTooLargeException' }, 'Message too long');
         return;
       }
-      const answer = manage({
-        req,
-        path,
-        query,
-        connectionId: decodeURIComponent(path.slice(managementPrefix.length)),
-        body: Buffer.concat(chunks),
-      });
+      let id: string;
+      try {
+        id = decodeURIComponent(path.slice(managementPrefix.length));
+      } catch {
+        reply(res, 400, { 'x-amzn-ErrorType': 'BadRequestException' }, 'Invalid connection id');
+        return;
+      }
+      const answer = manage({ req, path, query, connectionId: id, body: Buffer.concat(chunks) });
       res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
       res.end(answer.body);
     });
@@ -86,7 +87,10 @@ export async function startReferenceWebSocketApi(
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    void connect(req, socket, head);
+    connect(req, socket, head).catch((err: Error) => {
+      process.stderr.write(`reference WebSocket API: ${err.stack ?? err.message}\n`);
+      refuse(socket, 500, 'Internal server error');
+    });
   });
 
   async function connect(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
