@@ -34,7 +34,7 @@ export const WEBSOCKET_FAULTS = [
   {
     name: 'websocket-authorizer-missing-allowed',
     description: "at $connect, a request without the authorizer's identity source is let through unasked",
-    breaks: ['websocket.connect.token-missing'],
+    breaks: ['websocket.connect.token-missing', 'websocket.connect.token-in-header'],
   },
   {
     name: 'websocket-authorizer-header-fallback',

@@ -5,7 +5,8 @@ import type { Connection } from './websocket-connections.js';
 /**
  * The HTTP integration of every route: a POST to the probe at `/ws/<route key without $>`, carrying
  * the connection id, the route key and the event type in headers and the message as the body, as
- * an API Gateway HTTP integration maps `$context.connectionId` and `$context.routeKey`.
+ * an API Gateway HTTP integration maps `$context.connectionId` and `$context.routeKey`. The probe
+ * nonce is `<gpn given at $connect>.<route key without $>`.
  */
 
 export const CONNECTION_ID_HEADER = 'x-gp-connection-id';
@@ -32,8 +33,10 @@ export async function integrate(
     [ROUTE_KEY_HEADER]: routeKey,
     [EVENT_TYPE_HEADER]: eventType,
   };
-  if (connection.nonce !== undefined) headers[NONCE_HEADER] = connection.nonce;
-  const res = await request(`${integrationUrl.replace(/\/+$/, '')}/ws/${routeKey.replace(/^\$/, '')}`, {
+  const route = routeKey.replace(/^\$/, '');
+  // Counted per connection and route, so a case proves which of its routes were called.
+  if (connection.nonce !== undefined) headers[NONCE_HEADER] = `${connection.nonce}.${route}`;
+  const res = await request(`${integrationUrl.replace(/\/+$/, '')}/ws/${route}`, {
     method: 'POST',
     headers,
     body,
