@@ -293,7 +293,7 @@ test.describe('websocket', () => {
     },
     async (f) => {
       const connection = await open(f, websocketOf(f.target).noDefaultUrl);
-      connection.send('{"action":"Echo"}');
+      connection.send(JSON.stringify({ action: `unknown-${f.nonce}` }));
       const frame = await connection.next(f.target.timeoutMs);
       expect(frame, 'an error frame').toBeDefined();
       const error = JSON.parse(frame!) as { message?: string };
