@@ -4,13 +4,17 @@
  * and nothing allowed means denied (IAM's "implicit deny").
  */
 
-/** What a statement may name: the two execute-api actions, the service wildcard, or everything. */
+/** What a statement may name: the execute-api actions, the service wildcard, or everything. */
 export type ExecuteApiActionPattern =
   | 'execute-api:Invoke'
   | 'execute-api:InvalidateCache'
+  | 'execute-api:ManageConnections'
   | 'execute-api:*'
   | '*';
-export type ExecuteApiAction = 'execute-api:Invoke' | 'execute-api:InvalidateCache';
+export type ExecuteApiAction =
+  | 'execute-api:Invoke'
+  | 'execute-api:InvalidateCache'
+  | 'execute-api:ManageConnections';
 
 export interface PolicyStatement {
   Effect: 'Allow' | 'Deny';

@@ -9,6 +9,7 @@ import { DECLARED_IDENTITY_HEADERS } from './identity-headers.js';
 import { startReferenceGateway } from './server.js';
 import { type AuthSetup, startAuthSetup } from './stack-auth.js';
 import { type CorsCacheSetup, startCorsCacheSetup } from './stack-cors-cache.js';
+import { startWebSocketSetup, type WebSocketSetup } from './stack-websocket.js';
 
 const STAGE = 'test';
 const REGION = 'us-east-1';
@@ -106,9 +107,10 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
   const { upstream } = options;
   const probe = upstream ? undefined : await startProbe({ host });
   const probeUrl = upstream?.probeUrl ?? probe!.url;
-  let gateway: Awaited<ReturnType<typeof startReferenceGateway>>;
+  let gateway: Awaited<ReturnType<typeof startReferenceGateway>> | undefined;
   let corsCache: CorsCacheSetup | undefined;
   let auth: AuthSetup | undefined;
+  let websocket: WebSocketSetup | undefined;
   try {
     auth = await startAuthSetup({
       host,
@@ -146,7 +148,19 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
       fault: options.fault,
       clock: options.clock,
     });
+    websocket = await startWebSocketSetup({
+      host,
+      stage: STAGE,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      apiId: API_ID,
+      probeUrl,
+      apiKeys: [keys.valid, keys.other],
+      iamCredentials: auth.iamCredentials,
+      fault: parseFault(options.fault),
+    });
   } catch (err) {
+    await gateway?.close();
     await corsCache?.close();
     await auth?.close();
     await probe?.close();
@@ -179,6 +193,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
             'routes',
             'tracing',
             ...auth.features,
+            'websocket',
           ],
     probe: { url: probeUrl, ...(upstream ? { secret: upstream.secret } : {}) },
     identityHeaders: DECLARED_IDENTITY_HEADERS,
@@ -186,6 +201,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     plans: { default: { throttle }, tinyQuota: { quota }, throttled: { throttle: methodThrottle } },
     ...corsCache.profile(gateway.url),
     ...auth.profile,
+    ...websocket.profile,
   });
   return {
     profile,
@@ -193,6 +209,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     probeUrl,
     probe,
     close: async () => {
+      await websocket.close();
       await gateway.close();
       await corsCache.close();
       await auth.close();

@@ -35,6 +35,7 @@ export const FEATURES = [
   'tracing',
   /** The stage cache can be flushed whole through a control plane (cache.flush). */
   'cache-flush',
+  'websocket',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -75,6 +76,8 @@ const plan = z.strictObject({
   throttle: throttleSchema.optional(),
   quota: quotaSchema.optional(),
 });
+
+const wsUrl = z.url({ protocol: /^wss?$/ });
 
 export const profileSchema = z.strictObject({
   name: z.string().min(1),
@@ -239,6 +242,28 @@ export const profileSchema = z.strictObject({
         .strictObject({ allowed: loopbackOrigin, disallowed: loopbackOrigin })
         .refine((p) => p.allowed !== p.disallowed, 'allowed and disallowed must differ')
         .optional(),
+    })
+    .optional(),
+  /**
+   * A WebSocket API whose $connect needs the valid API key in `x-api-key` and a REQUEST authorizer
+   * token (authorizer.tokens) in the `token` query parameter; route selection `$request.body.action`.
+   */
+  websocket: z
+    .strictObject({
+      /** Routes `echo` and `$default`, each integrated with the probe. */
+      url: wsUrl,
+      /** The same authorization, route `echo` only: an unmatched message gets an error frame. */
+      noDefaultUrl: wsUrl,
+      /** The management API, `.../{stage}/@connections`, signed with sigv4.region. */
+      connectionsUrl: z.url({ protocol: /^https?$/ }),
+      maxMessageBytes: z.number().int().positive().default(131_072),
+      idleTimeoutSeconds: z.number().positive().max(60).default(600),
+      /** SigV4 credentials allowed execute-api:ManageConnections. */
+      manager: z.strictObject({
+        accessKeyId: secret,
+        secretAccessKey: secret,
+        sessionToken: secret.optional(),
+      }),
     })
     .optional(),
   cache: z

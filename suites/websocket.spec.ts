@@ -1,0 +1,526 @@
+import { expectNotReached, expectReached } from './expectations.js';
+import type { ApiKeys, CaseFixtures, WorkerFixtures } from './fixtures.js';
+import { expect, gateCase, test } from './fixtures.js';
+import { sigv4Of } from './signed-requests.js';
+import {
+  type Connection,
+  connect,
+  type ManagementAnswer,
+  manage,
+  type WebSocketProfile,
+  websocketOf,
+} from './websocket-client.js';
+
+/**
+ * WebSocket APIs: `$connect` authorization decided before the upgrade (an API key in `x-api-key`,
+ * a REQUEST authorizer token in the `token` query parameter), route selection on
+ * `$request.body.action`, `$disconnect`, the @connections management API and the limits. Each
+ * integration call is proven at the probe: every call of a connection carries the case's nonce.
+ */
+
+const REF = 'aws-semantics.md#websocket-apis';
+/** How long a frame that must not come is waited for. */
+const QUIET_MS = 500;
+
+type Fixtures = CaseFixtures & WorkerFixtures;
+type Tokens = NonNullable<WorkerFixtures['target']['authorizer']>['tokens'];
+
+function tokensOf(f: Fixtures): Tokens {
+  return f.target.authorizer?.tokens ?? ({} as Tokens);
+}
+
+/** A connection admitted as the API promises: the valid key in the header, the allow token in the query. */
+async function open(f: Fixtures, url?: string): Promise<Connection> {
+  const ws = websocketOf(f.target);
+  const upgrade = await connect(
+    url ?? ws.url,
+    {
+      query: { gpn: f.nonce, token: tokensOf(f).allow },
+      headers: { 'x-api-key': f.keys.valid },
+      timeoutMs: f.target.timeoutMs,
+    },
+    (e) => f.evidence.push(e),
+  );
+  expect(upgrade.status, 'an admitted $connect upgrades').toBe(101);
+  if (!('connection' in upgrade)) throw new Error('not upgraded');
+  return upgrade.connection;
+}
+
+interface Echo {
+  route: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Sends a frame and reads the route response: the probe's echo of what the integration received. */
+async function roundTrip(f: Fixtures, connection: Connection, frame: string): Promise<Echo> {
+  connection.send(frame);
+  const answer = await connection.next(f.target.timeoutMs);
+  expect(answer, 'a route response').toBeDefined();
+  return JSON.parse(answer!) as Echo;
+}
+
+/** The connection's id, as its integration sees it (from a $default round trip). */
+async function idOf(f: Fixtures, connection: Connection): Promise<string> {
+  const echo = await roundTrip(f, connection, '{}');
+  const id = echo.headers['x-gp-connection-id'];
+  expect(id, 'the integration receives the connection id').toBeTruthy();
+  return id!;
+}
+
+type Route = 'connect' | 'echo' | 'default' | 'disconnect';
+
+/** Calls of one route by this case's connections: the integration counts them as `<nonce>.<route>`. */
+function calls(f: Fixtures, route: Route): Promise<number> {
+  return f.probe.reached(`${f.nonce}.${route}`);
+}
+
+/** Until the probe has seen `times` calls of the route, or the target's timeout. */
+async function expectCallsSoon(f: Fixtures, route: Route, times: number): Promise<void> {
+  await expect
+    .poll(() => calls(f, route), { message: `calls of ${route}`, timeout: f.target.timeoutMs })
+    .toBe(times);
+}
+
+interface Refusal {
+  name: string;
+  title: string;
+  status: 401 | 403;
+  query?: (keys: ApiKeys, tokens: Tokens) => Record<string, string>;
+  headers?: (keys: ApiKeys, tokens: Tokens) => Record<string, string>;
+}
+
+const swapCase = (s: string) =>
+  s.replace(/[a-z]/gi, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+const validKey = (k: ApiKeys) => ({ 'x-api-key': k.valid });
+const allowToken = (_: ApiKeys, t: Tokens) => ({ token: t.allow });
+
+const refusals: Refusal[] = [
+  {
+    name: 'key-missing',
+    title: '$connect without an API key is refused 403 before the upgrade',
+    status: 403,
+    query: allowToken,
+  },
+  {
+    name: 'key-trailing',
+    title: '$connect with a valid API key plus one trailing character is refused 403',
+    status: 403,
+    query: allowToken,
+    headers: (k) => ({ 'x-api-key': `${k.valid}x` }),
+  },
+  {
+    name: 'key-case',
+    title: '$connect with a valid API key in the other case is refused 403',
+    status: 403,
+    query: allowToken,
+    headers: (k) => ({ 'x-api-key': swapCase(k.valid) }),
+  },
+  {
+    name: 'key-in-query',
+    title: '$connect with the valid API key in the query string instead of the header is refused 403',
+    status: 403,
+    query: (k, t) => ({ token: t.allow, 'x-api-key': k.valid }),
+  },
+  {
+    name: 'token-missing',
+    title: "$connect without the authorizer's identity source is refused 401 without asking the authorizer",
+    status: 401,
+    headers: validKey,
+  },
+  {
+    name: 'token-in-header',
+    title:
+      '$connect with the allow token in the Authorization header, not the declared query parameter, is refused 401',
+    status: 401,
+    headers: (k, t) => ({ ...validKey(k), authorization: t.allow }),
+  },
+  {
+    name: 'token-case',
+    title: '$connect with the allow token in the other case is refused 401',
+    status: 401,
+    query: (_, t) => ({ token: swapCase(t.allow) }),
+    headers: validKey,
+  },
+  {
+    name: 'token-deny',
+    title: '$connect whose authorizer answers with a Deny policy is refused 403',
+    status: 403,
+    query: (_, t) => ({ token: t.deny }),
+    headers: validKey,
+  },
+];
+
+interface Selection {
+  name: string;
+  title: string;
+  frame: string;
+}
+
+/** Near misses of `$request.body.action`: each must go to $default, never to route `echo`. */
+const nearMisses: Selection[] = [
+  {
+    name: 'action-case',
+    title: 'an action naming a route in another case goes to $default (route keys are case-sensitive)',
+    frame: '{"action":"ECHO"}',
+  },
+  {
+    name: 'action-nested',
+    title: 'an action nested below the top level of the body goes to $default',
+    frame: '{"data":{"action":"echo"}}',
+  },
+  {
+    name: 'action-not-string',
+    title: 'an action that is not a string goes to $default',
+    frame: '{"action":["echo"]}',
+  },
+];
+
+test.describe('websocket', () => {
+  gateCase(
+    {
+      id: 'websocket.connect.accept',
+      title:
+        '$connect with the valid key and an allow token upgrades, and the $connect integration is called',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const connection = await open(f);
+      await expectCallsSoon(f, 'connect', 1);
+      connection.close();
+    },
+  );
+
+  for (const refusal of refusals) {
+    gateCase(
+      {
+        id: `websocket.connect.${refusal.name}`,
+        title: refusal.title,
+        level: 'core',
+        features: ['websocket'],
+        refs: [REF],
+      },
+      async (f) => {
+        const ws = websocketOf(f.target);
+        const tokens = tokensOf(f);
+        const upgrade = await connect(
+          ws.url,
+          {
+            query: { gpn: f.nonce, ...refusal.query?.(f.keys, tokens) },
+            headers: refusal.headers?.(f.keys, tokens) ?? {},
+            timeoutMs: f.target.timeoutMs,
+          },
+          (e) => f.evidence.push(e),
+        );
+        if ('connection' in upgrade) upgrade.connection.close();
+        if (f.strict) expect(upgrade.status, 'status').toBe(refusal.status);
+        else expect([401, 403], `status ${upgrade.status} is not a refusal`).toContain(upgrade.status);
+        await expectNotReached(f.probe, `${f.nonce}.connect`);
+      },
+    );
+  }
+
+  gateCase(
+    {
+      id: 'websocket.route.match',
+      title:
+        'a message whose action names a route goes to that route, with the connection id, route key and body',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const connection = await open(f);
+      const id = await idOf(f, connection);
+      const frame = JSON.stringify({ action: 'echo', value: f.nonce });
+      const echo = await roundTrip(f, connection, frame);
+      expect(echo.route, 'the route the integration serves').toBe('/ws/echo');
+      expect(echo.headers['x-gp-route-key']).toBe('echo');
+      expect(echo.headers['x-gp-connection-id']).toBe(id);
+      expect(echo.body, 'the message as sent').toBe(frame);
+      await expectReached(f.probe, `${f.nonce}.echo`, 1);
+      connection.close();
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.route.default',
+      title: 'a message that is not JSON goes to $default',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const connection = await open(f);
+      const echo = await roundTrip(f, connection, `hello ${f.nonce}`);
+      expect(echo.headers['x-gp-route-key']).toBe('$default');
+      expect(echo.body).toBe(`hello ${f.nonce}`);
+      await expectReached(f.probe, `${f.nonce}.default`, 1);
+      connection.close();
+    },
+  );
+
+  for (const miss of nearMisses) {
+    gateCase(
+      {
+        id: `websocket.route.${miss.name}`,
+        title: miss.title,
+        level: 'core',
+        features: ['websocket'],
+        refs: [REF],
+      },
+      async (f) => {
+        const connection = await open(f);
+        const echo = await roundTrip(f, connection, miss.frame);
+        expect(echo.headers['x-gp-route-key'], 'the route chosen').toBe('$default');
+        expect(echo.body).toBe(miss.frame);
+        connection.close();
+      },
+    );
+  }
+
+  gateCase(
+    {
+      id: 'websocket.route.no-match-error',
+      title:
+        'on an API without $default, a message no route matches gets an error frame and reaches no integration',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const connection = await open(f, websocketOf(f.target).noDefaultUrl);
+      connection.send(JSON.stringify({ action: `unknown-${f.nonce}` }));
+      const frame = await connection.next(f.target.timeoutMs);
+      expect(frame, 'an error frame').toBeDefined();
+      const error = JSON.parse(frame!) as { message?: string };
+      if (f.strict) expect(error.message).toBe('Forbidden');
+      else expect(error.message, 'the frame says why').toBeTruthy();
+      expect(await calls(f, 'echo'), 'calls of echo').toBe(0);
+      expect(await calls(f, 'default'), 'calls of default').toBe(0);
+      connection.close();
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.disconnect.notified',
+      title: 'a connection the client closes reaches the $disconnect integration',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const connection = await open(f);
+      connection.close();
+      await connection.closed;
+      await expectCallsSoon(f, 'disconnect', 1);
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.connections.push',
+      title: 'a POST to @connections/{id} arrives on that connection and no other',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const ws = websocketOf(f.target);
+      const [target, other] = [await open(f), await open(f)];
+      const id = await idOf(f, target);
+      const body = `pushed ${f.nonce}`;
+      const res = await manage(ws, region(f), 'POST', id, { body, timeoutMs: f.target.timeoutMs }, (e) =>
+        f.evidence.push(e),
+      );
+      expect(res.status, 'the push is accepted').toBe(200);
+      expect(await target.next(f.target.timeoutMs), 'on the addressed connection').toBe(body);
+      expect(await other.next(QUIET_MS), 'on another connection').toBeUndefined();
+      target.close();
+      other.close();
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.connections.gone',
+      title: 'a POST to a connection that has closed answers 410 GoneException',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const ws = websocketOf(f.target);
+      const connection = await open(f);
+      const id = await idOf(f, connection);
+      connection.close();
+      await connection.closed;
+      // The gateway learns of the close a moment after the client: asked until it answers 410.
+      let res: ManagementAnswer | undefined;
+      await expect
+        .poll(
+          async () => {
+            res = await manage(
+              ws,
+              region(f),
+              'POST',
+              id,
+              { body: 'late', timeoutMs: f.target.timeoutMs },
+              (e) => f.evidence.push(e),
+            );
+            return res.status;
+          },
+          { message: 'status', timeout: f.target.timeoutMs },
+        )
+        .toBe(410);
+      if (f.strict) expect(res?.errorType, 'x-amzn-ErrorType').toBe('GoneException');
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.connections.describe',
+      title:
+        'GET @connections/{id} describes the connection: ConnectedAt, its source IP, and LastActiveAt moving with it',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const ws = websocketOf(f.target);
+      const connection = await open(f);
+      const id = await idOf(f, connection);
+      // ISO times carry milliseconds; the wait makes the next activity a later one.
+      await new Promise((r) => setTimeout(r, 50));
+      await roundTrip(f, connection, '{}');
+      const res = await manage(ws, region(f), 'GET', id, { timeoutMs: f.target.timeoutMs }, (e) =>
+        f.evidence.push(e),
+      );
+      expect(res.status).toBe(200);
+      const description = JSON.parse(res.body) as {
+        ConnectedAt: string;
+        LastActiveAt: string;
+        Identity: { SourceIp: string };
+      };
+      expect(description.Identity.SourceIp, 'the source IP').toBeTruthy();
+      expect(Date.parse(description.LastActiveAt), 'LastActiveAt after ConnectedAt').toBeGreaterThan(
+        Date.parse(description.ConnectedAt),
+      );
+      connection.close();
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.connections.delete',
+      title: 'DELETE @connections/{id} answers 204 and closes that connection',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const ws = websocketOf(f.target);
+      const connection = await open(f);
+      const id = await idOf(f, connection);
+      const res = await manage(ws, region(f), 'DELETE', id, { timeoutMs: f.target.timeoutMs }, (e) =>
+        f.evidence.push(e),
+      );
+      expect(res.status).toBe(204);
+      // Within half the idle timeout, so it is the DELETE, not idleness, that closed it.
+      const within = Math.min(f.target.timeoutMs, ws.idleTimeoutSeconds * 500);
+      expect(await connection.closedWithin(within), 'the connection is closed').toBeDefined();
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.connections.unsigned',
+      title: 'an unsigned POST to @connections/{id} is refused 403 and delivers nothing',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      await refusedPush(f, null);
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.connections.not-allowed',
+      title: 'a POST to @connections/{id} signed by a caller allowed only execute-api:Invoke is refused 403',
+      level: 'core',
+      features: ['websocket', 'sigv4'],
+      refs: [REF],
+    },
+    async (f) => {
+      const sigv4 = sigv4Of(f.target);
+      await refusedPush(f, { accessKeyId: sigv4.accessKeyId, secretAccessKey: sigv4.secretAccessKey });
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.limit.message-size',
+      title: 'a message over the size limit closes the connection with 1009 and reaches no integration',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const ws = websocketOf(f.target);
+      const connection = await open(f);
+      connection.send(Buffer.alloc(ws.maxMessageBytes + 1, 'a').toString());
+      const closed = await connection.closedWithin(f.target.timeoutMs);
+      expect(closed?.code, 'close code').toBe(1009);
+      expect(await calls(f, 'default'), 'the message reached no integration').toBe(0);
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.limit.idle-timeout',
+      title: 'a connection idle for longer than the idle timeout is closed by the gateway',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const ws = websocketOf(f.target);
+      test.skip(ws.idleTimeoutSeconds > 30, 'the idle timeout is too long to wait for in a run');
+      const connection = await open(f);
+      const closed = await connection.closedWithin(ws.idleTimeoutSeconds * 1000 + f.target.timeoutMs);
+      expect(closed, 'closed by the gateway').toBeDefined();
+      if (f.strict) expect(closed?.code, 'close code').toBe(1001);
+    },
+  );
+});
+
+function region(f: Fixtures): string {
+  return f.target.sigv4?.region ?? 'us-east-1';
+}
+
+/** A push the @connections API must refuse: nothing arrives on the connection. */
+async function refusedPush(
+  f: Fixtures,
+  credentials: { accessKeyId: string; secretAccessKey: string } | null,
+) {
+  const ws: WebSocketProfile = websocketOf(f.target);
+  const connection = await open(f);
+  const id = await idOf(f, connection);
+  const res = await manage(
+    ws,
+    region(f),
+    'POST',
+    id,
+    { body: f.nonce, credentials, timeoutMs: f.target.timeoutMs },
+    (e) => f.evidence.push(e),
+  );
+  expect(res.status, 'status').toBe(403);
+  expect(await connection.next(QUIET_MS), 'nothing is delivered').toBeUndefined();
+  connection.close();
+}
