@@ -75,13 +75,18 @@ test.describe('jwt', () => {
       title: "the token's claims reach the integration as the authorizer context",
       refs: [REF, 'aws-semantics.md: $context.authorizer.claims'],
     },
-    async ({ client, target, nonce }) => {
+    async ({ client, target, nonce, strict }) => {
       const issuer = await tokenIssuer(target);
       const sub = `gateproof-${nonce}`;
-      const token = await issuer.mint({ ...scopeClaim(target), sub });
+      const token = await issuer.mint({ ...scopeClaim(target), sub, groups: ['readers', 'writers'] });
       const res = await client.get('/jwt', { query: { gpn: nonce }, headers: bearer(token) });
       expect(res.status).toBe(200);
       expect(res.json?.headers['x-gp-authorizer-claims-sub'], 'claims.sub at the integration').toBe(sub);
+      // HTTP APIs flatten a list claim to "[a b]".
+      if (strict)
+        expect(res.json?.headers['x-gp-authorizer-claims-groups'], 'a list claim at the integration').toBe(
+          '[readers writers]',
+        );
     },
   );
 
