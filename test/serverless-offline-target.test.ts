@@ -268,12 +268,17 @@ test('gateproof run --target serverless-offline: its deviations fail, nothing it
       .filter((c) => c.status === status)
       .map((c) => c.id)
       .sort();
-  // serverless-offline accepts a key created disabled, calls the authorizer for a token failing
-  // identityValidationExpression, caches no authorizer result, and answers unlike API Gateway.
+  // serverless-offline accepts a key created disabled, calls the authorizer for an empty token or
+  // one failing identityValidationExpression, caches no authorizer result (so every case that
+  // needs a cached answer fails), and answers unlike API Gateway.
   assert.deepEqual(by('fail'), [
     'apikey.reject.disabled',
     'apikey.response.request-id',
+    'authorizer.cache.expires-after-ttl',
+    'authorizer.cache.identities-side-by-side',
+    'authorizer.cache.reused-until-ttl',
     'authorizer.cache.reused-within-ttl',
+    'authorizer.identity.empty-not-called',
     'authorizer.identity.invalid-not-called',
     'authorizer.reject.crash',
     'authorizer.response.crash-body',
