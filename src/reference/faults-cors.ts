@@ -190,7 +190,7 @@ export const CORS_FAULTS = [
     name: 'cors-wildcard-unanchored',
     description:
       'a wildcard origin is matched by a pattern open at its end, so a domain appended to a subdomain passes',
-    breaks: ['cors.origin.wildcard-suffix-appended'],
+    breaks: ['cors.origin.wildcard-suffix-appended', 'cors.origin.suffix-appended', 'cors.origin.port-added'],
   },
   {
     name: 'cors-preflight-header-prefix',
