@@ -189,7 +189,7 @@ export const CORS_FAULTS = [
   {
     name: 'cors-wildcard-unanchored',
     description:
-      'a wildcard origin is matched by a pattern open at its end, so a domain appended to a subdomain passes',
+      'a wildcard origin is matched by a pattern open at its end, so anything appended to an allowed subdomain (a domain, a port) passes',
     breaks: ['cors.origin.wildcard-suffix-appended', 'cors.origin.suffix-appended', 'cors.origin.port-added'],
   },
   {
