@@ -158,7 +158,8 @@ describe('JWT authorizer (HTTP API)', () => {
       const outcome = await authorizer.authorize(await attack.build(ctx), SCOPES);
       assert.ok(!outcome.ok, attack.name);
       assert.equal(outcome.status, 401, attack.name);
-      const message = attack.name === 'expired' ? 'The incoming token has expired' : 'Unauthorized';
+      const expired = ['expired', 'exp-just-past'].includes(attack.name);
+      const message = expired ? 'The incoming token has expired' : 'Unauthorized';
       assert.deepEqual(outcome.body, { message }, attack.name);
     }
     assert.equal((await authorizer.authorize(ctx.token, SCOPES)).ok, true);
@@ -175,7 +176,8 @@ describe('JWT authorizer (HTTP API)', () => {
       for (const [name, token] of tokens) {
         if ((await authorizer.authorize(`Bearer ${token}`, SCOPES)).ok) accepted.push(`jwt.attack.${name}`);
       }
-      assert.deepEqual(accepted, [...fault.breaks], fault.name);
+      const attacks = fault.breaks.filter((id) => id.startsWith('jwt.attack.'));
+      assert.deepEqual(accepted, attacks, fault.name);
       assert.equal((await authorizer.authorize(ctx.token, SCOPES)).ok, true, fault.name);
     }
   });

@@ -11,7 +11,11 @@ interface Seen {
   requestId: boolean;
 }
 
-async function get(stack: ReferenceStack, path: string, headers: Record<string, string> = {}): Promise<Seen> {
+async function get(
+  stack: ReferenceStack,
+  path: string,
+  headers: Record<string, string | string[]> = {},
+): Promise<Seen> {
   const res = await request(`${stack.gatewayUrl}/test${path}`, { headers });
   return {
     status: res.statusCode,
@@ -31,6 +35,15 @@ const swapCase = (value: string) =>
   [...value].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
 const admitted = (seen: Seen[]) => seen.filter((s) => s.status === 200).length;
 const keyed = (key: string) => ({ 'x-api-key': key });
+
+/** The IAM caller's ARN a client claims on a keyed method, as the integration received it. */
+async function spoofedIdentity(stack: ReferenceStack): Promise<unknown> {
+  const seen = await get(stack, '/keyed', {
+    ...keyed(stack.profile.apiKeys!.valid),
+    'x-gp-identity-userarn': 'spoofed',
+  });
+  return (seen.body as { headers: Record<string, string> }).headers['x-gp-identity-userarn'];
+}
 
 /** What each fault changes, observed through the gateway: [the faithful answer, the faulty one]. */
 const observations: Record<
@@ -145,6 +158,81 @@ const observations: Record<
   'error-type-missing': {
     observe: async (s) => (await get(s, '/keyed')).errorType,
     expect: ['ForbiddenException', undefined],
+  },
+  'apikey-prefix-match': {
+    observe: async (s) => (await get(s, '/keyed', keyed(s.profile.apiKeys!.valid.slice(0, -1)))).status,
+    expect: [403, 200],
+  },
+  'apikey-compared-truncated': {
+    observe: async (s) => (await get(s, '/keyed', keyed(`${s.profile.apiKeys!.valid}0`))).status,
+    expect: [403, 200],
+  },
+  'apikey-case-insensitive': {
+    observe: async (s) => (await get(s, '/keyed', keyed(swapCase(s.profile.apiKeys!.valid)))).status,
+    expect: [403, 200],
+  },
+  'apikey-url-decoded': {
+    observe: async (s) => {
+      const key = s.profile.apiKeys!.valid;
+      return (await get(s, '/keyed', keyed(`%${key.charCodeAt(0).toString(16)}${key.slice(1)}`))).status;
+    },
+    expect: [403, 200],
+  },
+  'apikey-trimmed': {
+    observe: async (s) => (await get(s, '/keyed', keyed(`\u00a0${s.profile.apiKeys!.valid}`))).status,
+    expect: [403, 200],
+  },
+  'apikey-last-of-repeated': {
+    observe: async (s) => [
+      (await get(s, '/keyed', { 'x-api-key': ['not-a-key-of-this-api-0000', s.profile.apiKeys!.valid] }))
+        .status,
+      (await get(s, '/keyed', { 'x-api-key': [s.profile.apiKeys!.valid, 'not-a-key-of-this-api-0000'] }))
+        .status,
+    ],
+    expect: [
+      [403, 403],
+      [200, 403],
+    ],
+  },
+  'apikey-any-of-repeated': {
+    observe: async (s) => [
+      (await get(s, '/keyed', { 'x-api-key': ['not-a-key-of-this-api-0000', s.profile.apiKeys!.valid] }))
+        .status,
+      (await get(s, '/keyed', { 'x-api-key': [s.profile.apiKeys!.valid, 'not-a-key-of-this-api-0000'] }))
+        .status,
+    ],
+    expect: [
+      [403, 403],
+      [200, 200],
+    ],
+  },
+  'apikey-alternate-headers': {
+    observe: async (s) => (await get(s, '/keyed', { apikey: s.profile.apiKeys!.valid })).status,
+    expect: [403, 200],
+  },
+  'quota-per-method': {
+    observe: async (s) => {
+      const key = s.profile.apiKeys!.quota[5]!;
+      await repeat(5, () => get(s, '/quota', keyed(key)));
+      return (await get(s, '/keyed', keyed(key))).status;
+    },
+    expect: [429, 200],
+  },
+  'quota-refunded-on-error': {
+    observe: async (s) => {
+      const key = s.profile.apiKeys!.quota[6]!;
+      await repeat(5, () => get(s, '/quota', { ...keyed(key), 'x-gp-status': '500' }));
+      return (await get(s, '/quota', keyed(key))).status;
+    },
+    expect: [429, 200],
+  },
+  'identity-headers-merged': {
+    observe: async (s) => spoofedIdentity(s),
+    expect: [undefined, 'spoofed'],
+  },
+  'identity-headers-kept-without-authorizer': {
+    observe: async (s) => spoofedIdentity(s),
+    expect: [undefined, 'spoofed'],
   },
   'integration-duplicate-get': {
     observe: async (s) => {

@@ -186,7 +186,7 @@ const NEAR_MISSES: readonly JwtAttack[] = [
   claimsChanged(
     'wrong-aud-right-client-id',
     'a token for another audience is rejected though its client_id is the trusted one: client_id counts only without aud',
-    (_iat, ctx) => ({ aud: 'gateproof-other-audience', client_id: ctx.issuer.audience }),
+    (_iat, ctx) => ({ aud: `other-${ctx.issuer.audience}`, client_id: ctx.issuer.audience }),
     ['RFC 7519 §4.1.3'],
   ),
   ...NEAR_SCOPES.map(([name, what, scope]) =>
@@ -359,7 +359,7 @@ export const JWT_ATTACKS: readonly JwtAttack[] = [
   claimsChanged(
     'wrong-aud',
     'a token for another audience is rejected',
-    () => ({ aud: 'gateproof-other-audience' }),
+    (_iat, ctx) => ({ aud: `other-${ctx.issuer.audience}` }),
     ['RFC 7519 §4.1.3'],
   ),
   claimsChanged(

@@ -18,7 +18,17 @@ export const CACHE_FAULTS = [
     name: 'cache-key-ignores-param',
     description:
       'the declared cache-key parameters are left out of the key, so every request of a method shares one entry (and a later case never sees its own 500 or 1 MiB answer)',
-    breaks: ['cache.key.declared-splits', 'cache.size.over-1mib', 'cache.errors.not-cached'],
+    breaks: [
+      'cache.key.declared-splits',
+      'cache.key.value-case-splits',
+      'cache.key.name-case-splits',
+      'cache.key.long-values-split',
+      'cache.key.header-not-query',
+      'cache.key.plus-vs-encoded-plus',
+      'cache.size.over-1mib',
+      'cache.errors.not-cached',
+      'cache.errors.client-error-not-cached',
+    ],
   },
   {
     name: 'cache-key-whole-query',

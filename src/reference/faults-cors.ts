@@ -170,11 +170,14 @@ export const CORS_FAULTS = [
   },
   {
     name: 'cors-origin-host-only',
-    description: 'origins are compared by host alone, so another scheme or port of an allowed host passes',
+    description:
+      'origins are compared by host alone, so another scheme or port of an allowed host passes (the disallowed page on another loopback port included)',
     breaks: [
       'cors.origin.scheme-downgraded',
       'cors.origin.port-added',
       'cors.origin.wildcard-scheme-downgraded',
+      'cors.browser.simple-get-disallowed-origin',
+      'cors.browser.preflight-disallowed-origin',
     ],
   },
   {

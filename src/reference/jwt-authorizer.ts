@@ -187,7 +187,7 @@ export const JWT_FAULTS = [
   {
     name: 'jwt-aud-prefix',
     description: 'aud passes when it starts with a configured audience',
-    breaks: ['jwt.attack.wrong-aud', 'jwt.attack.aud-extended', 'jwt.attack.wrong-aud-right-client-id'],
+    breaks: ['jwt.attack.aud-extended'],
   },
   {
     name: 'jwt-aud-substring',
