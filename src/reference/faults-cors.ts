@@ -189,8 +189,8 @@ export const CORS_FAULTS = [
   {
     name: 'cors-wildcard-unanchored',
     description:
-      'a wildcard origin is matched by a pattern open at its end, so a domain appended to a subdomain passes',
-    breaks: ['cors.origin.wildcard-suffix-appended'],
+      'a wildcard origin is matched by a pattern open at its end, so anything appended to an allowed subdomain (a domain, a port) passes',
+    breaks: ['cors.origin.wildcard-suffix-appended', 'cors.origin.suffix-appended', 'cors.origin.port-added'],
   },
   {
     name: 'cors-preflight-header-prefix',

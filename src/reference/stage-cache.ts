@@ -98,7 +98,10 @@ export class StageCache {
     const { fault } = this;
     const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
     const success = reply.status >= 200 && reply.status < 300;
-    if (!success && fault !== 'cache-errors-cached') return;
+    // The faults: errors cached like successes, or all but the server's own.
+    const cachedAnyway =
+      fault === 'cache-errors-cached' || (fault === 'cache-client-errors-cached' && reply.status < 500);
+    if (!success && !cachedAnyway) return;
     if (body.length > MAX_CACHED_BODY_BYTES && fault !== 'cache-size-limit-ignored') return;
     const bytes = body.length + JSON.stringify(reply.headers).length + key.length;
     if (bytes > this.config.maxBytes) return;
