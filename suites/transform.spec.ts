@@ -208,25 +208,66 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
+  /** A body of a media type without a template, on each passthrough behaviour: passed unchanged, or 415. */
+  const passthroughs: {
+    name: string;
+    title: string;
+    path: '/transformed' | '/passthrough-match' | '/passthrough-templates' | '/passthrough-none';
+    passes: boolean;
+  }[] = [
     {
-      id: 'transform.passthrough.never-refuses',
+      name: 'never-refuses',
       title: 'with passthroughBehavior NEVER, a body of a media type without a template is refused with 415',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_PASSTHROUGH],
+      path: '/transformed',
+      passes: false,
     },
-    async ({ client, probe, nonce, strict }) => {
-      const res = await client.post('/transformed', {
-        query: { gpn: nonce, from: 'a' },
-        headers: { 'content-type': 'text/plain' },
-        body: 'plain words',
-      });
-      expect(UNSUPPORTED, `status ${res.status}`).toContain(res.status);
-      if (strict) expect(errorMessage(res), 'body message').toBe('Unsupported Media Type');
-      await expectNotReached(probe, nonce);
+    {
+      name: 'no-match-passes',
+      title:
+        'with WHEN_NO_MATCH, a body of a media type without a template reaches the integration unchanged',
+      path: '/passthrough-match',
+      passes: true,
     },
-  );
+    {
+      name: 'no-templates-refuses',
+      title: 'with WHEN_NO_TEMPLATES, a method that has templates refuses a media type without one',
+      path: '/passthrough-templates',
+      passes: false,
+    },
+    {
+      name: 'no-templates-passes',
+      title: 'with WHEN_NO_TEMPLATES, a method without any template passes every media type unchanged',
+      path: '/passthrough-none',
+      passes: true,
+    },
+  ];
+  for (const variant of passthroughs) {
+    gateCase(
+      {
+        id: `transform.passthrough.${variant.name}`,
+        title: variant.title,
+        level: 'core',
+        features: ['transform'],
+        refs: [REF_PASSTHROUGH],
+      },
+      async ({ client, probe, nonce, strict }) => {
+        const res = await client.post(variant.path, {
+          query: { gpn: nonce, from: 'a' },
+          headers: { 'content-type': 'text/plain' },
+          body: 'plain words',
+        });
+        if (!variant.passes) {
+          expect(UNSUPPORTED, `status ${res.status}`).toContain(res.status);
+          if (strict) expect(errorMessage(res), 'body message').toBe('Unsupported Media Type');
+          await expectNotReached(probe, nonce);
+          return;
+        }
+        expect(res.status).toBe(200);
+        expect((res.json as Echo | undefined)?.body, 'the body the integration received').toBe('plain words');
+        await expectReached(probe, nonce, 1);
+      },
+    );
+  }
 
   gateCase(
     {
@@ -250,27 +291,6 @@ test.describe('transform', () => {
 
   gateCase(
     {
-      id: 'transform.passthrough.no-match-passes',
-      title:
-        'with WHEN_NO_MATCH, a body of a media type without a template reaches the integration unchanged',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_PASSTHROUGH],
-    },
-    async ({ client, probe, nonce }) => {
-      const res = await client.post('/passthrough-match', {
-        query: { gpn: nonce },
-        headers: { 'content-type': 'text/plain' },
-        body: 'plain words',
-      });
-      expect(res.status).toBe(200);
-      expect(res.json?.body, 'the body the integration received').toBe('plain words');
-      await expectReached(probe, nonce, 1);
-    },
-  );
-
-  gateCase(
-    {
       id: 'transform.passthrough.no-match-maps-json',
       title: 'with WHEN_NO_MATCH, a body of a media type that has a template still goes through it',
       level: 'core',
@@ -285,45 +305,6 @@ test.describe('transform', () => {
       });
       expect(res.status).toBe(200);
       expect(receivedJson(res.json), 'the mapped body').toEqual({ mapped: { a: 1 } });
-    },
-  );
-
-  gateCase(
-    {
-      id: 'transform.passthrough.no-templates-refuses',
-      title: 'with WHEN_NO_TEMPLATES, a method that has templates refuses a media type without one',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_PASSTHROUGH],
-    },
-    async ({ client, probe, nonce }) => {
-      const res = await client.post('/passthrough-templates', {
-        query: { gpn: nonce },
-        headers: { 'content-type': 'text/plain' },
-        body: 'plain words',
-      });
-      expect(UNSUPPORTED, `status ${res.status}`).toContain(res.status);
-      await expectNotReached(probe, nonce);
-    },
-  );
-
-  gateCase(
-    {
-      id: 'transform.passthrough.no-templates-passes',
-      title: 'with WHEN_NO_TEMPLATES, a method without any template passes every media type unchanged',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_PASSTHROUGH],
-    },
-    async ({ client, probe, nonce }) => {
-      const res = await client.post('/passthrough-none', {
-        query: { gpn: nonce },
-        headers: { 'content-type': 'text/plain' },
-        body: 'plain words',
-      });
-      expect(res.status).toBe(200);
-      expect(res.json?.body, 'the body the integration received').toBe('plain words');
-      await expectReached(probe, nonce, 1);
     },
   );
 
