@@ -183,6 +183,7 @@ export const SIGV4_FAULTS = [
       'sigv4.accept.query-repeated',
       'sigv4.presigned.accepted',
       'sigv4.presigned.within-expiry',
+      'sigv4.presigned.parameters-stripped',
     ],
   },
   {
