@@ -100,7 +100,8 @@ export async function runGateproof(options: RunOptions): Promise<{ results: Resu
         ...(options.fault ? { fault: options.fault } : {}),
       },
       target: targetSummary(profile),
-      plan: { suites: [...suites.builtin, ...suites.paths], scenarios: scenarios.map((s) => s.id) },
+      // A user's spec files are planned by their cases (the reporter's case-plan), not by a suite name.
+      plan: { suites: suites.builtin, scenarios: scenarios.map((s) => s.id) },
     });
     if (suites.builtin.length + suites.paths.length > 0 && !options.signal.aborted) {
       const served = await serveResolvedTarget(join(privateDir, 'target.sock'), profile);
