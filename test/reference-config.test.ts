@@ -160,13 +160,14 @@ components:
 });
 
 describe('faults', () => {
-  it('are named, described and break at least one case', () => {
+  it('are named, described and break at least one case or scenario', () => {
     assert.ok(FAULTS.length >= 6);
     assert.equal(new Set(FAULTS.map((f) => f.name)).size, FAULTS.length);
     for (const fault of FAULTS) {
       assert.match(fault.name, /^[a-z0-9]+(-[a-z0-9]+)+$/);
       assert.ok(fault.description.length > 10);
-      assert.ok(fault.breaks.length > 0);
+      const scenarios: readonly string[] = 'scenarios' in fault ? fault.scenarios : [];
+      assert.ok(fault.breaks.length + scenarios.length > 0, fault.name);
       for (const id of fault.breaks) assert.match(id, /^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
       assert.equal(parseFault(fault.name), fault.name);
     }
