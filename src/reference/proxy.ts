@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 import { UsageError } from '../usage-error.js';
 import type { ApiMethod } from './api-model.js';
 import type { FaultName } from './faults.js';
-import { NOT_FORWARDED } from './forwarded-headers.js';
+import { forwardedHeaders, NOT_FORWARDED } from './forwarded-headers.js';
 import { gatewayResponse } from './gateway-responses.js';
 import { httpIntegration } from './http-integration.js';
 import { gatewayIdentityHeaders, spoofedHeaderNames } from './identity-headers.js';
@@ -131,21 +131,9 @@ function integrationUrl(method: ApiMethod, variables: Readonly<Record<string, st
 }
 
 export function requestHeaders(ctx: RequestContext, fault: FaultName | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  // Headers named in Connection are hop-by-hop too.
-  const connection = ctx.headers.connection
-    ?.toLowerCase()
-    .split(',')
-    .map((token) => token.trim());
-  const consumed = ctx.consumed?.headers;
+  // A caller must not be able to pose as someone else: only the gateway sets identity headers.
   const spoofed = spoofedHeaderNames(ctx, fault);
-  for (const name in ctx.headers) {
-    const value = ctx.headers[name];
-    if (value === undefined || NOT_FORWARDED.has(name) || connection?.includes(name)) continue;
-    // A caller must not be able to pose as someone else: only the gateway sets identity headers.
-    if (consumed?.includes(name) || spoofed.has(name)) continue;
-    headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
+  const headers = forwardedHeaders(ctx.headers, ctx.consumed?.headers, (name) => spoofed.has(name));
   Object.assign(headers, gatewayIdentityHeaders(ctx));
   if (ctx.traceId) headers['x-amzn-trace-id'] = ctx.traceId;
   const forwardedFor = headers['x-forwarded-for'];
