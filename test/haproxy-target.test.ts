@@ -38,13 +38,13 @@ const profile = (overrides: Partial<Profile> = {}) => configProfile(defaultHapro
 
 const JWT = { issuer: 'http://127.0.0.1:7000', audience: 'gateproof', scopes: ['gateproof/read'] };
 
-function render(p: Profile): string {
+function render(p: Profile, kid = 'kid-1'): string {
   return renderHaproxyConfig({
     profile: p,
     port: 8123,
     probe: '127.0.0.1:9000',
     keysMap: '/tmp/gp/keys.map',
-    jwtKeys: [{ kid: 'kid-1', file: '/tmp/gp/jwt-key-0.pem' }],
+    jwtKeys: [{ kid, file: '/tmp/gp/jwt-key-0.pem' }],
     plansCreatedAt: 1_700_000_000,
   });
 }
@@ -76,7 +76,7 @@ test('the config is written from the profile: keys, windows, quota, cache, CORS,
     'http-request cache-use gp_cache_cached',
     'http-request set-uri %[var(txn.gp_url)]',
     'http-request set-path /cached-short',
-    '{ req.fhdr(X-Invalidate) -m str Secret0123456789 }',
+    '{ req.fhdr(X-Invalidate) -m str -- Secret0123456789 }',
     'http-request del-header X-Invalidate',
     'http-request set-header cache-control no-cache if { var(txn.gp_cache_refresh) -m bool } { var(txn.gp_invalidator) -m bool }',
     `'^https:\\/\\/app\\.example\\.com$'`,
@@ -124,10 +124,10 @@ test('the JWT route verifies with jwt_verify and checks the claims, and exists o
   const jwt = backend(conf, 'jwt');
   for (const line of [
     '{ req.fhdr_cnt(authorization) eq 1 }',
-    'jwt_verify(RS256,"/tmp/gp/jwt-key-0.pem") if !{ var(txn.gp_jwt_error) -m found } { var(txn.gp_jwt_kid) -m str kid-1 }',
+    'jwt_verify(RS256,"/tmp/gp/jwt-key-0.pem") if !{ var(txn.gp_jwt_error) -m found } { var(txn.gp_jwt_kid) -m str -- kid-1 }',
     '!{ var(txn.gp_jwt_alg) -m str RS256 }',
-    "jwt_payload_query('$.iss') -m str http://127.0.0.1:7000 }",
-    "jwt_payload_query('$.aud[0]') -m str gateproof }",
+    "jwt_payload_query('$.iss') -m str -- http://127.0.0.1:7000 }",
+    "jwt_payload_query('$.aud[0]') -m str -- gateproof }",
     '!{ var(txn.gp_jwt_exp),sub(txn.gp_now) gt 0 }',
     "jwt_payload_query('$.scope') -m reg '(^| )gateproof/read( |$)' }",
     `hdr WWW-Authenticate 'Bearer scope="" error="invalid_token" error_description="%[var(txn.gp_jwt_error)]"'`,
@@ -136,6 +136,9 @@ test('the JWT route verifies with jwt_verify and checks the claims, and exists o
     assert.ok(jwt.includes(line), line);
   }
   assert.doesNotMatch(jwt, /jku|x5u|x5c|jwk'/, 'never a key from the token');
+  // The issuer's kids are random base64url: one in 64 starts with a dash, which HAProxy would
+  // read as a flag of the ACL unless the patterns are set apart.
+  assert.ok(backend(render(profile({ features: ['jwt'], jwt: JWT }), '-OrI3c'), 'jwt').includes('-m str -- -OrI3c }'));
   assert.doesNotMatch(render(profile({ features: ['apikey'], jwt: JWT })), /backend gp_jwt\b|jwt_verify/);
   const features = haproxyCapabilities({ jwt: true });
   assert.ok(features.includes('jwt') && !haproxyCapabilities({ jwt: false }).includes('jwt'));

@@ -1,7 +1,7 @@
 import { checked, checkedHeaderName, checkedSecret } from '../config-values.js';
 import { CACHE_WARNING, CACHED_ROLES } from '../gateway-routes.js';
 import type { Profile } from '../profile-schema.js';
-import { gatewayReturn, section } from './haproxy-syntax.js';
+import { gatewayReturn, matchesAny, section } from './haproxy-syntax.js';
 
 type Cache = NonNullable<Profile['cache']>;
 
@@ -54,7 +54,7 @@ export function cacheRequestRules(cache: Cache, role: string): string[] {
   else if (headers.length > 0) {
     const all = headers.map(
       ([name, value]) =>
-        `{ req.fhdr(${checkedHeaderName(name)}) -m str ${checkedSecret(value, 'cache.invalidationHeaders')} }`,
+        `{ req.fhdr(${checkedHeaderName(name)}) ${matchesAny([checkedSecret(value, 'cache.invalidationHeaders')])} }`,
     );
     rules.push(`http-request set-var(txn.gp_invalidator) bool(1) if ${all.join(' ')}`);
   }

@@ -4,7 +4,7 @@ import type { JSONWebKeySet } from 'jose';
 import { checked } from '../config-values.js';
 import { FORWARDED_CLAIMS } from '../gateway-routes.js';
 import type { Profile } from '../profile-schema.js';
-import { gatewayReturn } from './haproxy-syntax.js';
+import { gatewayReturn, matchesAny } from './haproxy-syntax.js';
 
 type Jwt = NonNullable<Profile['jwt']>;
 
@@ -64,25 +64,25 @@ export function jwtRules(jwt: Jwt, keys: readonly JwtKey[]): string[] {
     fail('the token names critical extensions', `{ ${TOKEN},jwt_header_query('$.crit[0]') -m found }`),
     fail(
       'the key is unknown',
-      `!{ var(txn.gp_jwt_kid) -m str ${keys.map((k) => checked(k.kid, /^[A-Za-z0-9_-]+$/, 'kid')).join(' ') || 'none'} }`,
+      `!{ var(txn.gp_jwt_kid) ${matchesAny(keys.length > 0 ? keys.map((k) => checked(k.kid, /^[A-Za-z0-9_-]+$/, 'kid')) : ['none'])} }`,
     ),
     ...keys.map(
       (k) =>
-        `http-request set-var(txn.gp_jwt_valid) ${TOKEN},jwt_verify(RS256,"${k.file}") if ${OK} { var(txn.gp_jwt_kid) -m str ${k.kid} }`,
+        `http-request set-var(txn.gp_jwt_valid) ${TOKEN},jwt_verify(RS256,"${k.file}") if ${OK} { var(txn.gp_jwt_kid) ${matchesAny([k.kid])} }`,
     ),
     fail('the signature does not verify', `!{ var(txn.gp_jwt_valid) -m int 1 }`),
     'http-request set-var(txn.gp_now) date',
-    fail('the issuer is not trusted', `!{ ${CLAIM('iss')} -m str ${issuer} }`),
+    fail('the issuer is not trusted', `!{ ${CLAIM('iss')} ${matchesAny([issuer])} }`),
     // aud is a string or a list; only without it may client_id name the audience.
     ...['aud', 'aud[0]'].map((present) =>
       fail(
         'the audience is not allowed',
-        `{ ${CLAIM(present)} -m found } !{ ${CLAIM('aud')} -m str ${audience} } ${[0, 1, 2, 3].map((i) => `!{ ${CLAIM(`aud[${i}]`)} -m str ${audience} }`).join(' ')}`,
+        `{ ${CLAIM(present)} -m found } !{ ${CLAIM('aud')} ${matchesAny([audience])} } ${[0, 1, 2, 3].map((i) => `!{ ${CLAIM(`aud[${i}]`)} ${matchesAny([audience])} }`).join(' ')}`,
       ),
     ),
     fail(
       'the audience is not allowed',
-      `!{ ${CLAIM('aud')} -m found } !{ ${CLAIM('aud[0]')} -m found } !{ ${CLAIM('client_id')} -m str ${audience} }`,
+      `!{ ${CLAIM('aud')} -m found } !{ ${CLAIM('aud[0]')} -m found } !{ ${CLAIM('client_id')} ${matchesAny([audience])} }`,
     ),
     `http-request set-var(txn.gp_jwt_exp) ${CLAIM('exp', 'int')}`,
     fail('the token has expired', `!{ var(txn.gp_jwt_exp),sub(txn.gp_now) gt 0 }`),
@@ -101,7 +101,7 @@ export function jwtRules(jwt: Jwt, keys: readonly JwtKey[]): string[] {
       fail(
         'the token holds none of the route scopes',
         // scope is a space-separated string; scp a string or a list.
-        `!{ ${CLAIM('scope')} -m reg ${held} } !{ ${CLAIM('scp')} -m reg ${held} } ${[0, 1, 2, 3].map((i) => `!{ ${CLAIM(`scp[${i}]`)} -m str ${scopes.join(' ')} }`).join(' ')}`,
+        `!{ ${CLAIM('scope')} -m reg ${held} } !{ ${CLAIM('scp')} -m reg ${held} } ${[0, 1, 2, 3].map((i) => `!{ ${CLAIM(`scp[${i}]`)} ${matchesAny(scopes)} }`).join(' ')}`,
       ),
     );
   }

@@ -18,6 +18,14 @@ export function gatewayReturn(name: GatewayResponse, headers: Record<string, str
   ].join(' ');
 }
 
+/**
+ * An ACL matching any of the values exactly. `--` ends the flags: a value that starts with a dash
+ * (a random kid or key can) would otherwise be read as an unknown flag and HAProxy would not start.
+ */
+export function matchesAny(values: readonly string[]): string {
+  return `-m str -- ${values.join(' ')}`;
+}
+
 /** The `http-error` for a status HAProxy makes when the integration fails (502, 504). */
 export function gatewayError(name: GatewayResponse): string {
   const r = GATEWAY_RESPONSES[name];
