@@ -1,7 +1,7 @@
 /**
  * The reference gateway's decision code and what proves it: the suites whose cases go through each
  * file. Load scenarios are not run: their latency thresholds do not hold on a shared machine, so
- * their verdicts would kill mutants by chance. Plumbing (config, pipeline, proxy, server, stack, clock) is left out: a mutant there breaks every
+ * their verdicts would kill mutants by chance. Plumbing (config, pipeline, proxy, server, stack, clock, the WebSocket server's framing) is left out: a mutant there breaks every
  * request at once and says nothing about the suites.
  */
 export interface DecisionFile {
@@ -11,6 +11,7 @@ export interface DecisionFile {
 
 const ALL = ['apikey', 'authorizer', 'cache', 'cors', 'jwt', 'quota', 'sigv4'] as const;
 const KEYS = ['apikey', 'quota'] as const;
+const PIPELINE = ['validation', 'transform', 'responses'] as const;
 
 export const DECISION_FILES: readonly DecisionFile[] = [
   { file: 'api-keys.ts', suites: KEYS },
@@ -35,6 +36,17 @@ export const DECISION_FILES: readonly DecisionFile[] = [
   { file: 'identity-headers.ts', suites: ALL },
   { file: 'gateway-responses.ts', suites: ALL },
   { file: 'router.ts', suites: ALL },
+  { file: 'method-request.ts', suites: PIPELINE },
+  { file: 'request-validation.ts', suites: ['validation'] },
+  { file: 'mapping-template.ts', suites: ['transform'] },
+  { file: 'template-context.ts', suites: ['transform'] },
+  { file: 'http-integration.ts', suites: PIPELINE },
+  { file: 'gateway-response-settings.ts', suites: ['responses'] },
+  { file: 'tracing.ts', suites: ['responses'] },
+  { file: 'websocket-connect.ts', suites: ['websocket'] },
+  { file: 'websocket-route.ts', suites: ['websocket'] },
+  { file: 'websocket-management.ts', suites: ['websocket'] },
+  { file: 'websocket-integration.ts', suites: ['websocket'] },
 ];
 
 /** One run's selection: the same suites run once as the baseline, then per mutant. */

@@ -6,7 +6,9 @@ import type { HaproxyInstall } from './haproxy-binary.js';
 /**
  * What the HAProxy configuration can honour. Its JWT check verifies against public keys written
  * out when it starts: a key the issuer publishes later is unknown to it, so no `jwt-rotation`. No
- * SigV4 and no Lambda authorizer: HAProxy has neither without custom Lua.
+ * SigV4 and no Lambda authorizer: HAProxy has neither without custom Lua. Unknown routes are
+ * refused as API Gateway refuses them; request validation, mapping templates, customized gateway
+ * responses and X-Ray tracing are API Gateway's own, with nothing in HAProxy to express them.
  */
 export function haproxyCapabilities(install: Pick<HaproxyInstall, 'jwt'>): Feature[] {
   return [
@@ -17,6 +19,7 @@ export function haproxyCapabilities(install: Pick<HaproxyInstall, 'jwt'>): Featu
     'cache',
     'cors',
     'cors-browser',
+    'routes',
   ];
 }
 

@@ -6,7 +6,9 @@ import type { NginxInstall } from './nginx-binary.js';
 /**
  * What the nginx configuration can honour, given the modules that load (the quota needs Lua, the
  * JWT authorizer njs). No SigV4 and no Lambda authorizer: stock nginx has neither, and a claim it
- * cannot keep would be a lie in the matrix.
+ * cannot keep would be a lie in the matrix. Unknown routes are refused as API Gateway refuses
+ * them; request validation (no JSON Schema), mapping templates (no VTL), customized gateway
+ * responses and X-Ray tracing are not claimed, so their cases show as unclaimed.
  */
 export function nginxCapabilities(modules: NginxInstall['modules']): Feature[] {
   return [
@@ -17,6 +19,7 @@ export function nginxCapabilities(modules: NginxInstall['modules']): Feature[] {
     'cache',
     'cors',
     'cors-browser',
+    'routes',
   ];
 }
 
