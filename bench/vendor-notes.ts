@@ -127,4 +127,50 @@ export const VENDOR_NOTES: VendorNote[] = [
     case: 'jwt.attack.*',
     why: "the token is decoded and its iss, aud, exp and scope checked, but never its signature, algorithm or key (serverless-offline's README warns so), nor nbf and iat: forged tokens reach the integration.",
   },
+  ...(['nginx', 'haproxy'] as const).flatMap((vendor) => [
+    {
+      vendor,
+      feature: 'validation' as const,
+      why: 'no request validator: nothing checks a body against a JSON Schema model or requires a parameter before the upstream.',
+    },
+    {
+      vendor,
+      feature: 'transform' as const,
+      why: 'no mapping templates (VTL) or passthrough behaviour: headers can be set, but a body cannot be reshaped.',
+    },
+    {
+      vendor,
+      feature: 'responses' as const,
+      why: 'no gateway-response settings, integration timeout answer or payload limit in the shape API Gateway gives them.',
+    },
+    { vendor, feature: 'tracing' as const, why: 'no X-Ray trace header is added.' },
+  ]),
+  {
+    vendor: 'serverless-offline',
+    feature: 'transform',
+    why: 'its VTL engine renders templates into Lambda events only (integration: lambda); the contract maps requests for HTTP integrations, which it cannot express, nor request or response parameter mappings.',
+  },
+  {
+    vendor: 'serverless-offline',
+    feature: 'responses',
+    why: 'it reads no gateway-response settings and has no integration timeout answer.',
+  },
+  { vendor: 'serverless-offline', feature: 'tracing', why: 'it adds no X-Ray trace header.' },
+  ...['validation.params.*', 'validation.validator.params-only-checks-params'].map((id) => ({
+    vendor: 'serverless-offline',
+    case: id,
+    why: 'required query strings and headers (`request.parameters` marked true) are not enforced: the request reaches the integration.',
+  })),
+  ...['validation.body.*', 'validation.validator.body-only-checks-body', 'validation.response.aws-body'].map(
+    (id) => ({
+      vendor: 'serverless-offline',
+      case: id,
+      why: 'an invalid body is refused 400, but with hapi\'s error body (`Request body validation failed: ...`) instead of `{"message": "Invalid request body"}`.',
+    }),
+  ),
+  {
+    vendor: 'serverless-offline',
+    case: 'responses.route.*',
+    why: 'an unknown route is answered 404 with its own body, where a REST API answers 403 `Missing Authentication Token`.',
+  },
 ];

@@ -63,9 +63,20 @@ interface Event {
   httpApi?: Record<string, unknown>;
 }
 
-test('serverless.yml is written from the profile: private keys, both Lambda authorizers, the JWT authorizer, CORS', () => {
+const CLAIMED = [
+  'apikey',
+  'authorizer',
+  'jwt',
+  'jwt-rotation',
+  'cors',
+  'cors-browser',
+  'validation',
+  'routes',
+];
+
+test('serverless.yml is written from the profile: private keys, both Lambda authorizers, the JWT authorizer, CORS, validators', () => {
   const profile = resolved();
-  assert.deepEqual(profile.features, ['apikey', 'authorizer', 'jwt', 'jwt-rotation', 'cors', 'cors-browser']);
+  assert.deepEqual(profile.features, CLAIMED);
   assert.equal(profile.stage, '', 'every route at the root: --noPrependStageInUrl');
   assert.ok(profile.cors!.allowOrigins.includes('http://127.0.0.1:7001'));
   const { config, handlers } = render(profile);
@@ -121,6 +132,19 @@ test('serverless.yml is written from the profile: private keys, both Lambda auth
     maxAge: 600,
   });
   assert.equal(fn('tokenAuthorizer').handler, 'reference-authorizer.handler');
+  // The contract's validators as request.schemas and required parameters, each by what it checks.
+  const order = fn('routeValidated').events[0]!.http!.request as {
+    schemas: Record<string, { required: string[] }>;
+  };
+  assert.deepEqual(order.schemas['application/json']!.required, ['name', 'quantity', 'owner']);
+  assert.deepEqual((fn('routeValidated').events[0]!.http!.request as { parameters: unknown }).parameters, {
+    querystrings: { q1: true },
+    headers: { h1: true },
+  });
+  assert.deepEqual(Object.keys(fn('routeValidatedParams').events[0]!.http!.request as object), [
+    'parameters',
+  ]);
+  assert.deepEqual(Object.keys(fn('routeValidatedBody').events[0]!.http!.request as object), ['schemas']);
   assert.deepEqual(yml.plugins, { localPath: '/gateproof/node_modules', modules: ['serverless-offline'] });
   assert.equal(yml.custom['serverless-offline'].httpPort, 8123);
   assert.equal(yml.custom['serverless-offline'].noPrependStageInUrl, true);
@@ -255,14 +279,7 @@ test('gateproof run --target serverless-offline: its deviations fail, nothing it
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
   assert.deepEqual(validateResults(results), []);
   assert.equal(results.target.vendor, 'serverless-offline');
-  assert.deepEqual(results.target.features.declared, [
-    'apikey',
-    'authorizer',
-    'jwt',
-    'jwt-rotation',
-    'cors',
-    'cors-browser',
-  ]);
+  assert.deepEqual(results.target.features.declared, CLAIMED);
   const by = (status: string) =>
     results.cases
       .filter((c) => c.status === status)

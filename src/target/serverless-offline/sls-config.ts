@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { Profile } from '../profile-schema.js';
 import type { LambdaProxyOptions } from './lambda-proxy.js';
+import { slsValidatedRequest, VALIDATED_PATHS } from './sls-validation.js';
 
 export interface SlsConfigInput {
   /** The resolved profile: keys, JWT issuer, CORS settings, claimed features. */
@@ -93,6 +94,15 @@ export const handler = ${exported}(${JSON.stringify(options)});
             },
       ),
     };
+  }
+  if (claimed('validation')) {
+    for (const path of VALIDATED_PATHS) {
+      const options: LambdaProxyOptions = { probeUrl: input.probeUrl, path: '/validated' };
+      functions[`route${path.replace(/\W(\w)/g, (_, c: string) => c.toUpperCase())}`] = {
+        handler: handler(`route${path.replace('/', '-')}`, 'lambda-proxy', 'lambdaProxy', options),
+        events: [{ http: { method: 'post', path, request: slsValidatedRequest(path) } }],
+      };
+    }
   }
   if (claimed('authorizer')) {
     const authorizer = handler('reference-authorizer', 'lambda-authorizer', 'lambdaAuthorizer', {

@@ -9,7 +9,10 @@ import { corsWithPages, REFERENCE_SETTINGS } from '../target-support.js';
  * What serverless-offline documents, and so what the target claims: private REST routes with API
  * keys, Lambda authorizers (TOKEN and REQUEST), the HTTP API's JWT authorizer, and CORS. It
  * documents no usage plans (throttle, quota), no stage cache and no IAM (SigV4) authorization, so
- * those are not claimed and their cases skip.
+ * those are not claimed and their cases skip. It validates request bodies against `request.schemas`
+ * and answers unknown routes itself, so validation and routes are claimed and measured. Its VTL
+ * runs only for Lambda (non-proxy) integrations, never for the contract's HTTP integrations, and
+ * it has no gateway-response settings or tracing: transform, responses and tracing are not claimed.
  */
 export const SLS_CAPABILITIES: readonly Feature[] = [
   'apikey',
@@ -18,6 +21,8 @@ export const SLS_CAPABILITIES: readonly Feature[] = [
   'jwt-rotation',
   'cors',
   'cors-browser',
+  'validation',
+  'routes',
 ];
 
 /** The TTL of the REQUEST authorizer, as in the probe contract: short, so expiry is seen within a run. */
