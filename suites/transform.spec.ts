@@ -331,6 +331,28 @@ test.describe('transform', () => {
 
   gateCase(
     {
+      id: 'transform.response.template-by-accept',
+      title: "the caller's Accept chooses the response template: its first media type, parameters and all",
+      level: 'core',
+      features: ['transform'],
+      refs: [REF_TEMPLATES],
+    },
+    async ({ client, nonce }) => {
+      const res = await client.post('/transformed', {
+        query: { gpn: nonce, from: 'a' },
+        headers: { ...JSON_HEADERS, accept: 'application/xml;q=0.9, application/json' },
+        body: JSON.stringify(ORDER),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type'], 'the chosen media type').toContain('application/xml');
+      expect(res.body, 'the XML template, filled from the echo').toBe(
+        `<mapped><nonce>${nonce}</nonce></mapped>`,
+      );
+    },
+  );
+
+  gateCase(
+    {
       id: 'transform.response.headers-mapped',
       title: 'response headers are mapped from an integration header, a field of its body and a literal',
       level: 'core',

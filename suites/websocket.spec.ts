@@ -48,6 +48,7 @@ async function open(f: Fixtures, url?: string): Promise<Connection> {
 
 interface Echo {
   route: string;
+  method: string;
   headers: Record<string, string>;
   body: string;
 }
@@ -174,6 +175,12 @@ const nearMisses: Selection[] = [
     title: 'an action that is not a string goes to $default',
     frame: '{"action":["echo"]}',
   },
+  { name: 'json-null', title: 'a body of JSON null goes to $default', frame: 'null' },
+  {
+    name: 'action-in-array',
+    title: 'an action inside a JSON array (not an object at the top) goes to $default',
+    frame: '[{"action":"echo"}]',
+  },
 ];
 
 test.describe('websocket', () => {
@@ -257,6 +264,7 @@ test.describe('websocket', () => {
       const connection = await open(f);
       const echo = await roundTrip(f, connection, `hello ${f.nonce}`);
       expect(echo.headers['x-gp-route-key']).toBe('$default');
+      expect(echo.method, 'a route integration is called with POST').toBe('POST');
       expect(echo.body).toBe(`hello ${f.nonce}`);
       await expectReached(f.probe, `${f.nonce}.default`, 1);
       connection.close();

@@ -194,4 +194,62 @@ export const EQUIVALENTS: readonly Equivalent[] = [
     "ConditionalExpression typeof value === 'object' → true",
     'Regex /^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*$/ → /^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*/',
   ].map((rest) => ({ key: f('jwt-authorizer.ts', rest), reason: JWT_FREE_TEXT })),
+  // The request pipeline and the WebSocket API.
+  {
+    key: f(
+      'method-request.ts',
+      'StringLiteral `${where}: request validator ${String(name)} is not defined` → ``',
+    ),
+    reason: CONFIG_CHECK,
+  },
+  ...[
+    `BooleanLiteral !Number.isInteger(statusCode) → Number.isInteger(statusCode)`,
+    `ConditionalExpression !Number.isInteger(statusCode) || statusCode < 400 → false`,
+    'ConditionalExpression !KNOWN.has(type) → false',
+  ].map((rest) => ({ key: f('gateway-response-settings.ts', rest), reason: CONFIG_CHECK })),
+  {
+    key: f('gateway-response-settings.ts', "ConditionalExpression typeof value !== 'object' → false"),
+    reason: 'configuration: every gateway-response setting of the contract is a map, never a string',
+  },
+  {
+    key: f('gateway-response-settings.ts', 'LogicalOperator where && name → where || name'),
+    reason: 'equivalent: the pattern captures both groups or neither',
+  },
+  {
+    key: f('template-context.ts', 'ConditionalExpression value !== undefined → true'),
+    reason: 'equivalent: Node gives no header an undefined value; a header sent is a string or a list',
+  },
+  {
+    key: f('http-integration.ts', 'ConditionalExpression template === undefined → true'),
+    reason:
+      'equivalent: without a fault, the branch is reached only when no request template matches (a template that matches took the first one)',
+  },
+  {
+    key: f(
+      'http-integration.ts',
+      'Regex /^integration\\.response\\.header\\.(.+)$/ → /^integration\\.response\\.header\\.(.+)/',
+    ),
+    reason: 'equivalent: `(.+)` takes the rest of the line, so the end anchor changes nothing',
+  },
+  {
+    key: f(
+      'http-integration.ts',
+      'OptionalChaining (node as Record<string, unknown> | undefined)?.[key] → (node as Record<string, unknown> | undefined)[key]',
+    ),
+    reason:
+      'equivalent: a path through a missing field throws inside the try, whose answer is the same undefined',
+  },
+  {
+    key: f('http-integration.ts', 'ConditionalExpression value === undefined → false'),
+    reason: 'configuration: the contract maps only context variables every request has (requestId)',
+  },
+  {
+    key: f('tracing.ts', 'ArrowFunction (_ctx, next) => next() → () => undefined'),
+    reason: 'configuration: the reference REST stage always traces',
+  },
+  {
+    key: f('websocket-connect.ts', `StringLiteral 'REQUEST' → ""`),
+    reason:
+      "configuration: the reference's authorizer function decides by the token and headers, never by the event's type",
+  },
 ];

@@ -77,6 +77,7 @@ export const PIPELINE_FAULTS = [
       'transform.request.unmapped-query-dropped',
       'transform.passthrough.charset-matches-template',
       'transform.response.template-applied',
+      'transform.response.template-by-accept',
       'transform.response.headers-mapped',
       'transform.response.error-selection',
     ],
@@ -248,6 +249,12 @@ export const PIPELINE_FAULTS = [
     name: 'transform-selection-pattern-ignored',
     description: "integration responses' selection patterns are ignored: every answer goes through `default`",
     breaks: ['transform.response.error-selection'],
+  },
+  {
+    name: 'transform-accept-unparsed',
+    description:
+      'the response template is looked up by the whole Accept header, parameters and all, so a q-value sends the caller the default template',
+    breaks: ['transform.response.template-by-accept'],
   },
   {
     name: 'integration-timeout-in-seconds',

@@ -74,6 +74,16 @@ export const WEBSOCKET_FAULTS = [
     breaks: ['websocket.route.action-nested'],
   },
   {
+    name: 'websocket-route-null-refused',
+    description: 'a body of JSON null is refused with the no-route error frame instead of going to $default',
+    breaks: ['websocket.route.json-null'],
+  },
+  {
+    name: 'websocket-route-array-unwrapped',
+    description: "a JSON array's first element is read as the body, so its action selects a route",
+    breaks: ['websocket.route.action-in-array'],
+  },
+  {
     name: 'websocket-route-action-coerced',
     description: 'an action that is not a string is turned into one (["echo"] selects echo)',
     breaks: ['websocket.route.action-not-string'],

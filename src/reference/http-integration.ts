@@ -131,8 +131,8 @@ function mappedResponse(
     const value = responseSource(source, answer, body, gw.fault);
     if (name && value !== undefined) headers[name.toLowerCase()] = value;
   }
-  const accept = String(ctx.headers.accept ?? '')
-    .split(/[,;]/)[0]!
+  const acceptHeader = String(ctx.headers.accept ?? '');
+  const accept = (gw.fault === 'transform-accept-unparsed' ? acceptHeader : acceptHeader.split(/[,;]/)[0]!)
     .trim()
     .toLowerCase();
   const templates = response.responseTemplates;

@@ -25,6 +25,7 @@ function actionOf(body: string, fault: WebSocketFaultName | undefined): unknown 
   } catch {
     return undefined;
   }
+  if (fault === 'websocket-route-array-unwrapped' && Array.isArray(parsed)) parsed = parsed[0];
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
   const action = (parsed as Record<string, unknown>).action;
   if (action === undefined && fault === 'websocket-route-nested-action') return nestedAction(parsed);
@@ -49,6 +50,7 @@ export function selectRoute(
   const hasDefault = routes.includes(DEFAULT_ROUTE);
   if (fault === 'websocket-route-default-first' && hasDefault) return DEFAULT_ROUTE;
   if (fault === 'websocket-route-non-json-refused' && !isJson(body)) return undefined;
+  if (fault === 'websocket-route-null-refused' && body.trim() === 'null') return undefined;
   let action = actionOf(body, fault);
   if (fault === 'websocket-route-action-coerced' && action !== undefined && action !== null) {
     action = String(action);

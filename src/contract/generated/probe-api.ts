@@ -429,11 +429,12 @@ export interface components {
         /** @description A request model (JSON Schema draft 4, as API Gateway validates). */
         Order: {
             name: string;
-            owner: {
-                id: string;
-            };
+            owner: components["schemas"]["Owner"];
             quantity: number;
             tags?: ("red" | "green" | "blue")[];
+        };
+        Owner: {
+            id: string;
         };
     };
     responses: {
@@ -465,6 +466,7 @@ export interface components {
                     echo: components["schemas"]["Echo"];
                     mapped: boolean;
                 };
+                "application/xml": string;
             };
         };
     };
