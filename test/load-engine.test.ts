@@ -398,19 +398,22 @@ describe('load engine', () => {
 
   test('timeouts are errors, counted by code', async () => {
     // A closed loop of 2 that stops after 100 ms: its first two requests time out, nothing follows.
-    const result = await run(
-      scenario({ executor: 'constant-vus', vus: 2, duration: '100ms' }),
-      '/slow/5000',
-      {
-        timeoutMs: 200,
-        gracefulStopS: 3,
-      },
-    );
+    const s = scenario({ executor: 'constant-vus', vus: 2, duration: '100ms' });
+    const result = await run(s, '/slow/5000', {
+      timeoutMs: 200,
+      gracefulStopS: 3,
+    });
     assert.equal(result.totals.errors, 2, JSON.stringify(result.totals));
     assert.equal(result.totals.failed, 2);
     assert.deepEqual(result.errorsByCode, { UND_ERR_HEADERS_TIMEOUT: 2 });
     assert.ok(result.histograms.error);
     assert.deepEqual(result.byStatus, {});
+    // No answer at all: every threshold reads 0 and holds, so the silence itself must fail.
+    const vacuous = evaluateThresholds({ http_req_duration: ['p(99)<500'] }, thresholdMetrics(result));
+    assert.equal(vacuous[0]?.ok, true);
+    const section = toScenarioResult(s, result, {}, vacuous);
+    assert.equal(section.verdict, 'fail');
+    assert.equal(section.checks?.at(-1)?.note, 'the gateway answered none of the 2 requests sent');
   });
 
   test('unexpected statuses count as failed, expectedStatuses included', async () => {

@@ -19,6 +19,20 @@ export function toScenarioResult(
   const all = result.stats.all;
   // A scenario cut short is not the gateway's doing: nothing of it is judged.
   const judged = !result.interrupted;
+  // With no answer at all, every rate reads 0 and every latency threshold holds vacuously: the
+  // silence itself is the finding, and it must not pass.
+  const silent: Check[] =
+    judged && result.totals.responses === 0
+      ? [
+          {
+            metric: 'http.answers',
+            expr: '> 0',
+            ok: false,
+            value: 0,
+            note: `the gateway answered none of the ${result.totals.sent} requests sent`,
+          },
+        ]
+      : [];
   return {
     id: scenario.id,
     title: scenario.title,
@@ -60,8 +74,8 @@ export function toScenarioResult(
       ok: judged ? ok : null,
       value,
     })),
-    checks: [...checks],
-    verdict: judged ? scenarioVerdictOf(thresholds, checks) : 'interrupted',
+    checks: [...checks, ...silent],
+    verdict: judged ? scenarioVerdictOf(thresholds, [...checks, ...silent]) : 'interrupted',
   };
 }
 
