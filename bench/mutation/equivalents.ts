@@ -234,13 +234,13 @@ export const EQUIVALENTS: readonly Equivalent[] = [
   {
     key: f(
       'http-integration.ts',
-      'OptionalChaining (node as Record<string, unknown> | undefined)?.[key] → (node as Record<string, unknown> | undefined)[key]',
+      'OptionalChaining (node as Record<string, unknown> | undefined)?.[key] → (node as Record<string, unknown> | undefined)[key] #2',
     ),
     reason:
       'equivalent: a path through a missing field throws inside the try, whose answer is the same undefined',
   },
   {
-    key: f('http-integration.ts', 'ConditionalExpression value === undefined → false'),
+    key: f('http-integration.ts', 'ConditionalExpression value === undefined → false #2'),
     reason: 'configuration: the contract maps only context variables every request has (requestId)',
   },
   {
