@@ -77,9 +77,10 @@ test('the config is written from the profile: keys, throttle, quota, cache, CORS
     'location = /test/keyed {',
     'location = /test/cached {',
     'proxy_pass http://gp_probe/keyed;',
-    'proxy_cache_key "$request_method|cached|id=$arg_id";',
+    'map $args $gp_key_id { default ""; "~(^|&)id=(?<v>[^&]*)" $v; }',
+    'proxy_cache_key "$request_method|cached|id=$gp_key_id";',
     'proxy_cache_valid 200 60s;',
-    'proxy_cache_key "$request_method|cachedShort|id=$arg_id";',
+    'proxy_cache_key "$request_method|cachedShort|id=$gp_key_id";',
     'proxy_cache_valid 200 3s;',
     'proxy_pass http://gp_probe/cached-short;',
     'proxy_cache_bypass $gp_cache_bypass;',
@@ -144,6 +145,11 @@ test('the JWT route verifies in njs against the issuer, and exists only when cla
   const js = jwtModule(jwt);
   assert.ok(js.includes('"issuer":"http://127.0.0.1:7000"'));
   assert.ok(js.includes("if (header.alg !== 'RS256') return refuse"));
+  assert.ok(js.includes('if (header.crit !== undefined) return refuse'));
+  // A client's own authorizer headers are cleared by Lua when it loads, and only then.
+  const withLua = render(profile({ features: ['apikey', 'jwt'], jwt }), { js: JS, ...LUA });
+  assert.match(withLua, /load_module \/modules\/ngx_http_lua_module\.so;[\s\S]*ngx\.req\.clear_header/);
+  assert.doesNotMatch(conf, /clear_header/);
   assert.ok(!/jku|x5u|x5c/.test(js.replace(/^\/\/.*$/gm, '')), 'never a key from the token');
 });
 

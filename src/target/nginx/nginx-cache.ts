@@ -40,17 +40,22 @@ export function cacheHttp(cache: Cache, prefix: string): string[] {
     'map "$gp_cache_refresh$gp_invalidator" $gp_cache_unauthorized { default 0; 10 1; }',
     `map $gp_cache_unauthorized $gp_cache_warning { default ""; 1 '${CACHE_WARNING}'; }`,
     `map $upstream_http_content_length $gp_cache_too_big { default 0; "~${TOO_BIG}" 1; }`,
+    // $arg_NAME matches the name without regard to case, so `?ID=1` would be read as the key `id`:
+    // the key's values are taken from the query string by a case-sensitive pattern instead.
+    ...cache.keyParameters.map(
+      (p) => `map $args $gp_key_${keyName(p)} { default ""; "~(^|&)${keyName(p)}=(?<v>[^&]*)" $v; }`,
+    ),
   );
   return lines;
 }
+
+const keyName = (p: string) => checked(p, /^[A-Za-z0-9_]+$/, 'cache.keyParameters');
 
 /** A cached route: its own entries, keyed by the declared key parameters and nothing else. */
 export function cacheLocation(cache: Cache, role: string, forbidden: string): string[] {
   const route = CACHED_ROLES[role]?.(cache);
   if (!route || route.ttlSeconds <= 0) return [];
-  const params = cache.keyParameters.map(
-    (p) => `${checked(p, /^[A-Za-z0-9_]+$/, 'cache.keyParameters')}=$arg_${p}`,
-  );
+  const params = cache.keyParameters.map((p) => `${keyName(p)}=$gp_key_${keyName(p)}`);
   const lines = [
     'proxy_cache gp_cache;',
     `proxy_cache_key "$request_method|${role}|${params.join('&')}";`,

@@ -86,7 +86,7 @@ export function renderNginxConfig(input: NginxConfigInput): string {
     block('location /', [...commonHeaders(), `rewrite ^ ${respond('missing-token')} last;`]),
   ];
   return `# Written by gateproof from the target profile "${checked(profile.name, /^[\w .-]+$/, 'name')}".
-${[...(quota ? (input.modules.lua ?? []) : []), ...(jwt ? (input.modules.js ?? []) : [])].map((m) => `load_module ${m};`).join('\n')}
+${[...(quota || jwt ? (input.modules.lua ?? []) : []), ...(jwt ? (input.modules.js ?? []) : [])].map((m) => `load_module ${m};`).join('\n')}
 ${input.user ? `user ${checked(input.user, /^[a-z_][a-z0-9_-]*$/, 'user')};` : ''}
 worker_processes 1;
 pid ${join(prefix, 'nginx.pid')};
@@ -119,7 +119,8 @@ function routeLocation(input: NginxConfigInput, role: string, path: string): str
     if (quotaLua(input)) lines.push(`access_by_lua_block { ${QUOTA_ACCESS_LUA} }`);
   }
   const jwt = route.jwt ? jwtOf(input) : undefined;
-  if (jwt) lines.push(...jwtRoute(respond('unauthorized')));
+  if (jwt)
+    lines.push(...jwtRoute(respond('unauthorized')), ...(input.modules.lua ? [STRIP_AUTHORIZER_LUA] : []));
   if (claimed(profile, 'cache') && profile.cache)
     lines.push(...cacheLocation(profile.cache, role, respond('forbidden')));
   if (cors) for (const h of CORS_RESPONSE_HEADERS) lines.push(`proxy_hide_header ${h};`);
@@ -136,6 +137,14 @@ function routeLocation(input: NginxConfigInput, role: string, path: string): str
   );
   return block(`location = ${path}`, lines);
 }
+
+/**
+ * The integration must see the authorizer's context only as the gateway set it. nginx can replace
+ * a header by name but not drop every header of a prefix, so a client's own `x-gp-authorizer-*`
+ * (any name, any case) would ride through beside the claims; Lua clears them before the proxy
+ * sets the claims. Without the Lua module the JWT route forwards them, and its spoofing cases say so.
+ */
+const STRIP_AUTHORIZER_LUA = `access_by_lua_block { for name in pairs(ngx.req.get_headers(0)) do if string.sub(string.lower(name), 1, 16) == 'x-gp-authorizer-' then ngx.req.clear_header(name) end end }`;
 
 /** The quota's Lua, when the target claims a quota, the Lua module loads and the profile has a quota plan. */
 function quotaLua(input: NginxConfigInput): QuotaLuaOptions | undefined {

@@ -138,6 +138,8 @@ async function verify(r) {
     return refuse('the token is malformed');
   }
   if (header.alg !== 'RS256') return refuse('the algorithm is not allowed');
+  // No extension is understood, so a token that makes one critical is refused (RFC 7515 4.1.11).
+  if (header.crit !== undefined) return refuse('the token names critical extensions');
   if (typeof header.kid !== 'string') return refuse('the token names no key');
   var jwk = (await findKey(r, header.kid, false)) || (await findKey(r, header.kid, true));
   if (!jwk) return refuse('the key is unknown');
