@@ -21,6 +21,11 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 /** Statuses a gateway may use to refuse a media type it may not pass; API Gateway's is 415. */
 const UNSUPPORTED = [415];
 
+/** A core case of non-proxy integrations, citing the page of AWS's guide it holds the gateway to. */
+function transformCase(id: string, title: string, ref: string, body: Parameters<typeof gateCase>[1]): void {
+  gateCase({ id, title, level: 'core', features: ['transform'], refs: [ref] }, body);
+}
+
 /** The integration's received body, parsed: a template that made invalid JSON fails here. */
 function receivedJson(echo: { body?: string } | undefined): Record<string, unknown> {
   const body = echo?.body;
@@ -33,14 +38,10 @@ function receivedJson(echo: { body?: string } | undefined): Record<string, unkno
 }
 
 test.describe('transform', () => {
-  gateCase(
-    {
-      id: 'transform.request.template-reshapes',
-      title: 'the request template reshapes the body: fields renamed, nested values read, context filled in',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_TEMPLATES],
-    },
+  transformCase(
+    'transform.request.template-reshapes',
+    'the request template reshapes the body: fields renamed, nested values read, context filled in',
+    REF_TEMPLATES,
     async ({ client, probe, nonce, target }) => {
       const body = JSON.stringify(ORDER);
       const res = await client.post('/transformed', {
@@ -65,15 +66,10 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'transform.request.escape',
-      title:
-        'a value with quotes, backslashes and markup is escaped by $util.escapeJavaScript, so the mapped body stays valid JSON',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_TEMPLATES],
-    },
+  transformCase(
+    'transform.request.escape',
+    'a value with quotes, backslashes and markup is escaped by $util.escapeJavaScript, so the mapped body stays valid JSON',
+    REF_TEMPLATES,
     async ({ client, nonce }) => {
       const tricky = 'a"b\\c</x>{}';
       const res = await client.post('/transformed', {
@@ -86,14 +82,10 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'transform.request.query-renamed',
-      title: 'a query parameter mapped under another name reaches the integration only under the new name',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_PARAMS],
-    },
+  transformCase(
+    'transform.request.query-renamed',
+    'a query parameter mapped under another name reaches the integration only under the new name',
+    REF_PARAMS,
     async ({ client, nonce }) => {
       const res = await client.post('/transformed', {
         query: { gpn: nonce, from: 'abc' },
@@ -107,14 +99,10 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'transform.request.headers-mapped',
-      title: 'mapped headers reach the integration: from a request header, a literal and $context.requestId',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_PARAMS],
-    },
+  transformCase(
+    'transform.request.headers-mapped',
+    'mapped headers reach the integration: from a request header, a literal and $context.requestId',
+    REF_PARAMS,
     async ({ client, nonce }) => {
       const res = await client.post('/transformed', {
         query: { gpn: nonce, from: 'a' },
@@ -134,15 +122,10 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'transform.request.unmapped-headers-dropped',
-      title:
-        "the caller's headers that the method does not map never reach a non-proxy integration (credentials, cookies, its own names)",
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_PARAMS],
-    },
+  transformCase(
+    'transform.request.unmapped-headers-dropped',
+    "the caller's headers that the method does not map never reach a non-proxy integration (credentials, cookies, its own names)",
+    REF_PARAMS,
     async ({ client, nonce }) => {
       const secrets = {
         authorization: 'Bearer not-for-the-backend',
@@ -163,14 +146,10 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'transform.request.unmapped-query-dropped',
-      title: 'a query parameter the method does not map never reaches a non-proxy integration',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_PARAMS],
-    },
+  transformCase(
+    'transform.request.unmapped-query-dropped',
+    'a query parameter the method does not map never reaches a non-proxy integration',
+    REF_PARAMS,
     async ({ client, nonce }) => {
       const res = await client.post('/transformed', {
         query: { gpn: nonce, from: 'a', debug: 'true', other: '1' } as { from: string },
@@ -184,15 +163,10 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'transform.request.json-to-xml',
-      title:
-        'a template turns a JSON body into XML, with a list rendered by #foreach and the mapped Content-Type',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_TEMPLATES],
-    },
+  transformCase(
+    'transform.request.json-to-xml',
+    'a template turns a JSON body into XML, with a list rendered by #foreach and the mapped Content-Type',
+    REF_TEMPLATES,
     async ({ client, nonce }) => {
       const res = await client.post('/transformed-xml', {
         query: { gpn: nonce },
@@ -242,14 +216,10 @@ test.describe('transform', () => {
     },
   ];
   for (const variant of passthroughs) {
-    gateCase(
-      {
-        id: `transform.passthrough.${variant.name}`,
-        title: variant.title,
-        level: 'core',
-        features: ['transform'],
-        refs: [REF_PASSTHROUGH],
-      },
+    transformCase(
+      `transform.passthrough.${variant.name}`,
+      variant.title,
+      REF_PASSTHROUGH,
       async ({ client, probe, nonce, strict }) => {
         const res = await client.post(variant.path, {
           query: { gpn: nonce, from: 'a' },
@@ -269,15 +239,10 @@ test.describe('transform', () => {
     );
   }
 
-  gateCase(
-    {
-      id: 'transform.passthrough.charset-matches-template',
-      title:
-        'a media type with parameters (application/json; charset=utf-8) uses the application/json template',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_PASSTHROUGH],
-    },
+  transformCase(
+    'transform.passthrough.charset-matches-template',
+    'a media type with parameters (application/json; charset=utf-8) uses the application/json template',
+    REF_PASSTHROUGH,
     async ({ client, nonce }) => {
       const res = await client.post('/transformed', {
         query: { gpn: nonce, from: 'a' },
@@ -289,14 +254,10 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'transform.passthrough.no-match-maps-json',
-      title: 'with WHEN_NO_MATCH, a body of a media type that has a template still goes through it',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_PASSTHROUGH],
-    },
+  transformCase(
+    'transform.passthrough.no-match-maps-json',
+    'with WHEN_NO_MATCH, a body of a media type that has a template still goes through it',
+    REF_PASSTHROUGH,
     async ({ client, nonce }) => {
       const res = await client.post('/passthrough-match', {
         query: { gpn: nonce },
@@ -308,14 +269,10 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'transform.response.template-applied',
-      title: "the integration response's template shapes what the caller gets",
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_TEMPLATES],
-    },
+  transformCase(
+    'transform.response.template-applied',
+    "the integration response's template shapes what the caller gets",
+    REF_TEMPLATES,
     async ({ client, nonce }) => {
       const res = await client.post('/transformed', {
         query: { gpn: nonce, from: 'a' },
@@ -329,14 +286,10 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'transform.response.template-by-accept',
-      title: "the caller's Accept chooses the response template: its first media type, parameters and all",
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_TEMPLATES],
-    },
+  transformCase(
+    'transform.response.template-by-accept',
+    "the caller's Accept chooses the response template: its first media type, parameters and all",
+    REF_TEMPLATES,
     async ({ client, nonce }) => {
       const res = await client.post('/transformed', {
         query: { gpn: nonce, from: 'a' },
@@ -351,14 +304,10 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'transform.response.headers-mapped',
-      title: 'response headers are mapped from an integration header, a field of its body and a literal',
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_PARAMS],
-    },
+  transformCase(
+    'transform.response.headers-mapped',
+    'response headers are mapped from an integration header, a field of its body and a literal',
+    REF_PARAMS,
     async ({ client, nonce }) => {
       const res = await client.post('/transformed', {
         query: { gpn: nonce, from: 'a' },
@@ -374,14 +323,10 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'transform.response.unmapped-headers-dropped',
-      title: "the integration's own response headers reach the caller of a non-proxy method only when mapped",
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_PARAMS],
-    },
+  transformCase(
+    'transform.response.unmapped-headers-dropped',
+    "the integration's own response headers reach the caller of a non-proxy method only when mapped",
+    REF_PARAMS,
     async ({ client, nonce }) => {
       const res = await client.post('/transformed', {
         query: { gpn: nonce, from: 'a' },
@@ -396,15 +341,10 @@ test.describe('transform', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'transform.response.error-selection',
-      title:
-        "an integration 5XX is matched by its selection pattern and answered with that response's status and template",
-      level: 'core',
-      features: ['transform'],
-      refs: [REF_TEMPLATES],
-    },
+  transformCase(
+    'transform.response.error-selection',
+    "an integration 5XX is matched by its selection pattern and answered with that response's status and template",
+    REF_TEMPLATES,
     async ({ client, nonce }) => {
       const res = await client.post('/transformed', {
         query: { gpn: nonce, from: 'a' },

@@ -15,7 +15,11 @@ import { loadProfile } from '../src/target/load-profile.js';
 import type { Profile } from '../src/target/profile-schema.js';
 import { renderSlsService } from '../src/target/serverless-offline/sls-config.js';
 import { findServerless } from '../src/target/serverless-offline/sls-install.js';
-import { defaultSlsProfile, resolveSlsProfile } from '../src/target/serverless-offline/sls-profile.js';
+import {
+  defaultSlsProfile,
+  resolveSlsProfile,
+  SLS_CAPABILITIES,
+} from '../src/target/serverless-offline/sls-profile.js';
 import { startSlsTarget } from '../src/target/serverless-offline/sls-target.js';
 import { UsageError } from '../src/usage-error.js';
 import { gateproof, REPO } from './helpers/cli.js';
@@ -63,20 +67,18 @@ interface Event {
   httpApi?: Record<string, unknown>;
 }
 
-const CLAIMED = [
-  'apikey',
-  'authorizer',
-  'jwt',
-  'jwt-rotation',
-  'cors',
-  'cors-browser',
-  'validation',
-  'routes',
-];
+/** What serverless-offline documents: the features it is held to, and no others. */
+const CLAIMED = [...SLS_CAPABILITIES];
 
 test('serverless.yml is written from the profile: private keys, both Lambda authorizers, the JWT authorizer, CORS, validators', () => {
   const profile = resolved();
   assert.deepEqual(profile.features, CLAIMED);
+  for (const f of ['validation', 'routes', 'cors-browser'] as const) assert.ok(CLAIMED.includes(f), f);
+  for (const f of ['throttle', 'quota', 'cache', 'sigv4', 'transform', 'responses'] as const)
+    assert.ok(!CLAIMED.includes(f), `${f} is not documented`);
+  for (const f of ['validation', 'routes', 'cors-browser'] as const) assert.ok(CLAIMED.includes(f), f);
+  for (const f of ['throttle', 'quota', 'cache', 'sigv4', 'transform', 'responses'] as const)
+    assert.ok(!CLAIMED.includes(f), `${f} is not documented`);
   assert.equal(profile.stage, '', 'every route at the root: --noPrependStageInUrl');
   assert.ok(profile.cors!.allowOrigins.includes('http://127.0.0.1:7001'));
   const { config, handlers } = render(profile);
