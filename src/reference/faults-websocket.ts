@@ -6,7 +6,7 @@ export const WEBSOCKET_FAULTS = [
     name: 'websocket-connect-not-integrated',
     description:
       "an authorized $connect opens the connection without calling the $connect route's integration",
-    breaks: ['websocket.connect.accept'],
+    breaks: ['websocket.connect.accept', 'websocket.iam.accept'],
   },
   {
     name: 'websocket-apikey-optional',
@@ -132,7 +132,8 @@ export const WEBSOCKET_FAULTS = [
   {
     name: 'websocket-frame-limit-off-by-one',
     description: 'a frame of exactly the frame limit closes the connection as if it were over it',
-    breaks: ['websocket.limit.frame-exact'],
+    // The frames of a message at the message limit are exactly the frame limit too.
+    breaks: ['websocket.limit.frame-exact', 'websocket.limit.message-exact'],
   },
   {
     name: 'websocket-frame-limit-per-message',

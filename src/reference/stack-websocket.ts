@@ -19,7 +19,7 @@ const MAX_FRAME_BYTES = 32 * 1024;
 /** API Gateway's is 10 minutes; short, so a run sees it. */
 const IDLE_TIMEOUT_SECONDS = 3;
 /** API Gateway's is 2 hours; short, so a run sees it, and long enough for a load scenario to hold its connections. */
-const MAX_CONNECTION_SECONDS = 6;
+const MAX_CONNECTION_SECONDS = 8;
 
 export interface WebSocketSetupOptions {
   host: string;

@@ -174,9 +174,14 @@ export async function startReferenceWebSocketApi(
     }
     socket.on('message', (data: RawData) => {
       if (frameTooLarge) return;
+      const text = rawText(data);
+      if (fault === 'websocket-frame-limit-per-message' && Buffer.byteLength(text) > config.maxFrameBytes) {
+        socket.close(1009, 'Message too big');
+        return;
+      }
       connection.lastActiveAt = new Date();
       if (fault !== 'websocket-idle-not-reset') resetIdle();
-      void message(connection, routes, rawText(data));
+      void message(connection, routes, text);
     });
     socket.on('close', () => {
       clearTimeout(idle);
@@ -242,7 +247,6 @@ export async function startReferenceWebSocketApi(
 /** The message limit the library enforces, as each fault bends it. */
 function maxPayload(config: WebSocketApiConfig): number {
   if (config.fault === 'websocket-size-limit-off') return UNLIMITED_PAYLOAD;
-  if (config.fault === 'websocket-frame-limit-per-message') return config.maxFrameBytes;
   if (config.fault === 'websocket-message-limit-off-by-one') return config.maxMessageBytes - 1;
   return config.maxMessageBytes;
 }
