@@ -156,9 +156,10 @@ export function sigV4(
       .join('&');
     const canonical = [
       method,
+      // execute-api encodes the path as it travels once more (a connection id's %3D is signed as %253D).
       path
         .split('/')
-        .map((segment) => encode(decodeURIComponent(segment)))
+        .map((segment) => encode(segment))
         .join('/'),
       query,
       signed.map(([name, value]) => `${name}:${value}\n`).join(''),

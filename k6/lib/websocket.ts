@@ -77,7 +77,7 @@ export function holdConnection(session: Session): void {
           const headers: Record<string, string> = { 'content-type': 'application/json' };
           pushTo.sign(url, [], headers, 'POST', body);
           pushed.set(n, Date.now());
-          http.post(url, body, { headers, tags: { name: 'ws-push' } });
+          http.request('POST', url, body, { headers, tags: { name: 'ws-push' } });
         };
         socket.setTimeout(() => {
           push();
