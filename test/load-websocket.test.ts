@@ -7,6 +7,7 @@ import type { Scenario } from '../src/load/scenario.js';
 import { ScenarioSetupError } from '../src/load/target-requests.js';
 import { startReferenceStackInWorker, type WorkerStack } from '../src/reference/stack-worker.js';
 import { scenarioSchema } from '../src/results/model.js';
+import { scenarioSentence } from '../src/results/scenario-sentence.js';
 
 /** The shipped scenario, small: 200 connections at 200 a second, each held 3 s. */
 const small: Scenario = {
@@ -64,6 +65,11 @@ describe('the WebSocket load executor against the reference', () => {
     assert.ok(
       result.timeseries.some((s) => (s.tags?.open ?? 0) >= 190),
       'the series shows them open',
+    );
+    // What summary.md and the report say of it.
+    assert.match(
+      scenarioSentence(result),
+      /^200 of 200 connections opened, \d+ open at once; connect p99 [\d.]+ m?s; round trip p99 [\d.]+ m?s; push p99 [\d.]+ m?s: holds$/,
     );
     assert.deepEqual(
       result.thresholds.map((t) => [t.metric, t.ok]),
