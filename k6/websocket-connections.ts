@@ -22,7 +22,7 @@ export const options: Options = {
   thresholds: {
     ws_connect_failed: ['rate<0.01'],
     ws_connecting: ['p(99)<3000'],
-    ws_roundtrip: ['p(99)<1000'],
+    ws_roundtrip: ['p(99)<2000'],
     ws_push: ['p(99)<2000'],
   },
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)', 'count'],

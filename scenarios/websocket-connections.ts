@@ -23,7 +23,7 @@ export const websocketConnections: Scenario = {
   thresholds: {
     ws_connect_failed: ['rate<0.01'],
     ws_connecting: ['p(99)<3000'],
-    ws_roundtrip: ['p(99)<1000'],
+    ws_roundtrip: ['p(99)<2000'],
     ws_push: ['p(99)<2000'],
   },
 };
