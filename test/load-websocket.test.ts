@@ -6,6 +6,7 @@ import { runScenario } from '../src/load/run-scenario.js';
 import type { Scenario } from '../src/load/scenario.js';
 import { ScenarioSetupError } from '../src/load/target-requests.js';
 import { startReferenceStackInWorker, type WorkerStack } from '../src/reference/stack-worker.js';
+import { scenarioChartSpecs } from '../src/report/scenario-charts.js';
 import { scenarioSchema } from '../src/results/model.js';
 import { scenarioSentence } from '../src/results/scenario-sentence.js';
 
@@ -65,6 +66,11 @@ describe('the WebSocket load executor against the reference', () => {
     assert.ok(
       result.timeseries.some((s) => (s.tags?.open ?? 0) >= 190),
       'the series shows them open',
+    );
+    const connections = scenarioChartSpecs(result, 0).find((c) => c.id === 'chart-0-connections');
+    assert.ok(
+      connections?.series[0]?.values.some((n) => (n ?? 0) >= 190),
+      'the report charts them open',
     );
     // What summary.md and the report say of it.
     assert.match(

@@ -23,7 +23,7 @@ import { runWebSocketLoad, type WsEngineResult } from './ws-engine.js';
 /** Past the arrivals, the hold, the drain and a reply's timeout, a run gets this long before the hard stop. */
 const SLACK_S = 5;
 
-export function webSocketInput(scenario: Scenario, profile: Profile, arrivalsMs: number) {
+function webSocketInput(scenario: Scenario, profile: Profile, arrivalsMs: number) {
   const session = scenario.websocket;
   const ws = profile.websocket;
   if (!session) throw new ScenarioSetupError(`scenario ${scenario.id} has no websocket section`);
@@ -128,7 +128,7 @@ export async function runWebSocketScenario(
 const stats = (encoded: string | undefined) =>
   encoded === undefined ? undefined : withHistogram(encoded, histogramStats);
 
-export function toWebSocketResult(scenario: Scenario, r: WsEngineResult): ScenarioResult {
+function toWebSocketResult(scenario: Scenario, r: WsEngineResult): ScenarioResult {
   const { connections: c, messages, pushes } = r;
   const byStatus: Record<string, number> = { ...(c.opened > 0 && { 101: c.opened }) };
   for (const [status, n] of [...Object.entries(c.refusedByStatus), ...Object.entries(pushes.byStatus)]) {
