@@ -360,6 +360,7 @@ test('a WebSocket scenario from two runners: round trips, connecting and pushes 
   assert.deepEqual(ws.connections, { attempted: 20, opened: 19, sessions: 20 });
   assert.deepEqual([ws.messages.sent, ws.messages.answered, ws.pushes.delivered], [80, 400, 6]);
   assert.deepEqual(s.totals.byStatus, { 101: 19, 200: 6 });
+  assert.equal(s.totals.requests, 26, 'every upgrade tried and every push');
   assert.deepEqual(
     s.thresholds.map((t) => [t.metric, t.ok]),
     [

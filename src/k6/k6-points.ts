@@ -87,7 +87,8 @@ export class ScenarioPoints {
       case 'ws_connect_failed':
         this.websocket.attempted++;
         if (point.value !== 0) this.websocket.failed++;
-        else this.count('101', second, step);
+        // A refused or failed upgrade has no status in k6's rate: counted as a request that got no answer.
+        this.count(point.value !== 0 ? '0' : '101', second, step);
         break;
       case 'ws_roundtrip':
         second.sent++;
