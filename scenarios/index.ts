@@ -5,6 +5,7 @@ import { cacheStampede } from './cache-stampede.js';
 import { throttleBurst } from './throttle-burst.js';
 import { throttleIsolation } from './throttle-isolation.js';
 import { throttleSteady } from './throttle-steady.js';
+import { websocketConnections } from './websocket-connections.js';
 
 /** Every scenario gateproof ships, in the order `gateproof run` runs them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -14,4 +15,5 @@ export const SCENARIOS: readonly Scenario[] = [
   cacheHitRatio,
   cacheInvalidationVisibility,
   cacheStampede,
+  websocketConnections,
 ];

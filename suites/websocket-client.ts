@@ -51,6 +51,19 @@ export class Connection {
     this.socket.send(frame);
   }
 
+  /** One message sent as several frames, one per part, in order. */
+  sendFrames(parts: readonly Buffer[]): void {
+    const sizes = parts.map((p) => p.length).join(' + ');
+    this.record({ note: `message sent in ${parts.length} frames (${sizes} bytes)` });
+    parts.forEach((part, i) => {
+      this.socket.send(part, { binary: false, compress: false, fin: i === parts.length - 1 });
+    });
+  }
+
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
   /** The next frame, or undefined when none comes within `timeoutMs`. */
   next(timeoutMs: number): Promise<string | undefined> {
     const queued = this.frames.shift();
@@ -114,6 +127,24 @@ export function connect(url: string, input: ConnectInput, record: (e: Evidence) 
     });
     socket.once('error', (err) => reject(err));
   });
+}
+
+/**
+ * The headers of an upgrade SigV4-signed for `signedUrl` (by default the URL it is sent to), `Host`
+ * left out: the client sends the Host of the URL it connects to, so a signature for another host
+ * is a near miss the gateway must see.
+ */
+export function signedUpgradeHeaders(
+  signedUrl: string,
+  credentials: SigV4Credentials,
+  region: string,
+): Record<string, string> {
+  const signed = signRequest({ method: 'GET', url: signedUrl, credentials, region });
+  return Object.fromEntries(
+    Object.entries(signed.headers)
+      .filter(([name]) => name !== 'host')
+      .map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]),
+  );
 }
 
 export interface ManagementAnswer {

@@ -7,6 +7,7 @@ import {
   connect,
   type ManagementAnswer,
   manage,
+  signedUpgradeHeaders,
   type WebSocketProfile,
   websocketOf,
 } from './websocket-client.js';
@@ -182,6 +183,87 @@ const nearMisses: Selection[] = [
     frame: '[{"action":"echo"}]',
   },
 ];
+
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+interface IamRefusal {
+  name: string;
+  title: string;
+  /** Who signs, and for which URL, given the URL the upgrade goes to; null: unsigned. */
+  signing: (f: Fixtures, url: string) => { credentials: Credentials; url: string } | null;
+}
+
+/** The same host under another loopback name (or a subdomain of a name that is not loopback). */
+function otherHost(url: string): string {
+  const u = new URL(url);
+  u.hostname =
+    u.hostname === 'localhost' ? '127.0.0.1' : u.hostname === '127.0.0.1' ? 'localhost' : `x.${u.hostname}`;
+  return u.toString();
+}
+
+const caller = (f: Fixtures): Credentials => {
+  const { accessKeyId, secretAccessKey, sessionToken } = sigv4Of(f.target);
+  return { accessKeyId, secretAccessKey, ...(sessionToken !== undefined && { sessionToken }) };
+};
+
+/** Near misses of an IAM-authorized $connect: each refused 403 before the upgrade. */
+const iamRefusals: IamRefusal[] = [
+  {
+    name: 'unsigned',
+    title: 'an unsigned $connect to an IAM-authorized API is refused 403',
+    signing: () => null,
+  },
+  {
+    name: 'other-path',
+    title: '$connect signed for another API path of the same stage is refused 403',
+    signing: (f, url) => {
+      const other = new URL(websocketOf(f.target).url);
+      other.search = new URL(url).search;
+      return { credentials: caller(f), url: other.toString() };
+    },
+  },
+  {
+    name: 'other-host',
+    title: '$connect signed for another name of the host is refused 403',
+    signing: (f, url) => ({ credentials: caller(f), url: otherHost(url) }),
+  },
+  {
+    name: 'not-allowed',
+    title:
+      '$connect signed by a caller allowed only execute-api:ManageConnections, not Invoke, is refused 403',
+    signing: (f, url) => ({ credentials: websocketOf(f.target).manager, url }),
+  },
+];
+
+/** The IAM-authorized API's URL with this case's nonce, ready to sign. */
+function iamUrlOf(f: Fixtures): string {
+  const ws = websocketOf(f.target);
+  test.skip(!ws.iamUrl, 'the profile names no IAM-authorized WebSocket API (websocket.iamUrl)');
+  const url = new URL(ws.iamUrl!);
+  url.searchParams.set('gpn', f.nonce);
+  return url.toString();
+}
+
+/** Messages that keep a connection active until it closes or `forMs` pass: its close, if any. */
+async function keptActive(f: Fixtures, connection: Connection, forMs: number) {
+  const every = Math.max(200, (websocketOf(f.target).idleTimeoutSeconds * 1000) / 3);
+  const deadline = Date.now() + forMs;
+  while (Date.now() < deadline) {
+    if (connection.open) connection.send('{}');
+    const closed = await connection.closedWithin(Math.min(every, Math.max(0, deadline - Date.now())));
+    if (closed) return closed;
+  }
+  return undefined;
+}
+
+/** A JSON message of exactly `size` bytes with no action (so, route $default), in frames of at most `frameBytes`. */
+function framesOf(size: number, frameBytes: number): Buffer[] {
+  const message = Buffer.from(`{"p":"${'a'.repeat(Math.max(0, size - 8))}"}`);
+  const parts: Buffer[] = [];
+  for (let at = 0; at < size; at += frameBytes)
+    parts.push(message.subarray(at, Math.min(size, at + frameBytes)));
+  return parts;
+}
 
 test.describe('websocket', () => {
   gateCase(
@@ -473,8 +555,75 @@ test.describe('websocket', () => {
 
   gateCase(
     {
-      id: 'websocket.limit.message-size',
-      title: 'a message over the size limit closes the connection with 1009 and reaches no integration',
+      id: 'websocket.iam.accept',
+      title:
+        '$connect to an IAM-authorized API, SigV4-signed by a caller allowed to Invoke, upgrades and is integrated',
+      level: 'core',
+      features: ['websocket', 'sigv4'],
+      refs: [REF],
+    },
+    async (f) => {
+      const url = iamUrlOf(f);
+      const upgrade = await connect(
+        url,
+        { headers: signedUpgradeHeaders(url, caller(f), region(f)), timeoutMs: f.target.timeoutMs },
+        (e) => f.evidence.push(e),
+      );
+      expect(upgrade.status, 'a signed $connect upgrades').toBe(101);
+      if (!('connection' in upgrade)) return;
+      await expectCallsSoon(f, 'connect', 1);
+      upgrade.connection.close();
+    },
+  );
+
+  for (const refusal of iamRefusals) {
+    gateCase(
+      {
+        id: `websocket.iam.${refusal.name}`,
+        title: refusal.title,
+        level: 'core',
+        features: ['websocket', 'sigv4'],
+        refs: [REF],
+      },
+      async (f) => {
+        const url = iamUrlOf(f);
+        const signing = refusal.signing(f, url);
+        const headers = signing ? signedUpgradeHeaders(signing.url, signing.credentials, region(f)) : {};
+        const upgrade = await connect(url, { headers, timeoutMs: f.target.timeoutMs }, (e) =>
+          f.evidence.push(e),
+        );
+        if ('connection' in upgrade) upgrade.connection.close();
+        if (f.strict) expect(upgrade.status, 'status').toBe(403);
+        else expect([401, 403], `status ${upgrade.status} is not a refusal`).toContain(upgrade.status);
+        await expectNotReached(f.probe, `${f.nonce}.connect`);
+      },
+    );
+  }
+
+  gateCase(
+    {
+      id: 'websocket.limit.frame-size',
+      title:
+        'a single frame over the frame limit, in a message within the message limit, closes the connection with 1009',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const ws = websocketOf(f.target);
+      test.skip(ws.maxFrameBytes >= ws.maxMessageBytes, 'no frame limit below the message limit');
+      const connection = await open(f);
+      connection.sendFrames(framesOf(ws.maxFrameBytes + 1, ws.maxFrameBytes + 1));
+      const closed = await connection.closedWithin(f.target.timeoutMs);
+      expect(closed?.code, 'close code').toBe(1009);
+      expect(await calls(f, 'default'), 'the message reached no integration').toBe(0);
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.limit.frame-exact',
+      title: 'a single frame of exactly the frame limit is routed whole',
       level: 'core',
       features: ['websocket'],
       refs: [REF],
@@ -482,10 +631,97 @@ test.describe('websocket', () => {
     async (f) => {
       const ws = websocketOf(f.target);
       const connection = await open(f);
-      connection.send(Buffer.alloc(ws.maxMessageBytes + 1, 'a').toString());
+      connection.sendFrames(framesOf(ws.maxFrameBytes, ws.maxFrameBytes));
+      const answer = await connection.next(f.target.timeoutMs);
+      expect(answer, 'a route response').toBeDefined();
+      expect((JSON.parse(answer!) as Echo).body.length, 'the message as sent').toBe(ws.maxFrameBytes);
+      connection.close();
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.limit.message-size',
+      title:
+        'a message over the size limit, in frames within the frame limit, closes the connection with 1009 and reaches no integration',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const ws = websocketOf(f.target);
+      const connection = await open(f);
+      connection.sendFrames(framesOf(ws.maxMessageBytes + 1, ws.maxFrameBytes));
       const closed = await connection.closedWithin(f.target.timeoutMs);
       expect(closed?.code, 'close code').toBe(1009);
       expect(await calls(f, 'default'), 'the message reached no integration').toBe(0);
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.limit.message-exact',
+      title: 'a message of exactly the size limit, in frames of the frame limit, is routed whole',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const ws = websocketOf(f.target);
+      const connection = await open(f);
+      connection.sendFrames(framesOf(ws.maxMessageBytes, ws.maxFrameBytes));
+      const answer = await connection.next(f.target.timeoutMs);
+      expect(answer, 'a route response').toBeDefined();
+      expect((JSON.parse(answer!) as Echo).body.length, 'the message as sent').toBe(ws.maxMessageBytes);
+      connection.close();
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.limit.idle-reset',
+      title: 'a connection that keeps sending stays open past the idle timeout',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const ws = websocketOf(f.target);
+      test.skip(ws.idleTimeoutSeconds > 30, 'the idle timeout is too long to wait for in a run');
+      test.skip(
+        ws.maxConnectionSeconds <= ws.idleTimeoutSeconds * 1.5,
+        'the maximum connection duration comes before the idle timeout could be seen reset',
+      );
+      const connection = await open(f);
+      const closed = await keptActive(f, connection, ws.idleTimeoutSeconds * 1500);
+      expect(closed, 'still open after 1.5 idle timeouts of activity').toBeUndefined();
+      connection.close();
+    },
+  );
+
+  gateCase(
+    {
+      id: 'websocket.limit.max-duration',
+      title: 'a connection kept active is closed at the maximum connection duration, not before',
+      level: 'core',
+      features: ['websocket'],
+      refs: [REF],
+    },
+    async (f) => {
+      const ws = websocketOf(f.target);
+      test.skip(
+        ws.maxConnectionSeconds > 30,
+        'the maximum connection duration is too long to wait for in a run',
+      );
+      const started = Date.now();
+      const connection = await open(f);
+      const closed = await keptActive(f, connection, ws.maxConnectionSeconds * 1000 + f.target.timeoutMs);
+      expect(closed, 'closed by the gateway').toBeDefined();
+      // A tenth of it for the clocks of client and gateway, which start the connection apart.
+      expect(Date.now() - started, 'open for the whole duration').toBeGreaterThanOrEqual(
+        ws.maxConnectionSeconds * 900,
+      );
+      if (f.strict) expect(closed?.code, 'close code').toBe(1001);
     },
   );
 
@@ -501,7 +737,12 @@ test.describe('websocket', () => {
       const ws = websocketOf(f.target);
       test.skip(ws.idleTimeoutSeconds > 30, 'the idle timeout is too long to wait for in a run');
       const connection = await open(f);
-      const closed = await connection.closedWithin(ws.idleTimeoutSeconds * 1000 + f.target.timeoutMs);
+      // Before the maximum connection duration, so that it is idleness, not age, that closed it.
+      const within = Math.min(
+        ws.idleTimeoutSeconds * 1000 + f.target.timeoutMs,
+        ws.maxConnectionSeconds * 1000 - 500,
+      );
+      const closed = await connection.closedWithin(within);
       expect(closed, 'closed by the gateway').toBeDefined();
       if (f.strict) expect(closed?.code, 'close code').toBe(1001);
     },

@@ -114,12 +114,27 @@ const SHIMS: Record<string, string> = {
     expectedStatuses(...args) { return { expected: args }; },
   };`,
   'k6/execution': `export default {
-    scenario: { get iterationInTest() { return globalThis.k6.iteration; } },
+    scenario: { get iterationInTest() { return globalThis.k6.iteration; }, get startTime() { return globalThis.k6.startTime ?? 0; } },
     test: { abort(reason) { throw new Error('aborted: ' + reason); } },
   };`,
   'k6/metrics': `class Metric { constructor(name) { this.name = name; } add(value, tags) { globalThis.k6.metrics.push({ name: this.name, value, tags }); } }
     export class Trend extends Metric {}
     export class Rate extends Metric {}`,
+  // A socket whose handlers and timers the test fires by hand: k6's connect blocks, Node cannot.
+  'k6/ws': `export default {
+    connect(url, params, callback) {
+      const handlers = {};
+      const socket = { sent: [], timers: [], closed: false,
+        on(event, handler) { handlers[event] = handler; },
+        send(data) { this.sent.push(data); },
+        setInterval(handler, ms) { this.timers.push({ handler, ms, every: true }); },
+        setTimeout(handler, ms) { this.timers.push({ handler, ms }); },
+        close() { this.closed = true; } };
+      callback(socket);
+      globalThis.k6.sockets.push({ url, params, socket, handlers });
+      return { status: 101 };
+    },
+  };`,
   'k6/crypto': `import { createHash, createHmac } from 'node:crypto';
     const out = (buffer, encoding) => encoding === 'binary' ? buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length) : buffer.toString(encoding);
     const bytes = (v) => typeof v === 'string' ? v : Buffer.from(v);
@@ -136,6 +151,17 @@ interface K6Stub {
   }[];
   metrics: { name: string; value: number | boolean; tags: Record<string, string> }[];
   callback?: { expected: unknown[] };
+  startTime?: number;
+  sockets: {
+    url: string;
+    params: { headers: Record<string, string> };
+    socket: {
+      sent: string[];
+      timers: { handler: () => void; ms: number; every?: boolean }[];
+      closed: boolean;
+    };
+    handlers: Record<string, (data?: string) => void>;
+  }[];
   request: (method: string, url: string, params: K6Stub['requests'][number]['params']) => unknown;
 }
 
@@ -155,12 +181,18 @@ async function loadScript(
         /from '(k6\/[a-z]+)'/g,
         (_, m: string) => `from '${pathToFileURL(join(dir, `${m.replace('/', '-')}.mjs`))}'`,
       )
-      .replace("from './lib/gateproof.ts'", "from './lib/gateproof.mjs'");
+      .replace("from './lib/gateproof.ts'", "from './lib/gateproof.mjs'")
+      .replace("from './lib/websocket.ts'", "from './lib/websocket.mjs'")
+      .replace("from './gateproof.ts'", "from './gateproof.mjs'");
   for (const [module, text] of Object.entries(SHIMS))
     writeFileSync(join(dir, `${module.replace('/', '-')}.mjs`), text);
   writeFileSync(
     join(dir, 'lib', 'gateproof.mjs'),
     transpile(readFileSync(join(K6_DIR, 'lib', 'gateproof.ts'), 'utf8')),
+  );
+  writeFileSync(
+    join(dir, 'lib', 'websocket.mjs'),
+    transpile(readFileSync(join(K6_DIR, 'lib', 'websocket.ts'), 'utf8')),
   );
   writeFileSync(join(dir, `${name}.mjs`), transpile(source));
   return import(pathToFileURL(join(dir, `${name}.mjs`)).href);
@@ -178,6 +210,7 @@ function stub(respond: K6Stub['request']): void {
     iteration: 0,
     requests: [],
     metrics: [],
+    sockets: [],
     request: respond,
   };
 }
@@ -279,4 +312,72 @@ test('a throttle script fits its rates to GATEPROOF_PLAN_RATE and waits for the 
   (globalThis as unknown as { __ENV: Record<string, string> }).__ENV = {};
   const bare = await loadScript('throttle-steady', source);
   assert.throws(() => bare.default(), /aborted: GATEPROOF_BASE_URL is not set/);
+});
+
+test('the exported WebSocket script in a stand-in k6: admitted as $connect wants, round trips and pushes timed, pushes SigV4-signed as the verifier accepts', async () => {
+  const credentials = { id: 'AKIDEXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+  (globalThis as unknown as { __ENV: Record<string, string> }).__ENV = {
+    GATEPROOF_WS_URL: 'wss://ws.example.com/prod',
+    GATEPROOF_WS_TOKEN: 'allow-me',
+    GATEPROOF_API_KEY: 'key-valid',
+    GATEPROOF_WS_CONNECTIONS_URL: 'https://ws.example.com/prod/@connections',
+    GATEPROOF_WS_MANAGER_ACCESS_KEY_ID: credentials.id,
+    GATEPROOF_WS_MANAGER_SECRET_ACCESS_KEY: credentials.secret,
+    GATEPROOF_WS_REGION: 'eu-west-1',
+  };
+  stub(() => ({ status: 200, headers: {}, body: '', timings: { duration: 3 } }));
+  k6().startTime = Date.now();
+  const script = await loadScript(
+    'websocket-connections',
+    readFileSync(join(K6_DIR, 'websocket-connections.ts'), 'utf8'),
+  );
+  script.default();
+  const [connection] = k6().sockets;
+  assert.ok(connection);
+  assert.equal(connection.url, 'wss://ws.example.com/prod?token=allow-me');
+  assert.deepEqual(connection.params.headers, { 'x-api-key': 'key-valid' });
+  connection.handlers.open?.();
+  const { timers, sent } = connection.socket;
+  const messages = timers.find((t) => t.every && t.ms === 1000);
+  const close = timers.at(-1);
+  assert.ok(messages && close);
+  // Every connection closes at the end of the arrivals (2 s) plus the hold (4 s).
+  assert.ok(close.ms > 5900 && close.ms <= 6000, `closes after ${close.ms} ms`);
+  messages.handler();
+  assert.deepEqual(sent, ['{"action":"echo","seq":0}']);
+  connection.handlers.message?.(
+    JSON.stringify({ route: '/ws/echo', headers: { 'x-gp-connection-id': 'Ab1+/cD2eF3g=' }, body: sent[0] }),
+  );
+  timers.find((t) => !t.every && t !== close)?.handler();
+  const push = k6().requests[0];
+  assert.ok(push);
+  assert.equal(push.method, 'POST');
+  assert.equal(push.url, 'https://ws.example.com/prod/@connections/Ab1%2B%2FcD2eF3g%3D');
+  const now = Date.now();
+  const verify = createSigV4Verifier({
+    credentials: new Map([
+      [
+        credentials.id,
+        {
+          secretAccessKey: credentials.secret,
+          arn: 'arn:aws:iam::123456789012:user/manager',
+          policy: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+        },
+      ],
+    ]),
+    region: 'eu-west-1',
+    now: () => now,
+  });
+  const verdict = verify({
+    method: 'POST',
+    path: '/prod/@connections/Ab1%2B%2FcD2eF3g%3D',
+    query: '',
+    headers: { host: 'ws.example.com', ...push.params.headers },
+    body: new TextEncoder().encode('{"gpPush":0}'),
+  });
+  assert.equal(verdict.ok, true, JSON.stringify(verdict));
+  connection.handlers.message?.('{"gpPush":0}');
+  const names = k6().metrics.map((m) => m.name);
+  assert.deepEqual(names.sort(), ['ws_connect_failed', 'ws_push', 'ws_roundtrip']);
+  assert.equal(k6().metrics.find((m) => m.name === 'ws_connect_failed')?.value, false);
 });

@@ -303,3 +303,71 @@ test('gateproof k6 ingest of the throttle fixtures reports the inferred rate and
   assert.equal(typeof throttle.inferredRate, 'number');
   assert.equal(typeof throttle.inferredBurst, 'number');
 });
+
+test('a WebSocket scenario from two runners: round trips, connecting and pushes as exact merged histograms, connections counted', async () => {
+  const websocket: Scenario = {
+    id: 'ws-hold',
+    title: 'connections held',
+    kind: 'websocket',
+    load: { executor: 'constant-arrival-rate', rate: 10, duration: '2s', preAllocatedVUs: 20, maxVUs: 20 },
+    requests: [],
+    websocket: { hold: '2s', messagesPerSecond: 1, pushesPerSecond: 2 },
+    thresholds: { ws_roundtrip: ['p(99)<900'], ws_connect_failed: ['rate<0.1'], ws_push: ['p(50)<100'] },
+  };
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  const line = (metric: string, i: number, value: number | boolean, tags: Record<string, string> = {}) =>
+    JSON.stringify({
+      type: 'Point',
+      metric,
+      data: { time: new Date(start + i * 10).toISOString(), value, tags: { scenario: 'ws-hold', ...tags } },
+    });
+  const roundTrips = Array.from({ length: 400 }, (_, i) => 1 + ((i * 37) % 997));
+  const files = [0, 1].map((runner) => {
+    const lines: string[] = [];
+    roundTrips.forEach((ms, i) => {
+      // Runner 0 gets the low half of the values, runner 1 the high: neither one's p99 is the merged one.
+      if (ms < 500 === (runner === 0)) lines.push(line('ws_roundtrip', i, ms));
+    });
+    for (let i = 0; i < 10; i++) {
+      lines.push(line('ws_connecting', i, 5 + runner * 10 + i));
+      lines.push(line('ws_connect_failed', i, runner === 1 && i === 9 ? 1 : 0));
+      lines.push(line('ws_msgs_sent', i, 4));
+      lines.push(line('ws_session_duration', i, 4000));
+    }
+    for (let i = 0; i < 3; i++) {
+      lines.push(line('http_req_duration', i, 2, { status: '200', name: 'ws-push' }));
+      lines.push(line('ws_push', i, 20 + i));
+    }
+    const file = join(tmp, `ws-runner-${runner}.json`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    return file;
+  });
+  const s = only(await ingestK6(files, options({ scenarios: [websocket] })));
+  const merged = createHistogram();
+  for (const ms of roundTrips) merged.recordValue(ms * 1000);
+  const p99 = merged.getValueAtPercentile(99);
+  merged.destroy();
+  assert.equal(s.latency.percentiles?.p99, p99, 'the p99 of every round trip of both runners together');
+  assert.equal(
+    withHistogram(s.latency.histograms.ws_connecting!, (h) => h.totalCount),
+    20,
+  );
+  const ws = s.findings.websocket as {
+    connections: { attempted: number; opened: number; sessions: number };
+    messages: { sent: number; answered: number };
+    pushes: { delivered: number };
+  };
+  assert.deepEqual(ws.connections, { attempted: 20, opened: 19, sessions: 20 });
+  assert.deepEqual([ws.messages.sent, ws.messages.answered, ws.pushes.delivered], [80, 400, 6]);
+  assert.deepEqual(s.totals.byStatus, { 101: 19, 200: 6 });
+  assert.equal(s.totals.requests, 26, 'every upgrade tried and every push');
+  assert.deepEqual(
+    s.thresholds.map((t) => [t.metric, t.ok]),
+    [
+      ['ws_roundtrip', false],
+      ['ws_connect_failed', true],
+      ['ws_push', true],
+    ],
+  );
+  assert.deepEqual(validateResults(await ingestK6(files, options({ scenarios: [websocket] }))), []);
+});

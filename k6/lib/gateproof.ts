@@ -52,13 +52,13 @@ const API_KEY_VARIABLES = { valid: 'GATEPROOF_API_KEY', other: 'GATEPROOF_API_KE
 export const cacheLatency = new Trend('gateproof_cache_latency', true);
 export const cacheHits = new Rate('gateproof_cache_hit');
 
-function env(name: string): string | undefined {
+export function env(name: string): string | undefined {
   const value = __ENV[name];
   return value === undefined || value === '' ? undefined : value;
 }
 
 /** A missing variable ends the whole test with one line, rather than failing every iteration. */
-function required(name: string, why: string): string {
+export function required(name: string, why: string): string {
   const value = env(name);
   if (value === undefined) exec.test.abort(`${name} is not set: it gives ${why}`);
   return value as string;
@@ -107,7 +107,7 @@ export function fitToPlan<S extends Scenario>(
 }
 
 /** RFC 3986 encoding, as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
-function encode(text: string): string {
+export function encode(text: string): string {
   return encodeURIComponent(text).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
@@ -118,14 +118,26 @@ function queryString(params: readonly [string, string][]): string {
   return params.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
 }
 
-type Sign = (url: string, params: readonly [string, string][], headers: Record<string, string>) => void;
+export type Sign = (
+  url: string,
+  params: readonly [string, string][],
+  headers: Record<string, string>,
+  method?: string,
+  body?: string,
+) => void;
 
 /**
- * SigV4 (header form) for execute-api: host and the x-amz-* headers signed, an empty payload. The
- * same canonical form as the aws4 signer the engine uses, for the ASCII paths gateproof sends.
+ * SigV4 (header form) for execute-api: host and the x-amz-* headers signed, a GET with an empty
+ * payload unless told otherwise. The same canonical form as the aws4 signer the engine uses, for
+ * the ASCII paths gateproof sends.
  */
-function sigV4(accessKeyId: string, secretAccessKey: string, region: string, sessionToken?: string): Sign {
-  return (url, params, headers) => {
+export function sigV4(
+  accessKeyId: string,
+  secretAccessKey: string,
+  region: string,
+  sessionToken?: string,
+): Sign {
+  return (url, params, headers, method = 'GET', body = '') => {
     const parts = /^https?:\/\/([^/?#]+)([^?#]*)/.exec(url);
     if (!parts) exec.test.abort(`GATEPROOF_BASE_URL does not make an absolute URL: ${url}`);
     const host = (parts as RegExpExecArray)[1] as string;
@@ -143,15 +155,16 @@ function sigV4(accessKeyId: string, secretAccessKey: string, region: string, ses
       .map(([k, v]) => `${k}=${v}`)
       .join('&');
     const canonical = [
-      'GET',
+      method,
+      // execute-api encodes the path as it travels once more (a connection id's %3D is signed as %253D).
       path
         .split('/')
-        .map((segment) => encode(decodeURIComponent(segment)))
+        .map((segment) => encode(segment))
         .join('/'),
       query,
       signed.map(([name, value]) => `${name}:${value}\n`).join(''),
       signed.map(([name]) => name).join(';'),
-      sha256('', 'hex'),
+      sha256(body, 'hex'),
     ].join('\n');
     const scope = `${day}/${region}/execute-api/aws4_request`;
     const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256(canonical, 'hex')}`;

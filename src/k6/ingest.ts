@@ -8,7 +8,7 @@ import { collectResults } from '../results/collect.js';
 import type { Results, RunEvent, ScenarioResult } from '../results/model.js';
 import type { Profile, Throttle } from '../target/profile-schema.js';
 import { UsageError } from '../usage-error.js';
-import { K6Throttle, k6CacheFindings } from './k6-findings.js';
+import { K6Throttle, k6CacheFindings, k6WebSocketFindings } from './k6-findings.js';
 import { ScenarioPoints } from './k6-points.js';
 import type { RunnerSummary } from './k6-summary.js';
 import { readInput } from './read-input.js';
@@ -65,6 +65,9 @@ function fromPoints(
     dropped: points.dropped,
     durationS,
     byTag: points.byTag,
+    ...(scenario.websocket && {
+      connections: { attempted: points.websocket.attempted, failed: points.websocket.failed },
+    }),
   };
   const thresholds: ThresholdOutcome[] = [];
   const notEvaluated: string[] = [];
@@ -99,6 +102,7 @@ function fromPoints(
     if (fineSeries && admitted) fineSeries.admitted = admitted;
   }
   if (cached > 0) derived.cache = k6CacheFindings(points.cacheHits, points.cacheMisses, histograms);
+  if (scenario.websocket) derived.websocket = k6WebSocketFindings(points.websocket, histograms);
   // The scenario's finding checks, on what the points could show: the rest is not judged (ok: null).
   const checks = evaluateChecks({ ...scenario.checks, ...profileChecks?.[scenario.id] }, derived);
   return {
@@ -231,7 +235,11 @@ export async function ingestK6(files: readonly string[], options: IngestOptions)
         let acc = points.get(id);
         if (!acc) {
           const scenario = lookup(options.scenarios, id, `${file}:${line}`);
-          acc = new ScenarioPoints(id, new Set(scenario.requests.flatMap((t) => Object.keys(t.tags ?? {}))));
+          acc = new ScenarioPoints(
+            id,
+            new Set(scenario.requests.flatMap((t) => Object.keys(t.tags ?? {}))),
+            scenario.websocket !== undefined,
+          );
           points.set(id, acc);
           if (scenario.kind === 'throttle') throttles.set(id, new K6Throttle(scenario));
           seen(id);

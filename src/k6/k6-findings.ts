@@ -121,3 +121,30 @@ export function k6CacheFindings(hits: number, misses: number, histograms: Readon
     invalidationVisibleMs: null,
   };
 }
+
+/** A WebSocket run's figures from the merged points, under the names the engine's findings use. */
+export function k6WebSocketFindings(
+  counts: { attempted: number; failed: number; msgsSent: number; msgsReceived: number; sessions: number },
+  histograms: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  const stats = (name: string) => {
+    const encoded = histograms[name];
+    return encoded === undefined ? undefined : withHistogram(encoded, histogramStats);
+  };
+  const [connect, roundTrip, push] = [stats('ws_connecting'), stats('all'), stats('ws_push')];
+  return {
+    connections: {
+      attempted: counts.attempted,
+      opened: counts.attempted - counts.failed,
+      sessions: counts.sessions,
+    },
+    messages: { sent: counts.msgsSent, received: counts.msgsReceived, answered: roundTrip?.count ?? 0 },
+    pushes: { delivered: push?.count ?? 0 },
+    connectP50Us: connect?.p50,
+    connectP99Us: connect?.p99,
+    roundTripP50Us: roundTrip?.p50,
+    roundTripP99Us: roundTrip?.p99,
+    pushP50Us: push?.p50,
+    pushP99Us: push?.p99,
+  };
+}

@@ -6,6 +6,20 @@
 export const CACHE_LATENCY_METRIC = 'gateproof_cache_latency';
 export const CACHE_TAG = 'cache';
 
+/**
+ * What a WebSocket script reports: k6/ws's own connecting time, session length and message counts,
+ * and k6/lib/websocket.ts's trends and rate, named as the engine's thresholds name them.
+ */
+export const WS_METRICS = [
+  'ws_connecting',
+  'ws_session_duration',
+  'ws_msgs_sent',
+  'ws_msgs_received',
+  'ws_roundtrip',
+  'ws_push',
+  'ws_connect_failed',
+];
+
 const SELECTOR = /^([a-z_]+)\{\s*([A-Za-z0-9_-]+)\s*:\s*([^{}]+?)\s*\}$/;
 
 /**

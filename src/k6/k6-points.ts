@@ -2,7 +2,7 @@ import { build } from 'hdr-histogram-js';
 import { coarsen, FINE_STEP_MS, type FineSeries, MAX_FINE_POINTS } from '../load/fine-series.js';
 import { createHistogram, encodeHistogram, type Histogram, histogramStats } from '../load/histograms.js';
 import type { ScenarioResult } from '../results/model.js';
-import { CACHE_LATENCY_METRIC, CACHE_TAG } from './k6-metrics.js';
+import { CACHE_LATENCY_METRIC, CACHE_TAG, WS_METRICS } from './k6-metrics.js';
 
 /** The `--out json` metrics ingest reads; every other metric's lines are skipped unparsed. */
 export const POINT_METRICS = [
@@ -10,6 +10,7 @@ export const POINT_METRICS = [
   'http_req_failed',
   'dropped_iterations',
   CACHE_LATENCY_METRIC,
+  ...WS_METRICS,
 ];
 
 export interface Point {
@@ -53,6 +54,8 @@ export class ScenarioPoints {
   private readonly seconds = new Map<number, Second>();
   /** The same at FINE_STEP_MS, for the report's charts. */
   private readonly steps = new Map<number, Second>();
+  /** WebSocket scenarios: connections and messages, counted as k6/ws and k6/lib/websocket.ts report them. */
+  readonly websocket = { attempted: 0, failed: 0, msgsSent: 0, msgsReceived: 0, sessions: 0 };
   /** Requests and failed ones per template tag (`key:other`) and cache tag (`tag:hit`), for `http_req_failed{key:other}`. */
   readonly byTag: Record<string, { requests: number; failed: number }> = {};
 
@@ -60,6 +63,11 @@ export class ScenarioPoints {
     readonly id: string,
     /** Tag keys of the scenario's request templates: each value gets its own histogram (`key:value`). */
     private readonly templateTagKeys: ReadonlySet<string>,
+    /**
+     * A WebSocket scenario: `all` is the round trip (ws_roundtrip), as the engine writes it, and the
+     * HTTP requests are the @connections pushes, counted by status but not timed into `all`.
+     */
+    private readonly isWebSocket = false,
   ) {}
 
   add(point: Point, runner: string): void {
@@ -70,7 +78,37 @@ export class ScenarioPoints {
     const step = this.bucket(this.steps, FINE_STEP_MS, point.timeMs);
     switch (point.metric) {
       case 'http_req_duration':
-        this.request(point, second, step);
+        if (this.isWebSocket) this.count(point.tags.status ?? '0', second, step);
+        else this.request(point, second, step);
+        break;
+      case 'ws_connecting':
+        this.record('ws_connecting', point.value);
+        break;
+      case 'ws_connect_failed':
+        this.websocket.attempted++;
+        if (point.value !== 0) this.websocket.failed++;
+        // A refused or failed upgrade has no status in k6's rate: counted as a request that got no answer.
+        this.count(point.value !== 0 ? '0' : '101', second, step);
+        break;
+      case 'ws_roundtrip':
+        second.sent++;
+        step.sent++;
+        second.latency.recordValue(micros(point.value));
+        step.latency.recordValue(micros(point.value));
+        this.record('all', point.value);
+        break;
+      case 'ws_push':
+        this.record('ws_push', point.value);
+        break;
+      case 'ws_session_duration':
+        this.websocket.sessions++;
+        this.record('ws_session_duration', point.value);
+        break;
+      case 'ws_msgs_sent':
+        this.websocket.msgsSent += point.value;
+        break;
+      case 'ws_msgs_received':
+        this.websocket.msgsReceived += point.value;
         break;
       case 'http_req_failed':
         if (point.value !== 0) {
@@ -128,6 +166,17 @@ export class ScenarioPoints {
     this.record(`status:${status}`, point.value);
     if (/^\d{3}$/.test(status)) this.record(`status:${status[0]}xx`, point.value);
     for (const group of groups) this.record(group, point.value);
+  }
+
+  /** An upgrade or a push by its status, untimed: a WebSocket run times round trips, not these. */
+  private count(status: string, second: Second, step: Second): void {
+    this.requests++;
+    if (status === '0') {
+      this.transportErrors++;
+      return;
+    }
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+    for (const s of [second, step]) s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
   }
 
   /** The template tag groups (`key:value`) a point belongs to. */

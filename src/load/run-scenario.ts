@@ -9,6 +9,7 @@ import { type LoadOptions, type Progress, runLoad } from './engine.js';
 import { expectedHitRatio } from './expected-hit-ratio.js';
 import { checksFor, evaluateChecks, unjudgedChecks } from './finding-checks.js';
 import { fitScenario } from './fit-scenario.js';
+import { runWebSocketScenario } from './run-ws-scenario.js';
 import type { Executor, Scenario } from './scenario.js';
 import { toScenarioResult } from './scenario-result.js';
 import { targetRequests } from './target-requests.js';
@@ -107,6 +108,7 @@ export async function runScenario(
   profile: Profile,
   options: ScenarioRunOptions = {},
 ): Promise<ScenarioResult> {
+  if (scenario.kind === 'websocket') return runWebSocketScenario(scenario, profile, options);
   const fitted = fitScenario(scenario, profile);
   const plan = planRun(fitted.load);
   // A threshold k6 would refuse (or a check gateproof would) is refused before the run, not after it.

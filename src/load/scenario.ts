@@ -64,15 +64,35 @@ export interface ScenarioOptions {
   originPerKey?: boolean;
 }
 
+/**
+ * What each connection of a WebSocket scenario does once open. The scenario's executor (an
+ * arrival-rate one) says when connections open, as k6's says when iterations start: one iteration
+ * is one connection, so `maxVUs` bounds the connections open at once.
+ */
+export interface WebSocketSession {
+  /**
+   * How long the connections are held together once the last has arrived (k6 duration string):
+   * every connection closes at the end of the arrivals plus `hold`, however late it opened.
+   */
+  hold: string;
+  /** Round-trip messages each connection sends per second, to route `echo`. */
+  messagesPerSecond: number;
+  /** Pushes through the @connections API per second, each to one open connection. */
+  pushesPerSecond: number;
+}
+
 export interface Scenario {
   id: string;
   title: string;
   /** What the scenario measures: drives which findings are computed. */
-  kind: 'throttle' | 'cache' | 'latency';
+  kind: 'throttle' | 'cache' | 'latency' | 'websocket';
   /** A start-up step before the timed part: idle time, warm-up requests. */
   idleBefore?: string;
   load: Executor;
+  /** HTTP requests; empty for a WebSocket scenario. */
   requests: RequestTemplate[];
+  /** A WebSocket scenario's connections (kind `websocket`), against the profile's `websocket` API. */
+  websocket?: WebSocketSession;
   /** k6 threshold syntax, keyed by metric: { 'http_req_duration': ['p(99)<250'] }. */
   thresholds?: Record<string, string[]>;
   /**

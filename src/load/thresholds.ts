@@ -10,6 +10,8 @@ export interface ThresholdMetrics {
   failed: number;
   dropped: number;
   durationS: number;
+  /** WebSocket runs: connections attempted and not opened, for `ws_connect_failed`. */
+  connections?: { attempted: number; failed: number };
   /** Per tag group (`key:other`, `tag:hit`): requests and failed ones, for `http_req_failed{key:other}`. */
   byTag?: Record<string, { requests: number; failed: number }>;
 }
@@ -40,8 +42,22 @@ const KINDS = {
   http_req_failed: ['rate'],
   dropped_iterations: ['count', 'rate'],
   http_reqs: ['count', 'rate'],
+  // WebSocket runs: k6's ws_connecting, and the trends and rate gateproof's k6 scripts define.
+  ws_connecting: ['avg', 'min', 'med', 'max', 'p'],
+  ws_roundtrip: ['avg', 'min', 'med', 'max', 'p'],
+  ws_push: ['avg', 'min', 'med', 'max', 'p'],
+  ws_connect_failed: ['rate'],
 } as const satisfies Record<string, readonly string[]>;
 type MetricName = keyof typeof KINDS;
+
+/** The histogram a trend reads (a submetric selects another by name). */
+const HISTOGRAM = {
+  http_req_duration: 'all',
+  ws_connecting: 'ws_connecting',
+  // A WebSocket run's `all` is its round trip: the latency the report draws.
+  ws_roundtrip: 'all',
+  ws_push: 'ws_push',
+} as const;
 
 function compare(value: number, op: string, bound: number): boolean {
   switch (op) {
@@ -83,8 +99,11 @@ function metricValue(
 ): number {
   const perSecond = (count: number) => (m.durationS > 0 ? count / m.durationS : 0);
   switch (metric) {
+    case 'ws_connecting':
+    case 'ws_roundtrip':
+    case 'ws_push':
     case 'http_req_duration': {
-      const encoded = m.histograms[selector ?? 'all'];
+      const encoded = m.histograms[selector ?? HISTOGRAM[metric]];
       return encoded === undefined
         ? 0
         : withHistogram(encoded, (h) => trendValue(h, aggregation, percentile));
@@ -93,6 +112,10 @@ function metricValue(
       const { requests, failed } =
         selector === undefined ? m : (m.byTag?.[selector] ?? { requests: 0, failed: 0 });
       return requests > 0 ? failed / requests : 0;
+    }
+    case 'ws_connect_failed': {
+      const { attempted, failed } = m.connections ?? { attempted: 0, failed: 0 };
+      return attempted > 0 ? failed / attempted : 0;
     }
     case 'dropped_iterations':
       return aggregation === 'rate' ? perSecond(m.dropped) : m.dropped;

@@ -6,7 +6,7 @@ export const WEBSOCKET_FAULTS = [
     name: 'websocket-connect-not-integrated',
     description:
       "an authorized $connect opens the connection without calling the $connect route's integration",
-    breaks: ['websocket.connect.accept'],
+    breaks: ['websocket.connect.accept', 'websocket.iam.accept'],
   },
   {
     name: 'websocket-apikey-optional',
@@ -132,6 +132,63 @@ export const WEBSOCKET_FAULTS = [
     name: 'websocket-size-limit-off',
     description: 'a message over the size limit is routed instead of closing the connection with 1009',
     breaks: ['websocket.limit.message-size'],
+  },
+  {
+    name: 'websocket-frame-limit-off',
+    description:
+      'a single frame over the frame limit is taken as long as its message is within the message limit',
+    breaks: ['websocket.limit.frame-size'],
+  },
+  {
+    name: 'websocket-frame-limit-off-by-one',
+    description: 'a frame of exactly the frame limit closes the connection as if it were over it',
+    // The frames of a message at the message limit are exactly the frame limit too.
+    breaks: ['websocket.limit.frame-exact', 'websocket.limit.message-exact'],
+  },
+  {
+    name: 'websocket-frame-limit-per-message',
+    description:
+      'the frame limit is applied to whole messages: a message split into frames within it is refused',
+    breaks: ['websocket.limit.message-exact'],
+  },
+  {
+    name: 'websocket-message-limit-off-by-one',
+    description: 'a message of exactly the message limit closes the connection as if it were over it',
+    breaks: ['websocket.limit.message-exact'],
+  },
+  {
+    name: 'websocket-max-duration-off',
+    description:
+      'a connection kept active is never closed, however long past the maximum connection duration',
+    breaks: ['websocket.limit.max-duration'],
+  },
+  {
+    name: 'websocket-idle-not-reset',
+    description: 'the idle timeout runs from the connection time, whatever messages come after',
+    breaks: ['websocket.limit.idle-reset', 'websocket.limit.max-duration'],
+  },
+  {
+    name: 'websocket-iam-unsigned-allowed',
+    description: 'at an IAM-authorized $connect, an upgrade without any SigV4 signature is let through',
+    breaks: ['websocket.iam.unsigned'],
+  },
+  {
+    name: 'websocket-iam-path-unchecked',
+    description:
+      'at an IAM-authorized $connect, a signature computed for another API path of the stage is accepted',
+    breaks: ['websocket.iam.other-path'],
+  },
+  {
+    name: 'websocket-iam-host-unchecked',
+    description:
+      'at an IAM-authorized $connect, a signature computed for another loopback name of the host is accepted',
+    breaks: ['websocket.iam.other-host'],
+  },
+  {
+    name: 'websocket-iam-policy-ignored',
+    description:
+      'at an IAM-authorized $connect, any valid signature connects, whether or not its caller may Invoke $connect',
+    breaks: ['websocket.iam.not-allowed'],
   },
   {
     name: 'websocket-idle-timeout-off',

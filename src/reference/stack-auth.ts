@@ -63,11 +63,16 @@ export async function startAuthSetup(options: AuthSetupOptions): Promise<AuthSet
     Resource: resource,
   });
   const stageMethods = arn('*', '*');
+  // A WebSocket route's resource is `{api}/{stage}/{route key}`, which no `{method}/{path}` pattern matches.
+  const websocketConnect = `arn:aws:execute-api:${options.region}:${options.accountId}:${options.apiId}/${options.stage}/$connect`;
   const allowed: IamCredential = {
     accessKeyId: accessKeyId('AKIA'),
     secretAccessKey: secretKey(),
     arn: `arn:aws:iam::${options.accountId}:user/gateproof-caller`,
-    policy: { Version: '2012-10-17', Statement: [invoke('Allow', stageMethods)] },
+    policy: {
+      Version: '2012-10-17',
+      Statement: [invoke('Allow', stageMethods), invoke('Allow', websocketConnect)],
+    },
   };
   const temporary: IamCredential = {
     accessKeyId: accessKeyId('ASIA'),

@@ -14,8 +14,12 @@ import { startReferenceWebSocketApi } from './websocket-server.js';
 
 /** API Gateway's message limit. */
 const MAX_MESSAGE_BYTES = 128 * 1024;
+/** API Gateway's frame limit. */
+const MAX_FRAME_BYTES = 32 * 1024;
 /** API Gateway's is 10 minutes; short, so a run sees it. */
 const IDLE_TIMEOUT_SECONDS = 3;
+/** API Gateway's is 2 hours; short, so a run sees it, and long enough for a load scenario to hold its connections. */
+const MAX_CONNECTION_SECONDS = 8;
 
 export interface WebSocketSetupOptions {
   host: string;
@@ -79,7 +83,9 @@ export async function startWebSocketSetup(options: WebSocketSetupOptions): Promi
       integrationUrl: options.probeUrl,
       credentials,
       maxMessageBytes: MAX_MESSAGE_BYTES,
+      maxFrameBytes: MAX_FRAME_BYTES,
       idleTimeoutMs: IDLE_TIMEOUT_SECONDS * 1000,
+      maxConnectionMs: MAX_CONNECTION_SECONDS * 1000,
       fault,
     },
     options.host,
@@ -89,9 +95,12 @@ export async function startWebSocketSetup(options: WebSocketSetupOptions): Promi
       websocket: {
         url: api.url,
         noDefaultUrl: `${api.url}/no-default`,
+        iamUrl: `${api.url}/iam`,
         connectionsUrl: api.connectionsUrl,
         maxMessageBytes: MAX_MESSAGE_BYTES,
+        maxFrameBytes: MAX_FRAME_BYTES,
         idleTimeoutSeconds: IDLE_TIMEOUT_SECONDS,
+        maxConnectionSeconds: MAX_CONNECTION_SECONDS,
         manager,
       },
     },

@@ -15,7 +15,11 @@ export interface WebSocketApiConfig {
   credentials: ReadonlyMap<string, StoredCredential>;
   /** API Gateway: 128 KB; a larger message closes the connection with 1009. */
   maxMessageBytes: number;
+  /** API Gateway: 32 KB; a larger frame closes the connection with 1009, whatever its message's size. */
+  maxFrameBytes: number;
   /** API Gateway: 10 minutes; short for tests. */
   idleTimeoutMs: number;
+  /** API Gateway: 2 hours, however active the connection; short for tests. */
+  maxConnectionMs: number;
   fault?: WebSocketFaultName | undefined;
 }

@@ -34,7 +34,7 @@ function error(status: number, errorType: string, message: string | null): Manag
 }
 
 /** Every value of every header as it arrived, repeats kept in order (SigV4 signs them all). */
-function receivedHeaders(rawHeaders: readonly string[]): Record<string, string[]> {
+export function receivedHeaders(rawHeaders: readonly string[]): Record<string, string[]> {
   const headers: Record<string, string[]> = {};
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();

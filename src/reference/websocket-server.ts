@@ -5,17 +5,25 @@ import type { Duplex } from 'node:stream';
 import { type RawData, WebSocketServer } from 'ws';
 import { createReferenceAuthorizerFunction } from './lambda-authorizer-function.js';
 import type { WebSocketApiConfig } from './websocket-config.js';
-import { authorizeConnect } from './websocket-connect.js';
+import { authorizeConnect, type ConnectVerdict } from './websocket-connect.js';
 import { type Connection, connectionId } from './websocket-connections.js';
+import { watchFrameSizes } from './websocket-frame-limit.js';
+import { createIamConnect } from './websocket-iam-connect.js';
 import { integrate } from './websocket-integration.js';
 import { createManagementApi } from './websocket-management.js';
 import { DEFAULT_ROUTE, selectRoute } from './websocket-route.js';
 
 /**
- * The reference WebSocket API: one stage serving two APIs that share its authorization, `/{stage}`
- * (routes `echo` and `$default`) and `/{stage}/no-default` (route `echo` only), and the
+ * The reference WebSocket API: one stage serving three APIs, `/{stage}` (routes `echo` and
+ * `$default`) and `/{stage}/no-default` (route `echo` only) with an API key and a REQUEST
+ * authorizer at `$connect`, `/{stage}/iam` (`echo` and `$default`) with IAM authorization, and the
  * `@connections` management API at `/{stage}/@connections/{id}`. Framing is the `ws` library's.
  */
+
+interface WebSocketApi {
+  routes: readonly string[];
+  authorization: 'key-and-authorizer' | 'iam';
+}
 
 const MAX_MANAGEMENT_BODY = 1024 * 1024;
 /** Far over any limit, for the fault that does not enforce one. */
@@ -33,17 +41,19 @@ export async function startReferenceWebSocketApi(
   config: WebSocketApiConfig,
   host: string,
 ): Promise<ReferenceWebSocketApi> {
-  const apis: Record<string, readonly string[]> = {
-    [`/${config.stage}`]: ['echo', DEFAULT_ROUTE],
-    [`/${config.stage}/no-default`]: ['echo'],
+  const apis: Record<string, WebSocketApi> = {
+    [`/${config.stage}`]: { routes: ['echo', DEFAULT_ROUTE], authorization: 'key-and-authorizer' },
+    [`/${config.stage}/no-default`]: { routes: ['echo'], authorization: 'key-and-authorizer' },
+    [`/${config.stage}/iam`]: { routes: ['echo', DEFAULT_ROUTE], authorization: 'iam' },
   };
+  const iamConnect = createIamConnect(config, Object.keys(apis));
   const connections = new Map<string, Connection>();
   const authorizer = createReferenceAuthorizerFunction();
   const manage = createManagementApi(config, connections, Date.now);
   const { fault } = config;
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: fault === 'websocket-size-limit-off' ? UNLIMITED_PAYLOAD : config.maxMessageBytes,
+    maxPayload: maxPayload(config),
   });
   const managementPrefix = `/${config.stage}/@connections/`;
 
@@ -97,14 +107,17 @@ export async function startReferenceWebSocketApi(
     const url = req.url ?? '/';
     const queryStart = url.indexOf('?');
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
-    const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
-    const routes = apis[path];
-    if (!routes) {
+    const rawQuery = queryStart === -1 ? '' : url.slice(queryStart + 1);
+    const query = new URLSearchParams(rawQuery);
+    const api = apis[path];
+    if (!api) {
       refuse(socket, 403, 'Forbidden');
       return;
     }
-    const requestId = randomUUID();
-    const verdict = await authorizeConnect(config, authorizer, req, query, requestId);
+    const verdict: ConnectVerdict =
+      api.authorization === 'iam'
+        ? iamConnect(req, path, rawQuery)
+        : await authorizeConnect(config, authorizer, req, query, randomUUID());
     if (!verdict.ok) {
       refuse(socket, verdict.status, verdict.message);
       return;
@@ -129,27 +142,50 @@ export async function startReferenceWebSocketApi(
       }
     }
     if (socket.destroyed) return;
-    wss.handleUpgrade(req, socket, head, (ws) => open({ ...connection, socket: ws }, routes));
+    wss.handleUpgrade(req, socket, head, (ws) => open({ ...connection, socket: ws }, api.routes, socket));
   }
 
-  function open(connection: Connection, routes: readonly string[]): void {
+  function open(connection: Connection, routes: readonly string[], raw: Duplex): void {
     const { socket } = connection;
     connections.set(connection.id, connection);
     let idle: NodeJS.Timeout | undefined;
+    const goAway = () => socket.close(1001, 'Going away');
     const resetIdle = () => {
       clearTimeout(idle);
-      if (fault !== 'websocket-idle-timeout-off') {
-        idle = setTimeout(() => socket.close(1001, 'Going away'), config.idleTimeoutMs);
-      }
+      if (fault !== 'websocket-idle-timeout-off') idle = setTimeout(goAway, config.idleTimeoutMs);
     };
     resetIdle();
+    const lifetime =
+      fault === 'websocket-max-duration-off' ? undefined : setTimeout(goAway, config.maxConnectionMs);
+    let frameTooLarge = false;
+    if (fault !== 'websocket-frame-limit-off') {
+      // Before the library's own listener, so that a message whose frame is too large is never routed.
+      raw.prependListener(
+        'data',
+        watchFrameSizes(
+          config.maxFrameBytes,
+          () => {
+            frameTooLarge = true;
+            socket.close(1009, 'Frame too large');
+          },
+          fault === 'websocket-frame-limit-off-by-one' ? (length, max) => length >= max : undefined,
+        ),
+      );
+    }
     socket.on('message', (data: RawData) => {
+      if (frameTooLarge) return;
+      const text = rawText(data);
+      if (fault === 'websocket-frame-limit-per-message' && Buffer.byteLength(text) > config.maxFrameBytes) {
+        socket.close(1009, 'Message too big');
+        return;
+      }
       connection.lastActiveAt = new Date();
-      resetIdle();
-      void message(connection, routes, rawText(data));
+      if (fault !== 'websocket-idle-not-reset') resetIdle();
+      void message(connection, routes, text);
     });
     socket.on('close', () => {
       clearTimeout(idle);
+      clearTimeout(lifetime);
       connections.delete(connection.id);
       if (fault !== 'websocket-disconnect-not-notified') {
         // Best-effort, as on AWS: nobody waits for it and a failure goes unheard.
@@ -206,6 +242,13 @@ export async function startReferenceWebSocketApi(
       });
     },
   };
+}
+
+/** The message limit the library enforces, as each fault bends it. */
+function maxPayload(config: WebSocketApiConfig): number {
+  if (config.fault === 'websocket-size-limit-off') return UNLIMITED_PAYLOAD;
+  if (config.fault === 'websocket-message-limit-off-by-one') return config.maxMessageBytes - 1;
+  return config.maxMessageBytes;
 }
 
 function rawText(data: RawData): string {

@@ -129,6 +129,26 @@ function hitRatioSpec(id: string, fine: Fine): ChartSpec | undefined {
   };
 }
 
+/** A WebSocket run: connections open at the end of each second, opened and closed by the gateway in it. */
+function connectionsSpec(id: string, fine: Fine): ChartSpec | undefined {
+  const open = fine.tags?.open;
+  if (!open) return undefined;
+  const { x } = steps(fine);
+  return {
+    id: `${id}-connections`,
+    title: 'WebSocket connections over time (open, opened, closed by the gateway)',
+    xLabel: 'time',
+    yLabel: 'connections',
+    unit: '',
+    x,
+    series: [
+      { label: 'open', color: '#3a7bd5', values: open, width: 2.5 },
+      { label: 'opened', color: '#2e9d4f', values: fine.tags?.opened ?? [] },
+      { label: 'closed by the gateway', color: '#d93636', values: fine.tags?.closedByGateway ?? [] },
+    ],
+  };
+}
+
 const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
 /**
@@ -205,7 +225,7 @@ function fromSeconds(timeseries: ScenarioResult['timeseries']): Fine | undefined
   };
 }
 
-/** Every chart of a scenario, in reading order: the bucket first (the finding), then traffic, latency, histogram, hit ratio. */
+/** Every chart of a scenario, in reading order: the bucket first (the finding), then connections, traffic, latency, histogram, hit ratio. */
 export function scenarioChartSpecs(s: ScenarioResult, index: number): ChartSpec[] {
   const id = `chart-${index}`;
   const recorded = s.fineSeries ?? fromSeconds(s.timeseries);
@@ -215,6 +235,7 @@ export function scenarioChartSpecs(s: ScenarioResult, index: number): ChartSpec[
     fine && throttle && typeof throttle === 'object'
       ? bucketSpec(id, fine, throttle as Record<string, unknown>)
       : undefined,
+    fine ? connectionsSpec(id, fine) : undefined,
     fine ? requestsSpec(id, fine) : undefined,
     fine ? latencySpec(id, fine) : undefined,
     latencyHistogramSpec(`${id}-histogram`, s.latency),

@@ -73,6 +73,27 @@ function cacheWords(c: Record<string, unknown>): string {
   return parts.join('; ');
 }
 
+/** A WebSocket run: connections opened and held at once, then each latency's p99. */
+function websocketWords(w: Record<string, unknown>): string {
+  const c = record(w.connections);
+  const opened = num(c?.opened);
+  const attempted = num(c?.attempted);
+  const peak = num(c?.peakOpen);
+  const parts = [
+    opened === undefined
+      ? ''
+      : `${opened}${attempted === undefined ? '' : ` of ${attempted}`} connections opened${peak === undefined ? '' : `, ${peak} open at once`}`,
+    ...(
+      [
+        ['connect', w.connectP99Us],
+        ['round trip', w.roundTripP99Us],
+        ['push', w.pushP99Us],
+      ] as const
+    ).flatMap(([name, us]) => (num(us) === undefined ? [] : [`${name} p99 ${formatUs(num(us)!)}`])),
+  ];
+  return parts.filter(Boolean).join('; ');
+}
+
 /**
  * A scenario in one sentence, its finding against what was declared and how it ended: "declared
  * 200/s, burst 100; measured 199.6/s [198.9, 200.3], burst 98 [95, 101]; 52 % refused: holds".
@@ -81,12 +102,15 @@ function cacheWords(c: Record<string, unknown>): string {
 export function scenarioSentence(s: ScenarioResult): string {
   const throttle = record(s.findings.throttle);
   const cache = record(s.findings.cache);
+  const websocket = record(s.findings.websocket);
   const p99 = s.latency.percentiles?.p99;
   const finding = throttle
     ? throttleWords(throttle)
     : cache
       ? cacheWords(cache)
-      : `${s.totals.requests} requests${p99 === undefined ? '' : `, p99 ${formatUs(p99)}`}`;
+      : websocket
+        ? websocketWords(websocket)
+        : `${s.totals.requests} requests${p99 === undefined ? '' : `, p99 ${formatUs(p99)}`}`;
   const failed = [
     ...(s.checks ?? []).filter((c) => c.ok === false).map((c) => `${c.metric} ${c.expr}`),
     ...s.thresholds.filter((t) => t.ok === false).map(thresholdLabel),

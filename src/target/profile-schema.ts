@@ -254,10 +254,14 @@ export const profileSchema = z.strictObject({
       url: wsUrl,
       /** The same authorization, route `echo` only: an unmatched message gets an error frame. */
       noDefaultUrl: wsUrl,
+      /** Routes `echo` and `$default` behind IAM authorization at $connect (the upgrade SigV4-signed by sigv4's caller). */
+      iamUrl: wsUrl.optional(),
       /** The management API, `.../{stage}/@connections`, signed with sigv4.region. */
       connectionsUrl: z.url({ protocol: /^https?$/ }),
       maxMessageBytes: z.number().int().positive().default(131_072),
+      maxFrameBytes: z.number().int().positive().default(32_768),
       idleTimeoutSeconds: z.number().positive().max(60).default(600),
+      maxConnectionSeconds: z.number().positive().default(7200),
       /** SigV4 credentials allowed execute-api:ManageConnections. */
       manager: z.strictObject({
         accessKeyId: secret,
