@@ -47,6 +47,8 @@ export const DECISION_FILES: readonly DecisionFile[] = [
   { file: 'websocket-route.ts', suites: ['websocket'] },
   { file: 'websocket-management.ts', suites: ['websocket'] },
   { file: 'websocket-integration.ts', suites: ['websocket'] },
+  { file: 'websocket-iam-connect.ts', suites: ['websocket'] },
+  { file: 'websocket-frame-limit.ts', suites: ['websocket'] },
 ];
 
 /** One run's selection: the same suites run once as the baseline, then per mutant. */
