@@ -54,7 +54,12 @@ export class ReleaseDriver {
   constructor(private readonly f: Fixtures) {
     this.release = releaseOf(f.target);
     const record = (e: Fixtures['evidence'][number]) => f.evidence.push(e);
-    this.data = new TypedClient({ baseUrl: this.release.baseUrl, stage: '', timeoutMs: f.target.timeoutMs, record });
+    this.data = new TypedClient({
+      baseUrl: this.release.baseUrl,
+      stage: '',
+      timeoutMs: f.target.timeoutMs,
+      record,
+    });
     this.control = new TypedClient({
       baseUrl: this.release.controlPlane,
       stage: '',
@@ -72,7 +77,11 @@ export class ReleaseDriver {
   }
 
   /** A GET of `/{stage}{path}` carrying the case's nonce (or another one). */
-  invoke(stage: string, path = '/release', options: { nonce?: string; headers?: Record<string, string> } = {}) {
+  invoke(
+    stage: string,
+    path = '/release',
+    options: { nonce?: string; headers?: Record<string, string> } = {},
+  ) {
     return this.data.raw('GET', `/${stage}${path}`, {
       query: { gpn: options.nonce ?? this.f.nonce },
       ...(options.headers ? { headers: options.headers } : {}),
@@ -133,7 +142,10 @@ export class ReleaseDriver {
 
   /** CreateDeployment of the draft to a stage, as its deployment or as its canary; the new id. */
   async deploy(stageName: string, canarySettings?: Record<string, unknown>): Promise<string> {
-    const res = await this.call('POST', '/deployments', { stageName, ...(canarySettings ? { canarySettings } : {}) });
+    const res = await this.call('POST', '/deployments', {
+      stageName,
+      ...(canarySettings ? { canarySettings } : {}),
+    });
     expect(res.status, `CreateDeployment: ${res.body.slice(0, 200)}`).toBe(201);
     return (res.json as { id: string }).id;
   }
@@ -187,7 +199,10 @@ async function restore(r: ReleaseDriver, before: StageJson): Promise<void> {
   const ops: PatchOp[] = [];
   if (now.canarySettings && !before.canarySettings) {
     // Its share first: a gateway that keeps a removed canary still sends it nothing.
-    ops.push({ op: 'replace', path: '/canarySettings/percentTraffic', value: '0' }, { op: 'remove', path: '/canarySettings' });
+    ops.push(
+      { op: 'replace', path: '/canarySettings/percentTraffic', value: '0' },
+      { op: 'remove', path: '/canarySettings' },
+    );
   }
   if (now.deploymentId !== before.deploymentId)
     ops.push({ op: 'replace', path: '/deploymentId', value: before.deploymentId });

@@ -44,8 +44,7 @@ stagesCase(
 stagesCase(
   {
     id: 'stages.variables.other-stage-never',
-    title:
-      "another stage's variables never reach a stage's integration, even with values sharing a prefix",
+    title: "another stage's variables never reach a stage's integration, even with values sharing a prefix",
   },
   async (r, f) => {
     const mainValue = freshValue(f, 'v');
@@ -74,7 +73,8 @@ stagesCase(
     await r.patchStage(r.main, [{ op: 'replace', path: '/variables/color', value: color }]);
     const main = await r.invoke(r.main);
     const other = await r.invoke(r.other, '/release', { nonce: `${f.nonce}-other` });
-    const bodyOf = (res: typeof main) => JSON.parse((res.json as { body?: string } | undefined)?.body ?? '{}');
+    const bodyOf = (res: typeof main) =>
+      JSON.parse((res.json as { body?: string } | undefined)?.body ?? '{}');
     expect(bodyOf(main).color, "the main stage's template body at the probe").toBe(color);
     expect(bodyOf(other).color, "the other stage's template body at the probe").not.toBe(color);
     expect(await f.probe.reached(f.nonce), 'the main request reached the probe').toBe(1);
@@ -119,7 +119,10 @@ stagesCase(
       arrivals.filter((a) => a.route.endsWith(marker)),
       'requests served by the undeployed integration',
     ).toEqual([]);
-    expect(arrivals.map((a) => a.deployment), 'the deployment that served').toEqual([before.deploymentId]);
+    expect(
+      arrivals.map((a) => a.deployment),
+      'the deployment that served',
+    ).toEqual([before.deploymentId]);
   },
 );
 
@@ -172,13 +175,18 @@ stagesCase(
 stagesCase(
   {
     id: 'stages.plans.stage-membership',
-    title: "a key whose usage plan covers one stage is admitted there and refused on the other, before its integration",
+    title:
+      'a key whose usage plan covers one stage is admitted there and refused on the other, before its integration',
     refs: [PLANS_REF, REF],
   },
   async (r, f) => {
     const headers = { 'x-api-key': r.release.apiKeys.mainOnly };
     const admitted = await r.invoke(r.main, '/release/keyed', { headers, nonce: `${f.nonce}-main` });
-    expectPremise(admitted.status === 200, 'the key is admitted on the stage its plan covers', `${admitted.status}`);
+    expectPremise(
+      admitted.status === 200,
+      'the key is admitted on the stage its plan covers',
+      `${admitted.status}`,
+    );
     const refused = await r.invoke(r.other, '/release/keyed', { headers });
     expect(refused.status, 'status on the stage the plan does not cover').toBe(REJECT.forbidden.aws.status);
     await expectNotReached(f.probe, f.nonce);
@@ -222,7 +230,11 @@ stagesCase(
   },
   async (r, f) => {
     await r.invokeMany(r.main, 2, f.nonce, '/release/cached');
-    expectPremise((await f.probe.reached(f.nonce)) === 1, "the main stage's cache served the second request", 'two arrivals');
+    expectPremise(
+      (await f.probe.reached(f.nonce)) === 1,
+      "the main stage's cache served the second request",
+      'two arrivals',
+    );
     await r.invokeMany(r.other, 2, f.nonce, '/release/cached');
     expect(await f.probe.reached(f.nonce), 'arrivals after two requests to the uncached stage').toBe(3);
   },
@@ -253,7 +265,8 @@ stagesCase(
 stagesCase(
   {
     id: 'stages.control.patch-atomic',
-    title: 'an UpdateStage with one invalid operation is refused whole: the valid ones before it are not applied',
+    title:
+      'an UpdateStage with one invalid operation is refused whole: the valid ones before it are not applied',
   },
   async (r, f) => {
     const before = await r.stage(r.main);

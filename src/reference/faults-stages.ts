@@ -69,6 +69,28 @@ export const STAGE_FAULTS = [
     breaks: ['stages.variables.shared-deployment-own-variables'],
   },
   {
+    name: 'stage-variables-frozen-at-deploy',
+    description:
+      "a stage's variables are read when it is deployed, so a change waits for the next deployment",
+    breaks: [
+      'stages.variables.reach-integration',
+      'stages.variables.other-stage-never',
+      'stages.variables.mapping-template',
+      'stages.variables.shared-deployment-own-variables',
+      'canary.promote.split-removed',
+    ],
+  },
+  {
+    name: 'template-variables-of-first-stage',
+    description: "mapping templates see the first stage's variables, whichever stage serves the request",
+    breaks: ['stages.variables.mapping-template'],
+  },
+  {
+    name: 'promotion-variables-not-copied',
+    description: "promotion copies the canary's deployment into the stage but not its variable overrides",
+    breaks: ['canary.promote.canary-becomes-stage'],
+  },
+  {
     name: 'stage-cache-shared',
     description: "every stage reads and fills the first stage's cache",
     breaks: ['stages.cache.per-stage'],

@@ -44,7 +44,9 @@ export function applyStageOperation(
       return { state: next, rollback: false };
     }
     if (path === '/variables' && from === '/canarySettings/stageVariableOverrides') {
-      next.variables = { ...next.variables, ...canary().stageVariableOverrides };
+      const overrides = canary().stageVariableOverrides;
+      // The fault: promotion copies the deployment and forgets the canary's variables.
+      if (fault !== 'promotion-variables-not-copied') next.variables = { ...next.variables, ...overrides };
       return { state: next, rollback: false };
     }
     return fail(`Copying from '${from}' is not supported.`);

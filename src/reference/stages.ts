@@ -55,6 +55,8 @@ export class ReleaseStages {
   /** Under a fault, the integration a stage keeps serving after a rollback (see faults-stages.ts). */
   private readonly keptModel = new Map<string, string>();
   private readonly all: Served[] = [];
+  /** Each stage's variables when its deployment last changed (only a fault serves these). */
+  private readonly deployedVariables = new Map<string, Record<string, string>>();
   private readonly plans: UsagePlans;
   private readonly config: GatewayConfig;
 
@@ -114,6 +116,8 @@ export class ReleaseStages {
     } else if (previous.deploymentId !== next.deploymentId) {
       this.keptModel.delete(next.stageName);
     }
+    if (previous.deploymentId !== next.deploymentId)
+      this.deployedVariables.set(next.stageName, { ...next.variables });
     this.states.set(next.stageName, { ...structuredClone(next), lastUpdatedDate: this.clock.now() });
     // Under the fault, the stage that changed last builds the runtime its deployment shares.
     if (this.fault === 'stage-variables-by-deployment')
@@ -137,7 +141,12 @@ export class ReleaseStages {
   private runtime(state: StageState, channel: Channel): Served {
     const canary = channel === 'canary' ? state.canarySettings : undefined;
     const deploymentId = canary?.deploymentId ?? state.deploymentId;
-    let variables = canary ? canaryVariables(state.variables, canary) : state.variables;
+    // The fault: a stage's variables are read when it is deployed, so a change waits for a deployment.
+    const own =
+      this.fault === 'stage-variables-frozen-at-deploy'
+        ? (this.deployedVariables.get(state.stageName) ?? state.variables)
+        : state.variables;
+    let variables = canary ? canaryVariables(state.variables, canary) : own;
     // The fault: the canary's overrides reach the stage's own requests as well.
     if (!canary && state.canarySettings && this.fault === 'canary-overrides-everywhere')
       variables = canaryVariables(state.variables, state.canarySettings);
@@ -151,10 +160,16 @@ export class ReleaseStages {
     const cache = useStageCache ? this.caches.get(state.stageName) : this.canaryCache(state.stageName);
     // The fault: runtimes are looked up by deployment alone, so a stage serving another stage's
     // deployment gets that stage's variables.
-    const key =
+    let key =
       this.fault === 'stage-variables-by-deployment' && !canary
         ? JSON.stringify(['stage', deploymentId])
         : JSON.stringify([state.stageName, channel, deploymentId, modelId, variables, useStageCache]);
+    // The fault: mapping templates see the first stage's variables, whichever stage serves.
+    const templateVariables =
+      this.fault === 'template-variables-of-first-stage'
+        ? this.states.values().next().value!.variables
+        : undefined;
+    if (templateVariables) key = JSON.stringify([key, templateVariables]);
     const known = this.served.get(key);
     if (known) return known;
     let config: GatewayConfig;
@@ -163,12 +178,13 @@ export class ReleaseStages {
     } catch (err) {
       throw new UsageError((err as Error).message.replace(/^reference gateway config: /, ''));
     }
-    const gw = createRuntime(config, this.clock, this.fault, {
+    const built = createRuntime(config, this.clock, this.fault, {
       model: deployment.model,
       deploymentId,
       plans: this.plans,
       cache,
     });
+    const gw = templateVariables ? { ...built, stageVariables: templateVariables } : built;
     const served = { key, gw, run: compose(buildPipeline(gw)) };
     this.served.set(key, served);
     this.all.push(served);
