@@ -2,6 +2,7 @@ import type { Scenario } from '../src/load/scenario.js';
 import { cacheHitRatio } from './cache-hit-ratio.js';
 import { cacheInvalidationVisibility } from './cache-invalidation-visibility.js';
 import { cacheStampede } from './cache-stampede.js';
+import { canarySplit } from './canary-split.js';
 import { throttleBurst } from './throttle-burst.js';
 import { throttleIsolation } from './throttle-isolation.js';
 import { throttleSteady } from './throttle-steady.js';
@@ -14,4 +15,5 @@ export const SCENARIOS: readonly Scenario[] = [
   cacheHitRatio,
   cacheInvalidationVisibility,
   cacheStampede,
+  canarySplit,
 ];

@@ -18,8 +18,11 @@ export const STAGE_FAULTS = [
     breaks: [
       'canary.split.zero-percent',
       'canary.split.hundred-percent',
-      'canary.cache.own-cache',
       'canary.remove.back-to-stage',
+      'canary.cache.stage-cache-shared',
+      'canary.patch.percent-refused.over-100',
+      'canary.patch.percent-refused.negative',
+      'canary.patch.percent-refused.not-a-number',
     ],
   },
   {
@@ -49,7 +52,7 @@ export const STAGE_FAULTS = [
   {
     name: 'rollback-keeps-integration',
     description:
-      'a rollback (replace /deploymentId) reports the earlier deployment but keeps serving the newer integration',
+      'a rollback (replace /deploymentId) reports the earlier deployment but rebuilds the stage from the API as it is now, so the newer integration stays',
     breaks: ['stages.deployment.rollback-restores'],
   },
   {

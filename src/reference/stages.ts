@@ -1,4 +1,5 @@
 import { UsageError } from '../usage-error.js';
+import type { ApiModel } from './api-model.js';
 import { CacheAuthority } from './cache-authority.js';
 import type { CacheConfigInput } from './cache-config.js';
 import { type CanarySettings, type Channel, canaryVariables, chooseChannel } from './canary.js';
@@ -53,7 +54,8 @@ export class ReleaseStages {
   private readonly canaryCaches = new Map<string, StageCacheParts>();
   private readonly served = new Map<string, Served>();
   /** Under a fault, the integration a stage keeps serving after a rollback (see faults-stages.ts). */
-  private readonly keptModel = new Map<string, string>();
+  private readonly keptModel = new Map<string, { id: string; model: ApiModel }>();
+  private rebuilt = 0;
   private readonly all: Served[] = [];
   /** Each stage's variables when its deployment last changed (only a fault serves these). */
   private readonly deployedVariables = new Map<string, Record<string, string>>();
@@ -112,7 +114,8 @@ export class ReleaseStages {
     this.check(next);
     if (previous.canarySettings && !next.canarySettings) this.canaryCaches.get(next.stageName)?.store.flush();
     if (options.rollback && this.fault === 'rollback-keeps-integration') {
-      this.keptModel.set(next.stageName, this.keptModel.get(next.stageName) ?? previous.deploymentId);
+      // The fault: a rollback rebuilds the stage from the API as it is now, not from the snapshot.
+      this.keptModel.set(next.stageName, { id: `rebuilt-${++this.rebuilt}`, model: this.api.draft });
     } else if (previous.deploymentId !== next.deploymentId) {
       this.keptModel.delete(next.stageName);
     }
@@ -150,10 +153,10 @@ export class ReleaseStages {
     // The fault: the canary's overrides reach the stage's own requests as well.
     if (!canary && state.canarySettings && this.fault === 'canary-overrides-everywhere')
       variables = canaryVariables(state.variables, state.canarySettings);
-    const modelId = (!canary && this.keptModel.get(state.stageName)) || deploymentId;
-    const deployment = this.api.deployment(modelId);
-    if (!deployment || !this.api.deployment(deploymentId))
-      throw new UsageError(`Invalid deployment identifier specified: ${deploymentId}`);
+    const kept = canary ? undefined : this.keptModel.get(state.stageName);
+    const modelId = kept?.id ?? deploymentId;
+    const deployment = this.api.deployment(deploymentId);
+    if (!deployment) throw new UsageError(`Invalid deployment identifier specified: ${deploymentId}`);
     const useStageCache =
       !canary ||
       (this.fault === 'canary-use-stage-cache-inverted' ? !canary.useStageCache : canary.useStageCache);
@@ -179,7 +182,7 @@ export class ReleaseStages {
       throw new UsageError((err as Error).message.replace(/^reference gateway config: /, ''));
     }
     const built = createRuntime(config, this.clock, this.fault, {
-      model: deployment.model,
+      model: kept?.model ?? deployment.model,
       deploymentId,
       plans: this.plans,
       cache,

@@ -13,6 +13,7 @@ const FEATURE: Record<Scenario['kind'], Feature | undefined> = {
   throttle: 'throttle',
   cache: 'cache',
   latency: undefined,
+  canary: 'canary',
 };
 
 export function selectScenarios(requested: readonly string[] | undefined): Scenario[] {
