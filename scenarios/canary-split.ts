@@ -18,10 +18,9 @@ export const canarySplit: Scenario = {
     maxVUs: 50,
   },
   requests: [{ route: 'release' }],
-  thresholds: {
-    http_req_failed: ['rate<0.01'],
-    'http_req_duration{tag:canary}': ['p(99)<250'],
-  },
+  // Latency is kept per channel (tag:canary, tag:stage) and reported, not bounded: a shared
+  // machine's p99 says nothing about the canary.
+  thresholds: { http_req_failed: ['rate<0.01'] },
   // The declared share must lie inside the measured 99 % interval.
   checks: { 'canary.share': 'within(declared, 0%)' },
   maxRequests: 2500,
