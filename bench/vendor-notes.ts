@@ -127,4 +127,17 @@ export const VENDOR_NOTES: VendorNote[] = [
     case: 'jwt.attack.*',
     why: "the token is decoded and its iss, aud, exp and scope checked, but never its signature, algorithm or key (serverless-offline's README warns so), nor nbf and iat: forged tokens reach the integration.",
   },
+  // Releases: none of the gateways gateproof starts besides the reference has stages or a control plane.
+  ...(['nginx', 'haproxy', 'serverless-offline'] as const).flatMap((vendor) => [
+    {
+      vendor,
+      feature: 'stages' as const,
+      why: 'one configuration is one deployment: there are no stages, deployments or control plane to release through.',
+    },
+    {
+      vendor,
+      feature: 'canary' as const,
+      why: 'no canary settings: a weighted split would be another upstream block, not a release of a stage.',
+    },
+  ]),
 ];

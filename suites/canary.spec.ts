@@ -11,7 +11,7 @@ import { type Arrival, freshValue, type ReleaseDriver, releasing } from './relea
  * integration URI carries a marker, and its overrides change the URI's backend.
  */
 
-const REF = 'aws-semantics.md#stages-canaries-mapping-templates';
+const REF = 'aws-semantics.md#stages-deployments-and-canaries';
 type Fixtures = CaseFixtures & WorkerFixtures;
 
 interface Canary {

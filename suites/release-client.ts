@@ -204,11 +204,12 @@ async function restore(r: ReleaseDriver, before: StageJson): Promise<void> {
       { op: 'remove', path: '/canarySettings' },
     );
   }
-  if (now.deploymentId !== before.deploymentId)
-    ops.push({ op: 'replace', path: '/deploymentId', value: before.deploymentId });
+  // Always, even when the id is unchanged: a stage must serve that deployment's snapshot again,
+  // whatever the case did to the API in between.
+  ops.push({ op: 'replace', path: '/deploymentId', value: before.deploymentId });
   for (const [name, value] of Object.entries(before.variables))
     if (now.variables[name] !== value) ops.push({ op: 'replace', path: `/variables/${name}`, value });
   for (const name of Object.keys(now.variables))
     if (!(name in before.variables)) ops.push({ op: 'remove', path: `/variables/${name}` });
-  if (ops.length) await r.patchStage(before.stageName, ops);
+  await r.patchStage(before.stageName, ops);
 }

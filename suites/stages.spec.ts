@@ -12,7 +12,7 @@ import { type Arrival, freshValue, type ReleaseDriver, releasing } from './relea
  * the deployment id.
  */
 
-const REF = 'aws-semantics.md#stages-canaries-mapping-templates';
+const REF = 'aws-semantics.md#stages-deployments-and-canaries';
 const PLANS_REF = 'aws-semantics.md#usage-plans-throttle-and-quota';
 type Fixtures = CaseFixtures & WorkerFixtures;
 

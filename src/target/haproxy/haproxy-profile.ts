@@ -6,7 +6,8 @@ import type { HaproxyInstall } from './haproxy-binary.js';
 /**
  * What the HAProxy configuration can honour. Its JWT check verifies against public keys written
  * out when it starts: a key the issuer publishes later is unknown to it, so no `jwt-rotation`. No
- * SigV4 and no Lambda authorizer: HAProxy has neither without custom Lua.
+ * SigV4 and no Lambda authorizer: HAProxy has neither without custom Lua. No `stages` or `canary`:
+ * one configuration is one deployment, with no stages to release to and no control plane.
  */
 export function haproxyCapabilities(install: Pick<HaproxyInstall, 'jwt'>): Feature[] {
   return [

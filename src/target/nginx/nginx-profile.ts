@@ -6,7 +6,8 @@ import type { NginxInstall } from './nginx-binary.js';
 /**
  * What the nginx configuration can honour, given the modules that load (the quota needs Lua, the
  * JWT authorizer njs). No SigV4 and no Lambda authorizer: stock nginx has neither, and a claim it
- * cannot keep would be a lie in the matrix.
+ * cannot keep would be a lie in the matrix. No `stages` or `canary`: one configuration is one
+ * deployment, with no stages to release to and no control plane.
  */
 export function nginxCapabilities(modules: NginxInstall['modules']): Feature[] {
   return [

@@ -9,7 +9,8 @@ import { corsWithPages, REFERENCE_SETTINGS } from '../target-support.js';
  * What serverless-offline documents, and so what the target claims: private REST routes with API
  * keys, Lambda authorizers (TOKEN and REQUEST), the HTTP API's JWT authorizer, and CORS. It
  * documents no usage plans (throttle, quota), no stage cache and no IAM (SigV4) authorization, so
- * those are not claimed and their cases skip.
+ * those are not claimed and their cases skip; nor stages, deployments or canaries (`stages`,
+ * `canary`): it serves one stage from the service file, with no control plane.
  */
 export const SLS_CAPABILITIES: readonly Feature[] = [
   'apikey',
