@@ -20,6 +20,7 @@ export interface StageState {
   variables: Record<string, string>;
   canarySettings?: CanarySettings;
   cacheClusterEnabled: boolean;
+  /** Seconds since the epoch, as the control plane answers them. */
   createdDate: number;
   lastUpdatedDate: number;
 }
@@ -79,8 +80,8 @@ export class ReleaseStages {
         deploymentId: deployment.id,
         variables: { ...definition.variables },
         cacheClusterEnabled: definition.cache !== undefined,
-        createdDate: now,
-        lastUpdatedDate: now,
+        createdDate: Math.floor(now / 1000),
+        lastUpdatedDate: Math.floor(now / 1000),
       });
       this.caches.set(
         definition.name,
@@ -121,7 +122,7 @@ export class ReleaseStages {
     }
     if (previous.deploymentId !== next.deploymentId)
       this.deployedVariables.set(next.stageName, { ...next.variables });
-    this.states.set(next.stageName, { ...structuredClone(next), lastUpdatedDate: this.clock.now() });
+    this.states.set(next.stageName, { ...structuredClone(next), lastUpdatedDate: Math.floor(this.clock.now() / 1000) });
     // Under the fault, the stage that changed last builds the runtime its deployment shares.
     if (this.fault === 'stage-variables-by-deployment')
       this.served.delete(JSON.stringify(['stage', next.deploymentId]));
