@@ -122,7 +122,10 @@ export class ReleaseStages {
     }
     if (previous.deploymentId !== next.deploymentId)
       this.deployedVariables.set(next.stageName, { ...next.variables });
-    this.states.set(next.stageName, { ...structuredClone(next), lastUpdatedDate: Math.floor(this.clock.now() / 1000) });
+    this.states.set(next.stageName, {
+      ...structuredClone(next),
+      lastUpdatedDate: Math.floor(this.clock.now() / 1000),
+    });
     // Under the fault, the stage that changed last builds the runtime its deployment shares.
     if (this.fault === 'stage-variables-by-deployment')
       this.served.delete(JSON.stringify(['stage', next.deploymentId]));
