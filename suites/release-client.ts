@@ -52,6 +52,8 @@ export class ReleaseDriver {
   /** For requests sent many times over: only an exchange that was not a 200 becomes evidence. */
   private readonly bulk: TypedClient<unknown>;
   private readonly control: TypedClient<unknown>;
+  /** Control-plane reads: bookkeeping, evidence only when they fail. */
+  private readonly reads: TypedClient<unknown>;
 
   /** `quiet`: only exchanges that failed become evidence (the bookkeeping of `releasing`). */
   constructor(
@@ -81,6 +83,14 @@ export class ReleaseDriver {
       stage: '',
       timeoutMs: f.target.timeoutMs,
       record,
+    });
+    this.reads = new TypedClient({
+      baseUrl: this.release.controlPlane,
+      stage: '',
+      timeoutMs: f.target.timeoutMs,
+      record: (e) => {
+        if (!e.response || e.response.status >= 300) f.evidence.push(e);
+      },
     });
   }
 
@@ -146,7 +156,8 @@ export class ReleaseDriver {
           service: 'apigateway',
         }).headers
       : headers;
-    return this.control.raw(method, api, { headers: signed, ...(text === undefined ? {} : { body: text }) });
+    const client = method === 'GET' ? this.reads : this.control;
+    return client.raw(method, api, { headers: signed, ...(text === undefined ? {} : { body: text }) });
   }
 
   async stage(name: string): Promise<StageJson> {
