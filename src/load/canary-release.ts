@@ -21,6 +21,13 @@ export async function deployCanary(profile: Profile, percentTraffic: number): Pr
   const release = profile.release;
   if (!release) throw new ScenarioSetupError("a canary scenario needs the profile's release section");
   const stage = release.stages.main;
+  // A canary already there is someone's release: the scenario would replace it, then delete it.
+  const current = await call(profile, release, 'GET', `/stages/${encodeURIComponent(stage)}`);
+  if (current.status !== 200) throw new ScenarioSetupError(`GetStage ${stage} answered ${current.status}`);
+  if ((current.json as { canarySettings?: unknown } | undefined)?.canarySettings !== undefined)
+    throw new ScenarioSetupError(
+      `stage ${stage} already has a canary: the scenario deploys and removes its own`,
+    );
   const created = await call(profile, release, 'POST', '/deployments', {
     stageName: stage,
     description: 'gateproof canary-split',
@@ -47,13 +54,13 @@ export async function deployCanary(profile: Profile, percentTraffic: number): Pr
   };
 }
 
-async function call(profile: Profile, release: Release, method: string, path: string, body: unknown) {
-  const text = JSON.stringify(body);
+async function call(profile: Profile, release: Release, method: string, path: string, body?: unknown) {
+  const text = body === undefined ? undefined : JSON.stringify(body);
   const signed = signRequest({
     method,
     url: `${release.controlPlane.replace(/\/+$/, '')}/restapis/${encodeURIComponent(release.restApiId)}${path}`,
-    headers: { 'content-type': 'application/json' },
-    body: text,
+    headers: text === undefined ? {} : { 'content-type': 'application/json' },
+    ...(text === undefined ? {} : { body: text }),
     credentials: release.deployer,
     region: release.region,
     service: 'apigateway',
@@ -61,7 +68,7 @@ async function call(profile: Profile, release: Release, method: string, path: st
   const res = await boundedExchange(signed.url, {
     method,
     headers: signed.headers,
-    body: text,
+    ...(text === undefined ? {} : { body: text }),
     timeoutMs: profile.timeoutMs,
   });
   return { status: res.status, json: parseJsonBody(res.body) };
