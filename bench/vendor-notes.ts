@@ -173,4 +173,17 @@ export const VENDOR_NOTES: VendorNote[] = [
     case: 'responses.route.*',
     why: 'an unknown route is answered 404 with its own body, where a REST API answers 403 `Missing Authentication Token`.',
   },
+  // Releases: none of the gateways gateproof starts besides the reference has stages or a control plane.
+  ...(['nginx', 'haproxy', 'serverless-offline'] as const).flatMap((vendor) => [
+    {
+      vendor,
+      feature: 'stages' as const,
+      why: 'one configuration is one deployment: there are no stages, deployments or control plane to release through.',
+    },
+    {
+      vendor,
+      feature: 'canary' as const,
+      why: 'no canary settings: a weighted split would be another upstream block, not a release of a stage.',
+    },
+  ]),
 ];

@@ -2,6 +2,7 @@ import type { Scenario } from '../src/load/scenario.js';
 import { cacheHitRatio } from './cache-hit-ratio.js';
 import { cacheInvalidationVisibility } from './cache-invalidation-visibility.js';
 import { cacheStampede } from './cache-stampede.js';
+import { canarySplit } from './canary-split.js';
 import { throttleBurst } from './throttle-burst.js';
 import { throttleIsolation } from './throttle-isolation.js';
 import { throttleSteady } from './throttle-steady.js';
@@ -16,4 +17,5 @@ export const SCENARIOS: readonly Scenario[] = [
   cacheInvalidationVisibility,
   cacheStampede,
   websocketConnections,
+  canarySplit,
 ];

@@ -134,7 +134,7 @@ test('a profile overrides a scenario’s checks; unknown scenarios, metrics and 
   });
   assert.deepEqual(profileCheckProblems(bad, ['throttle-burst']), [
     'checks.nope: no such scenario; known scenarios: throttle-burst',
-    "checks.throttle-burst: unknown check metric 'throttle.speed': use throttle.rate, throttle.burst, throttle.share429, throttle.share429{key:isolated}, cache.hitRatio, cache.invalidationVisibleMs, cache.invalidationVisibleMaxMs, cache.invalidationsIgnored, cache.maxOriginRequestsPerFill",
+    "checks.throttle-burst: unknown check metric 'throttle.speed': use throttle.rate, throttle.burst, throttle.share429, throttle.share429{key:isolated}, cache.hitRatio, cache.invalidationVisibleMs, cache.invalidationVisibleMaxMs, cache.invalidationsIgnored, cache.maxOriginRequestsPerFill, canary.share",
     "checks.throttle-burst: check 'about right' on cache.hitRatio is not valid: expected 'within(declared, 10%)' or a comparison such as '>= expected - 0.05' or '< 1000'",
     'checks.throttle-burst: cache.invalidationsIgnored has no declared value: within() does not apply',
   ]);

@@ -11,7 +11,7 @@ import { Rate, Trend } from 'k6/metrics';
 import type { Scenario } from 'k6/options';
 
 /** A route role of the target profile; its path comes from GATEPROOF_ROUTE_<ROLE> or the profile's default. */
-export type Route = 'open' | 'keyed' | 'quota' | 'throttled' | 'cached' | 'cachedShort';
+export type Route = 'open' | 'keyed' | 'quota' | 'throttled' | 'cached' | 'cachedShort' | 'release';
 
 /** gateproof's RequestTemplate (src/load/scenario.ts), restricted to what a k6 script can send. */
 export interface Template {
@@ -31,6 +31,8 @@ export interface SendOptions {
   tagCacheHits: boolean;
   /** Send each cache key as the probe's nonce too, so the origin counts requests per key. */
   originPerKey: boolean;
+  /** Tag 2xx responses canary or stage by the deployment id the probe echoes (canary scenarios). */
+  tagChannel?: boolean;
 }
 
 const ROUTES: Record<Route, { variable: string; path: string }> = {
@@ -40,6 +42,7 @@ const ROUTES: Record<Route, { variable: string; path: string }> = {
   throttled: { variable: 'GATEPROOF_ROUTE_THROTTLED', path: '/throttled' },
   cached: { variable: 'GATEPROOF_ROUTE_CACHED', path: '/cached' },
   cachedShort: { variable: 'GATEPROOF_ROUTE_CACHED_SHORT', path: '/cached-short' },
+  release: { variable: 'GATEPROOF_ROUTE_RELEASE', path: '/release' },
 };
 
 const API_KEY_VARIABLES = { valid: 'GATEPROOF_API_KEY', other: 'GATEPROOF_API_KEY_OTHER' } as const;
@@ -51,6 +54,14 @@ const API_KEY_VARIABLES = { valid: 'GATEPROOF_API_KEY', other: 'GATEPROOF_API_KE
  */
 export const cacheLatency = new Trend('gateproof_cache_latency', true);
 export const cacheHits = new Rate('gateproof_cache_hit');
+
+/**
+ * Latency of 2xx responses of a canary scenario tagged `channel: canary|stage`, and the share the
+ * canary served as the responses tell it. The share that decides is counted at the probe (its
+ * counters for the nonce gp-<GATEPROOF_RUN_TAG>-release, by deployment), never from responses.
+ */
+export const channelLatency = new Trend('gateproof_channel_latency', true);
+export const canaryShare = new Rate('gateproof_canary_share');
 
 export function env(name: string): string | undefined {
   const value = __ENV[name];
@@ -231,8 +242,15 @@ function drawKey(cdf: readonly number[]): number {
 }
 
 function resolve(template: Template): Resolved {
-  const base = required('GATEPROOF_BASE_URL', "the gateway's base URL").replace(/\/+$/, '');
-  const stage = env('GATEPROOF_STAGE');
+  const release = template.route === 'release';
+  const base = (
+    release
+      ? required('GATEPROOF_RELEASE_URL', "the release API's invoke URL")
+      : required('GATEPROOF_BASE_URL', "the gateway's base URL")
+  ).replace(/\/+$/, '');
+  const stage = release
+    ? required('GATEPROOF_RELEASE_STAGE', 'the stage whose canary is measured')
+    : env('GATEPROOF_STAGE');
   const route = ROUTES[template.route];
   const path = env(route.variable) ?? route.path;
   const headers: Record<string, string> = { ...template.headers };
@@ -242,7 +260,11 @@ function resolve(template: Template): Resolved {
   return {
     method: template.method ?? 'GET',
     url: `${base}${stage ? `/${stage}` : ''}${path}`,
-    query: Object.entries(template.query ?? {}),
+    query: [
+      ...Object.entries(template.query ?? {}),
+      // One nonce for the run's release requests: the probe counts them by deployment.
+      ...(release ? [['gpn', `gp-${env('GATEPROOF_RUN_TAG') ?? 'k6'}-release`] as [string, string]] : []),
+    ],
     headers,
     // `name` groups every key of a route under one URL, as k6 advises for generated URLs.
     tags: { name: `${template.route} ${path}`, ...template.tags },
@@ -315,9 +337,16 @@ export function send(templates: readonly Template[], options: SendOptions): void
     tags: r.tags,
     timeout: env('GATEPROOF_TIMEOUT') ?? '10s',
     // Bodies are only kept when the echoed version may have to be read from them.
-    responseType: options.tagCacheHits ? 'text' : 'none',
+    responseType: options.tagCacheHits || options.tagChannel ? 'text' : 'none',
   });
-  if (!options.tagCacheHits || response.status < 200 || response.status >= 300) return;
+  if (response.status < 200 || response.status >= 300) return;
+  if (options.tagChannel) {
+    const canary = required('GATEPROOF_CANARY_DEPLOYMENT', "the canary's deployment id");
+    const served = typeof response.body === 'string' && response.body.includes(`"x-gp-tag":"${canary}"`);
+    channelLatency.add(response.timings.duration, { ...r.tags, channel: served ? 'canary' : 'stage' });
+    canaryShare.add(served, r.tags);
+  }
+  if (!options.tagCacheHits) return;
   const version = echoedVersion(response.headers, response.body);
   if (version !== undefined && Number.isSafeInteger(version))
     tagCache(version, response.timings.duration, r.tags);

@@ -57,6 +57,7 @@ const METRICS: Record<string, MetricSource> = {
   'cache.invalidationVisibleMaxMs': { group: 'cache', value: 'invalidationVisibleMaxMs' },
   'cache.invalidationsIgnored': { group: 'cache', value: 'invalidationsIgnored' },
   'cache.maxOriginRequestsPerFill': { group: 'cache', value: 'maxOriginRequestsPerFill' },
+  'canary.share': { group: 'canary', value: 'share', declared: 'declaredShare', interval: 'shareCI' },
 };
 
 export const CHECK_METRICS = Object.keys(METRICS);

@@ -4,6 +4,8 @@ import type { ScenarioResult } from '../results/model.js';
 import type { Profile } from '../target/profile-schema.js';
 import { planRun, type RunPlan } from './arrivals.js';
 import { CACHE_BODY_BYTES, CacheObserver, type ProbeReadings } from './cache-findings.js';
+import { CANARY_BODY_BYTES, canaryFindings, channelClassifier } from './canary-findings.js';
+import { deployCanary } from './canary-release.js';
 import { parseDuration } from './duration.js';
 import { type LoadOptions, type Progress, runLoad } from './engine.js';
 import { expectedHitRatio } from './expected-hit-ratio.js';
@@ -12,7 +14,7 @@ import { fitScenario } from './fit-scenario.js';
 import { runWebSocketScenario } from './run-ws-scenario.js';
 import type { Executor, Scenario } from './scenario.js';
 import { toScenarioResult } from './scenario-result.js';
-import { targetRequests } from './target-requests.js';
+import { releaseNonce, ScenarioSetupError, targetRequests } from './target-requests.js';
 import { evaluateThresholds, type ThresholdMetrics, thresholdMetrics } from './thresholds.js';
 import { engineTraffic, ThrottleObserver } from './throttle-findings.js';
 
@@ -70,7 +72,7 @@ async function probeReadings(
 ): Promise<ProbeReadings> {
   const after = await probe.counters();
   const template = scenario.requests[0];
-  const path = profile.routes[template?.route ?? 'cached'];
+  const path = profile.routes[(template?.route ?? 'cached') as keyof Profile['routes']];
   const keyCount = Math.max(0, ...scenario.requests.map((t) => t.keys?.count ?? 0));
   if (!scenario.options?.originPerKey || keyCount === 0) return { before, after, path };
   const perKey: number[] = [];
@@ -119,6 +121,8 @@ export async function runScenario(
   const requests = targetRequests(fitted, profile, runTag);
   const signal = options.signal ? { signal: options.signal } : {};
   await warmUp(fitted, profile, runTag, signal);
+  if (fitted.kind === 'canary')
+    return runCanary(fitted, profile, requests, plan, checks, runTag, signal, options);
   const throttle = fitted.kind === 'throttle' ? new ThrottleObserver(fitted) : undefined;
   const cache = fitted.kind === 'cache' ? new CacheObserver(fitted, fillGapMs(fitted, profile)) : undefined;
   const probe =
@@ -184,4 +188,56 @@ function expectedOf(
   const ttlS =
     (only.route === 'cachedShort' ? profile.cache?.shortTtlSeconds : profile.cache?.ttlSeconds) ?? 300;
   return expectedHitRatio(only.keys, requests, durationS, ttlS);
+}
+
+/**
+ * A canary scenario: the canary is deployed at its declared share after the warm-up, the load runs
+ * with one nonce, and the share each deployment served is read at the probe; the canary is
+ * removed whatever happens. Latency is kept per channel.
+ */
+async function runCanary(
+  scenario: Scenario,
+  profile: Profile,
+  requests: ReturnType<typeof targetRequests>,
+  plan: RunPlan,
+  checks: Record<string, string>,
+  runTag: string,
+  signal: { signal?: AbortSignal },
+  options: ScenarioRunOptions,
+): Promise<ScenarioResult> {
+  const percent = scenario.options?.canaryPercent;
+  if (percent === undefined)
+    throw new ScenarioSetupError(`scenario ${scenario.id} declares no canaryPercent`);
+  if (!profile.probe)
+    throw new ScenarioSetupError(
+      `scenario ${scenario.id} proves the share at the probe: the profile needs probe.url`,
+    );
+  const probe = new ProbeClient(profile.probe.url, profile.timeoutMs, profile.probe.secret);
+  const canary = await deployCanary(profile, percent);
+  let result: Awaited<ReturnType<typeof runLoad>>;
+  try {
+    result = await runLoad({
+      origin: requests.origin,
+      scenario,
+      resolveRequest: requests.resolveRequest,
+      limits: limitsFor(scenario, plan),
+      timeoutMs: profile.timeoutMs,
+      gracefulStopS: GRACEFUL_STOP_S,
+      ...connectionsFor(scenario.load),
+      classify: channelClassifier(canary.deploymentId),
+      classifyBodyBytes: CANARY_BODY_BYTES,
+      ...(options.onProgress && { onProgress: options.onProgress }),
+      ...signal,
+    });
+  } finally {
+    await canary.remove();
+  }
+  const findings = {
+    canary: canaryFindings(await probe.seen(releaseNonce(runTag)), canary.deploymentId, percent),
+  };
+  const thresholds = evaluateThresholds(scenario.thresholds ?? {}, thresholdMetrics(result));
+  const judged = result.interrupted
+    ? unjudgedChecks(checks, 'not judged: the scenario was interrupted')
+    : evaluateChecks(checks, findings);
+  return toScenarioResult(scenario, result, findings, thresholds, judged);
 }

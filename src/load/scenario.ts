@@ -27,7 +27,18 @@ export type Executor =
 /** Which of the target profile's routes and keys a request uses; resolved against a target at run time. */
 export interface RequestTemplate {
   /** A role from the profile's `routes` (e.g. 'throttled', 'cached'). */
-  route: 'open' | 'keyed' | 'quota' | 'throttled' | 'iam' | 'jwt' | 'authorizer' | 'cached' | 'cachedShort';
+  route:
+    | 'open'
+    | 'keyed'
+    | 'quota'
+    | 'throttled'
+    | 'iam'
+    | 'jwt'
+    | 'authorizer'
+    | 'cached'
+    | 'cachedShort'
+    /** `GET /release` on the main stage of the profile's `release` API (canary scenarios). */
+    | 'release';
   method?: 'GET' | 'POST' | 'HEAD';
   /** Which profile API key to send: 'valid' | 'other' | none. */
   apiKey?: 'valid' | 'other';
@@ -62,6 +73,11 @@ export interface ScenarioOptions {
   planRate?: number;
   /** Count origin requests per cache key at the probe (a nonce per key), for stampede findings. */
   originPerKey?: boolean;
+  /**
+   * A canary scenario's release: a canary of the draft API is deployed to the release API's main
+   * stage with this percentTraffic before the run, and removed after it.
+   */
+  canaryPercent?: number;
 }
 
 /**
@@ -85,7 +101,7 @@ export interface Scenario {
   id: string;
   title: string;
   /** What the scenario measures: drives which findings are computed. */
-  kind: 'throttle' | 'cache' | 'latency' | 'websocket';
+  kind: 'throttle' | 'cache' | 'latency' | 'websocket' | 'canary';
   /** A start-up step before the timed part: idle time, warm-up requests. */
   idleBefore?: string;
   load: Executor;

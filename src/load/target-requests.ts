@@ -60,6 +60,17 @@ function apiKeyHeader(scenario: Scenario, profile: Profile, which: RequestTempla
   return { 'x-api-key': value };
 }
 
+/** The probe nonce of a run's release requests. */
+export function releaseNonce(runTag: string): string {
+  return `gp-${runTag}-release`;
+}
+
+function releaseOf(scenario: Scenario, profile: Profile): NonNullable<Profile['release']> {
+  if (!profile.release)
+    throw new ScenarioSetupError(`scenario ${scenario.id} needs the profile's release section`);
+  return profile.release;
+}
+
 /**
  * Turns each template into a function of the request index. A template without cache keys or
  * signing resolves to one constant request, which the engine then validates only once.
@@ -70,13 +81,18 @@ export function targetRequests(
   runTag: string,
   seed = 1,
 ): TargetRequests {
-  const base = new URL(profile.baseUrl);
-  const prefix = `${base.pathname.replace(/\/+$/, '')}${profile.stage ? `/${profile.stage}` : ''}`;
+  const release = scenario.requests.some((t) => t.route === 'release')
+    ? releaseOf(scenario, profile)
+    : undefined;
+  const base = new URL(release?.baseUrl ?? profile.baseUrl);
+  const stage = release ? release.stages.main : profile.stage;
+  const prefix = `${base.pathname.replace(/\/+$/, '')}${stage ? `/${stage}` : ''}`;
+  const routes: Record<RequestTemplate['route'], string> = { ...profile.routes, release: '/release' };
   const keyValue = (k: number) => `gp-${runTag}-${k}`;
   const perKeyNonce = scenario.options?.originPerKey === true;
   const resolvers = new Map<RequestTemplate, (i: number) => RequestSpec>();
   scenario.requests.forEach((template, index) => {
-    const path = `${prefix}${profile.routes[template.route]}`;
+    const path = `${prefix}${routes[template.route]}`;
     const headers: Headers = {
       ...template.headers,
       ...apiKeyHeader(scenario, profile, template.apiKey),
@@ -85,7 +101,9 @@ export function targetRequests(
     const draw = template.keys ? keySampler(template.keys, seed + index) : undefined;
     const keys = template.keys;
     if (!draw || !keys) {
-      const query = new URLSearchParams(template.query).toString();
+      // A release request carries the run's nonce: the probe counts the run's requests by deployment.
+      const nonce: Record<string, string> = template.route === 'release' ? { gpn: releaseNonce(runTag) } : {};
+      const query = new URLSearchParams({ ...template.query, ...nonce }).toString();
       const target = query ? `${path}?${query}` : path;
       const constant: RequestSpec = { method: template.method ?? 'GET', path: target, headers };
       resolvers.set(

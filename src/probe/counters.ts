@@ -11,21 +11,30 @@ export class RequestCounters {
   private total = 0;
   private readonly routes = new Map<string, number>();
   private readonly nonces = new Map<string, number>();
+  /** Per nonce, its requests by route and tag; a nonce's handful of routes, however long the run. */
+  private readonly seen = new Map<string, Map<string, number>>();
 
-  count(route: string, nonce: string | undefined): void {
+  count(route: string, nonce: string | undefined, tag?: string): void {
     this.total++;
     this.routes.set(route, (this.routes.get(route) ?? 0) + 1);
     if (nonce === undefined) return;
+    const where = tag === undefined ? route : `${route}#${tag}`;
     const seen = this.nonces.get(nonce);
     if (seen !== undefined) {
       this.nonces.set(nonce, seen + 1);
+      const byWhere = this.seen.get(nonce)!;
+      byWhere.set(where, (byWhere.get(where) ?? 0) + 1);
       return;
     }
     if (this.nonces.size >= MAX_NONCES) {
       const oldest = this.nonces.keys().next().value;
-      if (oldest !== undefined) this.nonces.delete(oldest);
+      if (oldest !== undefined) {
+        this.nonces.delete(oldest);
+        this.seen.delete(oldest);
+      }
     }
     this.nonces.set(nonce, 1);
+    this.seen.set(nonce, new Map([[where, 1]]));
   }
 
   snapshot(nonce?: string): ProbeCounters {
@@ -33,6 +42,7 @@ export class RequestCounters {
     if (nonce !== undefined) {
       counters.nonce = nonce;
       counters.count = this.nonces.get(nonce) ?? 0;
+      counters.seen = Object.fromEntries(this.seen.get(nonce) ?? []);
     }
     return counters;
   }
@@ -41,5 +51,6 @@ export class RequestCounters {
     this.total = 0;
     this.routes.clear();
     this.nonces.clear();
+    this.seen.clear();
   }
 }

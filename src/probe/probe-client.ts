@@ -42,6 +42,11 @@ export class ProbeClient {
   async reached(nonce: string): Promise<number> {
     return (await this.counters(nonce)).count ?? 0;
   }
+
+  /** This nonce's requests by route and tag (`route#tag`): where each one arrived, and from which deployment. */
+  async seen(nonce: string): Promise<Record<string, number>> {
+    return (await this.counters(nonce)).seen ?? {};
+  }
 }
 
 function isCounters(value: Partial<ProbeCounters> | undefined): value is ProbeCounters {

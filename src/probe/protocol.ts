@@ -18,7 +18,17 @@ export interface ProbeCounters {
   routes: Record<string, number>;
   nonce?: string;
   count?: number;
+  /**
+   * The nonce's requests by `route` and tag (`route#tag` when a request carried TAG_HEADER):
+   * which integration URI, and which deployment, each request of a case reached.
+   */
+  seen?: Record<string, number>;
 }
+/**
+ * A label the integration attaches to a request (a release's deployment id, say), counted with
+ * the route per nonce so a case proves at the origin which deployment served it.
+ */
+export const TAG_HEADER = 'x-gp-tag';
 /** Ask the probe to add a `pad` string of this many bytes, so caches see a response of a chosen size. */
 export const PAD_HEADER = 'x-gp-pad-bytes';
 /** Ask the probe to add a response header, written `Name: value` (a Vary the gateway must extend, say). */

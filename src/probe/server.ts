@@ -12,6 +12,7 @@ import {
   type ProbeCounters,
   SET_HEADER,
   STATUS_HEADER,
+  TAG_HEADER,
   VERSION_HEADER,
 } from './protocol.js';
 
@@ -93,7 +94,7 @@ function handle(
   }
   const nonce = search?.get(NONCE_PARAM) ?? single(req.headers[NONCE_HEADER]);
   // Counted on arrival, not on answer: what matters is that the request reached the origin.
-  counters.count(route, nonce);
+  counters.count(route, nonce, single(req.headers[TAG_HEADER]));
 
   const chunks: Buffer[] = [];
   let size = 0;

@@ -10,7 +10,7 @@ export const KEY_AND_PLAN_FAULTS = [
   {
     name: 'apikey-any-stage',
     description: "a key's usage plan is not checked for this stage",
-    breaks: ['apikey.reject.other-stage'],
+    breaks: ['apikey.reject.other-stage', 'stages.plans.stage-membership'],
   },
   {
     name: 'apikey-query-accepted',

@@ -7,6 +7,7 @@ import { JWT_GATEWAY_FAULTS } from './faults-jwt.js';
 import { KEY_AND_PLAN_FAULTS } from './faults-keys-plans.js';
 import { PIPELINE_FAULTS } from './faults-pipeline.js';
 import { SIGV4_FAULTS } from './faults-sigv4.js';
+import { STAGE_FAULTS } from './faults-stages.js';
 import { WEBSOCKET_FAULTS } from './faults-websocket.js';
 import { JWT_FAULTS } from './jwt-authorizer.js';
 import { LAMBDA_AUTHORIZER_FAULTS } from './lambda-authorizer.js';
@@ -28,6 +29,7 @@ export const FAULTS = [
   ...IDENTITY_FAULTS,
   ...PIPELINE_FAULTS,
   ...WEBSOCKET_FAULTS,
+  ...STAGE_FAULTS,
 ] as const satisfies readonly Fault[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];

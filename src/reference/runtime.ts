@@ -38,16 +38,31 @@ export interface GatewayRuntime {
   readonly tracingEnabled: boolean;
   /** The API's customized gateway responses (`x-amazon-apigateway-gateway-responses`). */
   readonly gatewayResponses: GatewayResponseSettings;
+  /** `$context.deploymentId`: the deployment this stage (or its canary) serves. */
+  readonly deploymentId?: string;
+}
+
+/**
+ * What one stage shares among the deployments it serves (see stages.ts): a deployment's own
+ * snapshot of the API, and the stage's plans and cache, which a canary uses as well.
+ */
+export interface RuntimeParts {
+  model: ApiModel;
+  deploymentId: string;
+  plans: UsagePlans;
+  /** The stage cache, or none: a canary without `useStageCache` does not read the stage's. */
+  cache: GatewayRuntime['cache'];
 }
 
 export function createRuntime(
   config: GatewayConfig,
   clock: Clock,
   fault: FaultName | undefined,
+  parts?: RuntimeParts,
 ): GatewayRuntime {
   const contract = loadContract(config.contract);
   const http = config.apiType === 'HTTP';
-  const model = http ? asHttpApi(apiModel(contract)) : apiModel(contract);
+  const model = parts?.model ?? (http ? asHttpApi(apiModel(contract)) : apiModel(contract));
   if (model.apiKeySource !== 'HEADER') {
     throw new UsageError('the reference gateway supports only x-amazon-apigateway-api-key-source HEADER');
   }
@@ -59,7 +74,7 @@ export function createRuntime(
     model,
     router: new Router(config.stage.name, [...model.methods, ...optionsMethods]),
     keys: new ApiKeys(config.apiKeys),
-    plans: new UsagePlans(config.usagePlans, clock.now(), fault),
+    plans: parts?.plans ?? new UsagePlans(config.usagePlans, clock.now(), fault),
     proxy: new HttpProxy(model.methods, config.stage.variables, config.integrationTimeoutMs, fault),
     apiId: config.apiId,
     tracingEnabled: !http && config.stage.tracingEnabled,
@@ -70,12 +85,15 @@ export function createRuntime(
     authorizers: createAuthorizers(model, config, clock, fault),
     cors,
     corsOptionsMethods: new Set(optionsMethods),
-    cache: http
-      ? undefined
-      : config.cache && {
-          store: new StageCache(config.cache, fault),
-          authority: new CacheAuthority(config, config.stage.name, clock, fault),
-        },
+    cache: parts
+      ? parts.cache
+      : http
+        ? undefined
+        : config.cache && {
+            store: new StageCache(config.cache, fault),
+            authority: new CacheAuthority(config, config.stage.name, clock, fault),
+          },
+    ...(parts ? { deploymentId: parts.deploymentId } : {}),
   };
 }
 

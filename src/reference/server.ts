@@ -32,10 +32,24 @@ export async function startReferenceGateway(
 ): Promise<ReferenceGateway> {
   const fault = parseFault(options.fault);
   const gw = createRuntime(parseGatewayConfig(config), options.clock ?? systemClock, fault);
-  const run = compose(buildPipeline(gw));
+  return listenGateway(compose(buildPipeline(gw)), { ...options, apiType: gw.apiType }, () =>
+    gw.proxy.close(),
+  );
+}
+
+/**
+ * An HTTP server in front of a gateway's pipeline: the body read within the payload limit, and
+ * every reply written with the request's ids. `release` is called once the server has closed.
+ */
+export async function listenGateway(
+  run: (ctx: RequestContext) => Promise<Reply>,
+  options: Omit<GatewayOptions, 'clock'> & { apiType: 'REST' | 'HTTP' },
+  release: () => Promise<void>,
+): Promise<ReferenceGateway> {
+  const fault = parseFault(options.fault);
   // Node's own header limit (16 KB) stands for API Gateway's; only a fault lifts it.
   const limits = fault === 'jwt-oversized-token-crash' ? { maxHeaderSize: 1024 * 1024 } : {};
-  const server = createServer(limits, (req, res) => handle(req, res, run, fault, gw.apiType));
+  const server = createServer(limits, (req, res) => handle(req, res, run, fault, options.apiType));
   const host = options.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {
@@ -46,7 +60,7 @@ export async function startReferenceGateway(
       });
     });
   } catch (err) {
-    await gw.proxy.close();
+    await release();
     throw err;
   }
   const { port } = server.address() as AddressInfo;
@@ -57,7 +71,7 @@ export async function startReferenceGateway(
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await gw.proxy.close();
+      await release();
     },
   };
 }

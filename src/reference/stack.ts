@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Probe, startProbe } from '../probe/server.js';
 import { type Feature, type Profile, profileSchema } from '../target/profile-schema.js';
-import type { Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import type { ApiKey, GatewayConfigInput, Quota, Throttle, UsagePlanConfig } from './config.js';
 import { parseFault } from './faults.js';
 import { DECLARED_IDENTITY_HEADERS } from './identity-headers.js';
 import { startReferenceGateway } from './server.js';
 import { type AuthSetup, startAuthSetup } from './stack-auth.js';
 import { type CorsCacheSetup, startCorsCacheSetup } from './stack-cors-cache.js';
+import { type StagesSetup, startStagesSetup } from './stack-stages.js';
 import { startWebSocketSetup, type WebSocketSetup } from './stack-websocket.js';
 
 const STAGE = 'test';
@@ -111,6 +112,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
   let corsCache: CorsCacheSetup | undefined;
   let auth: AuthSetup | undefined;
   let websocket: WebSocketSetup | undefined;
+  let stages: StagesSetup | undefined;
   try {
     auth = await startAuthSetup({
       host,
@@ -159,7 +161,17 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
       iamCredentials: auth.iamCredentials,
       fault: parseFault(options.fault),
     });
+    stages = await startStagesSetup({
+      host,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      probeUrl,
+      clock: options.clock ?? systemClock,
+      fault: parseFault(options.fault),
+      apiKeyValue,
+    });
   } catch (err) {
+    await websocket?.close();
     await gateway?.close();
     await corsCache?.close();
     await auth?.close();
@@ -194,6 +206,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
             'tracing',
             ...auth.features,
             'websocket',
+            ...stages.features,
           ],
     probe: { url: probeUrl, ...(upstream ? { secret: upstream.secret } : {}) },
     identityHeaders: DECLARED_IDENTITY_HEADERS,
@@ -202,6 +215,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     ...corsCache.profile(gateway.url),
     ...auth.profile,
     ...websocket.profile,
+    ...(options.mode === 'http' ? {} : stages.profile),
   });
   return {
     profile,
@@ -209,6 +223,7 @@ export async function startReferenceStack(options: ReferenceStackOptions = {}): 
     probeUrl,
     probe,
     close: async () => {
+      await stages.close();
       await websocket.close();
       await gateway.close();
       await corsCache.close();

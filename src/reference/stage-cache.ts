@@ -32,7 +32,7 @@ export class StageCache {
   private readonly leakedTtl: number | undefined;
 
   constructor(
-    private readonly config: CacheConfig,
+    readonly config: CacheConfig,
     private readonly fault: FaultName | undefined,
   ) {
     const ttls = Object.values(config.methodSettings)

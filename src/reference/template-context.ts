@@ -9,6 +9,7 @@ export function templateContext(gw: GatewayRuntime, ctx: RequestContext): Record
     httpMethod: ctx.httpMethod,
     resourcePath: ctx.route?.resourcePath ?? '',
     stage: gw.stage,
+    ...(gw.deploymentId === undefined ? {} : { deploymentId: gw.deploymentId }),
     apiId: gw.apiId,
     identity: { sourceIp: ctx.sourceIp, userAgent: single(ctx.headers['user-agent']) ?? '' },
     authorizer: { ...ctx.authorizerContext },

@@ -53,7 +53,11 @@ export class UsagePlans {
    * AWS applies "per-client or per-method" limits, whichever is set.
    */
   takeToken(key: ApiKey, plan: UsagePlan, stage: string, methodKey: string, now: number): boolean {
-    const methodThrottle = plan.stages.get(stage)?.[methodKey];
+    // The fault: the first stage of the plan that throttles the method throttles it everywhere.
+    const methodThrottle =
+      this.fault === 'stage-throttle-every-stage'
+        ? [...plan.stages.values()].find((throttles) => throttles[methodKey])?.[methodKey]
+        : plan.stages.get(stage)?.[methodKey];
     const throttle = methodThrottle ?? plan.throttle;
     if (!throttle) return true;
     const id = methodThrottle ? `${plan.id}\0${key.id}\0${methodKey}` : `${plan.id}\0${key.id}`;

@@ -94,6 +94,19 @@ function websocketWords(w: Record<string, unknown>): string {
   return parts.filter(Boolean).join('; ');
 }
 
+/** A canary run: the share declared, and the share the probe saw with its interval. */
+function canaryWords(c: Record<string, unknown>): string {
+  const declared = num(c.declaredShare);
+  const share = num(c.share);
+  const atProbe = num(c.atProbe);
+  return [
+    declared === undefined ? 'no share declared' : `declared ${short(declared * 100)} % to the canary`,
+    share === undefined
+      ? 'nothing reached the probe'
+      : `served ${short(share * 100)} %${interval(Array.isArray(c.shareCI) ? c.shareCI.map((x) => Number(x) * 100) : undefined)} of ${atProbe} requests at the probe`,
+  ].join('; ');
+}
+
 /**
  * A scenario in one sentence, its finding against what was declared and how it ended: "declared
  * 200/s, burst 100; measured 199.6/s [198.9, 200.3], burst 98 [95, 101]; 52 % refused: holds".
@@ -103,6 +116,7 @@ export function scenarioSentence(s: ScenarioResult): string {
   const throttle = record(s.findings.throttle);
   const cache = record(s.findings.cache);
   const websocket = record(s.findings.websocket);
+  const canary = record(s.findings.canary);
   const p99 = s.latency.percentiles?.p99;
   const finding = throttle
     ? throttleWords(throttle)
@@ -110,7 +124,9 @@ export function scenarioSentence(s: ScenarioResult): string {
       ? cacheWords(cache)
       : websocket
         ? websocketWords(websocket)
-        : `${s.totals.requests} requests${p99 === undefined ? '' : `, p99 ${formatUs(p99)}`}`;
+        : canary
+          ? canaryWords(canary)
+          : `${s.totals.requests} requests${p99 === undefined ? '' : `, p99 ${formatUs(p99)}`}`;
   const failed = [
     ...(s.checks ?? []).filter((c) => c.ok === false).map((c) => `${c.metric} ${c.expr}`),
     ...s.thresholds.filter((t) => t.ok === false).map(thresholdLabel),

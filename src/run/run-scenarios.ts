@@ -14,6 +14,7 @@ const FEATURE: Record<Scenario['kind'], Feature | undefined> = {
   cache: 'cache',
   latency: undefined,
   websocket: 'websocket',
+  canary: 'canary',
 };
 
 export function selectScenarios(requested: readonly string[] | undefined): Scenario[] {

@@ -36,6 +36,10 @@ export const FEATURES = [
   /** The stage cache can be flushed whole through a control plane (cache.flush). */
   'cache-flush',
   'websocket',
+  /** Several stages of one API (the `release` section), each with its variables, deployment, cache and plans, released through the control plane. */
+  'stages',
+  /** Canary releases on a stage: percentTraffic, stageVariableOverrides, useStageCache, promotion. */
+  'canary',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -268,6 +272,43 @@ export const profileSchema = z.strictObject({
         secretAccessKey: secret,
         sessionToken: secret.optional(),
       }),
+    })
+    .optional(),
+  /**
+   * The release API (src/contract/release-api.yaml) deployed to two stages, and the control plane
+   * that deploys it: the `stages` and `canary` suites change its deployments, variables and
+   * canary through API Gateway's own calls, and put back what they changed.
+   */
+  release: z
+    .strictObject({
+      /** The invoke URL without the stage, like baseUrl. */
+      baseUrl: z.url({ protocol: /^https?$/ }),
+      /** The stage the suites release to, and the stage beside it that must not change. */
+      stages: z.strictObject({ main: z.string().min(1), other: z.string().min(1) }),
+      /** API Gateway's control plane (`https://apigateway.REGION.amazonaws.com`). */
+      controlPlane: z.url({ protocol: /^https?$/ }),
+      restApiId: z.string().min(1),
+      /** The resource id of `/release`, whose integration a deployment changes. */
+      releaseResourceId: z.string().min(1),
+      region: z.string().min(1),
+      /** Credentials allowed to deploy: apigateway:POST, PATCH and GET on the API. */
+      deployer: z.strictObject({
+        accessKeyId: secret,
+        secretAccessKey: secret,
+        sessionToken: secret.optional(),
+      }),
+      apiKeys: z.strictObject({
+        /** In a usage plan that covers both stages. */
+        bothStages: secret,
+        /** In a usage plan that covers the main stage only. */
+        mainOnly: secret,
+        /** In a plan whose main stage throttles `GET /release/keyed` (throttle below); the other stage does not. */
+        throttled: secret,
+      }),
+      /** The main stage's method throttle of `GET /release/keyed` for the throttled key. */
+      throttle: throttleSchema,
+      /** The main stage has a cache cluster (`/release/cached` keyed by gpn); the other has none. */
+      cacheTtlSeconds: z.number().int().min(1).max(3600).default(300),
     })
     .optional(),
   cache: z

@@ -102,6 +102,23 @@ function head(title: string, lines: Record<string, string>): string {
   return [`# ${title}`, ...Object.entries(lines).map(([k, v]) => `${k}: ${v}`)].join('\n');
 }
 
+const RELEASE = [
+  '# Stages and canary releases (features stages, canary): deploy src/contract/release-api.yaml on two',
+  '# stages (stage variables probeUrl, backend, color; a cache cluster on the main stage only; usage',
+  '# plans as in the README), add stages and canary to features, and uncomment. The suites deploy,',
+  '# roll back and promote through the control plane, and put back what they changed.',
+  '# release:',
+  '#   baseUrl: https://def456.execute-api.eu-west-1.amazonaws.com',
+  '#   stages: { main: prod, other: beta }',
+  '#   controlPlane: https://apigateway.eu-west-1.amazonaws.com',
+  '#   restApiId: def456',
+  '#   releaseResourceId: a1b2c3   # the resource id of /release',
+  '#   region: eu-west-1',
+  '#   deployer: { accessKeyId: ${GP_DEPLOYER_KEY_ID}, secretAccessKey: ${GP_DEPLOYER_SECRET} }',
+  '#   apiKeys: { bothStages: ${GP_RELEASE_KEY_BOTH}, mainOnly: ${GP_RELEASE_KEY_MAIN}, throttled: ${GP_RELEASE_KEY_THROTTLED} }',
+  "#   throttle: { rateLimit: 1, burstLimit: 2 }   # the main stage's throttle of GET /release/keyed for the throttled key",
+].join('\n');
+
 const TEMPLATES: Record<InitKind, string[]> = {
   'aws-rest': [
     head('Amazon API Gateway, REST API (v1)', {
@@ -125,6 +142,7 @@ const TEMPLATES: Record<InitKind, string[]> = {
     AUTHORIZER,
     CORS,
     CACHE,
+    RELEASE,
   ],
   'aws-http': [
     head('Amazon API Gateway, HTTP API (v2)', {

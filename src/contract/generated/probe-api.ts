@@ -405,6 +405,9 @@ export interface components {
             routes: {
                 [key: string]: number;
             };
+            seen?: {
+                [key: string]: number;
+            };
             total: number;
         };
         Echo: {

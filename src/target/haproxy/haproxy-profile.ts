@@ -9,6 +9,8 @@ import type { HaproxyInstall } from './haproxy-binary.js';
  * SigV4 and no Lambda authorizer: HAProxy has neither without custom Lua. Unknown routes are
  * refused as API Gateway refuses them; request validation, mapping templates, customized gateway
  * responses and X-Ray tracing are API Gateway's own, with nothing in HAProxy to express them.
+ * No `stages` or `canary`: one configuration is one deployment, with no stages to release to
+ * and no control plane.
  */
 export function haproxyCapabilities(install: Pick<HaproxyInstall, 'jwt'>): Feature[] {
   return [

@@ -9,6 +9,8 @@ import type { NginxInstall } from './nginx-binary.js';
  * cannot keep would be a lie in the matrix. Unknown routes are refused as API Gateway refuses
  * them; request validation (no JSON Schema), mapping templates (no VTL), customized gateway
  * responses and X-Ray tracing are not claimed, so their cases show as unclaimed.
+ * No `stages` or `canary`: one configuration is one deployment, with no stages to release to
+ * and no control plane.
  */
 export function nginxCapabilities(modules: NginxInstall['modules']): Feature[] {
   return [

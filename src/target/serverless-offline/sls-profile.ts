@@ -13,6 +13,8 @@ import { corsWithPages, REFERENCE_SETTINGS } from '../target-support.js';
  * and answers unknown routes itself, so validation and routes are claimed and measured. Its VTL
  * runs only for Lambda (non-proxy) integrations, never for the contract's HTTP integrations, and
  * it has no gateway-response settings or tracing: transform, responses and tracing are not claimed.
+ * Nor stages, deployments or canaries (`stages`, `canary`): it serves one stage from the service
+ * file, with no control plane.
  */
 export const SLS_CAPABILITIES: readonly Feature[] = [
   'apikey',
