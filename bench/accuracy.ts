@@ -33,7 +33,7 @@ export async function arrivalAccuracy(url: string, rate: number, seconds: number
       },
       requests: [{ route: 'open' }],
     },
-    resolveRequest: () => spec,
+    requests: { specs: [spec] },
     limits: { maxDurationS: seconds + 10, maxRequests: rate * seconds * 2 },
     // As the scenario runner does: preAllocatedVUs are the connections, maxVUs the requests in flight.
     connections: CONNECTIONS,
@@ -68,7 +68,7 @@ export async function memoryGrowth(
       load: { executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: 200 },
       requests: [{ route: 'open' }],
     },
-    resolveRequest: () => spec,
+    requests: { specs: [spec] },
     limits: { maxDurationS: seconds + 10, maxRequests: rate * seconds * 2 },
     onProgress: (p) => {
       if (p.elapsedS <= 10) at10sMb = mb();

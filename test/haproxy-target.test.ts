@@ -138,7 +138,9 @@ test('the JWT route verifies with jwt_verify and checks the claims, and exists o
   assert.doesNotMatch(jwt, /jku|x5u|x5c|jwk'/, 'never a key from the token');
   // The issuer's kids are random base64url: one in 64 starts with a dash, which HAProxy would
   // read as a flag of the ACL unless the patterns are set apart.
-  assert.ok(backend(render(profile({ features: ['jwt'], jwt: JWT }), '-OrI3c'), 'jwt').includes('-m str -- -OrI3c }'));
+  assert.ok(
+    backend(render(profile({ features: ['jwt'], jwt: JWT }), '-OrI3c'), 'jwt').includes('-m str -- -OrI3c }'),
+  );
   assert.doesNotMatch(render(profile({ features: ['apikey'], jwt: JWT })), /backend gp_jwt\b|jwt_verify/);
   const features = haproxyCapabilities({ jwt: true });
   assert.ok(features.includes('jwt') && !haproxyCapabilities({ jwt: false }).includes('jwt'));
