@@ -31,7 +31,7 @@ const ROWS = 2048;
 
 /** The worker's side: an Observer that fills rows and hands full batches to `send`. */
 export class BatchWriter implements Observer {
-  private rows = new Float64Array(ROWS * WIDTH);
+  private readonly rows = new Float64Array(ROWS * WIDTH);
   private count = 0;
   private last = 0;
   private readonly codeNumbers = new Map<string, number>();
@@ -104,17 +104,19 @@ export class BatchWriter implements Observer {
    * called between turns of the loop.
    */
   flush(upTo: number): void {
+    // The rows go as a copy of their used part: a batch sent every few ms is mostly small, and
+    // the full buffer stays here for the next one instead of being reallocated.
+    const rows = this.rows.slice(0, this.count * WIDTH);
     const batch: ObservationBatch = {
-      rows: this.rows,
+      rows,
       count: this.count,
       upTo,
       codes: this.newCodes,
       ...(this.extras && { extras: this.extras }),
     };
-    this.send(batch, [this.rows.buffer as ArrayBuffer]);
-    this.rows = new Float64Array(ROWS * WIDTH);
+    this.send(batch, [rows.buffer as ArrayBuffer]);
     this.count = 0;
-    this.newCodes = [];
+    if (this.newCodes.length > 0) this.newCodes = [];
     this.extras = undefined;
   }
 }

@@ -13,13 +13,35 @@ export interface WorkerData {
 }
 
 export type WorkerOrder =
+  | { type: 'run'; data: WorkerData }
   /** `t0`: the run's start as performance.timeOrigin + performance.now(); `hardEnd`: ms after it. */
-  { type: 'start'; t0: number; hardEnd: number } | { type: 'abort' };
+  | { type: 'start'; t0: number; hardEnd: number }
+  | { type: 'abort' };
 
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'batch'; batch: ObservationBatch }
   | { type: 'done'; stopReason: StopReason; endedAt: number; fatal?: string };
+
+/** Threads kept between runs: a warm worker starts on time, a cold one compiles its hot path mid-run. */
+const idle: Worker[] = [];
+
+function acquire(): Worker {
+  const worker = idle.pop() ?? new Worker(new URL('./engine-worker.js', import.meta.url));
+  worker.removeAllListeners('error');
+  worker.ref();
+  return worker;
+}
+
+/** Back to the idle threads, unreferenced so they never keep the process alive; a broken one ends. */
+function release(worker: Worker, healthy: boolean): Promise<void> {
+  worker.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
+  if (!healthy) return worker.terminate().then(() => undefined);
+  worker.unref();
+  idle.push(worker);
+  worker.once('error', () => idle.splice(idle.indexOf(worker), 1));
+  return Promise.resolve();
+}
 
 /** Which stop reason speaks for the run when threads stopped for different ones. */
 const PRECEDENCE: StopReason[] = ['aborted', 'max-duration', 'max-requests', 'completed'];
@@ -39,19 +61,23 @@ export class WorkerRun {
   private onReady: (() => void) | undefined;
   private onEnd: ((end: DispatchEnd) => void) | undefined;
   private readyCount = 0;
+  private readonly broken = new Set<number>();
 
   constructor(shares: WorkerData[], observer: Observer) {
     this.merge = new BatchMerge(shares.length, observer);
     this.ends = shares.map(() => undefined);
-    const url = new URL('./engine-worker.js', import.meta.url);
     this.workers = shares.map((data, w) => {
-      const worker = new Worker(url, { workerData: data });
+      const worker = acquire();
       worker.on('message', (reply: WorkerReply) => this.reply(w, reply));
-      worker.on('error', (err) => this.ended(w, { stopReason: 'aborted', endedAt: 0, fatal: err }));
-      worker.on('exit', () => {
-        if (!this.ends[w])
-          this.ended(w, { stopReason: 'aborted', endedAt: 0, fatal: new Error('an engine worker exited') });
+      worker.on('error', (err) => {
+        this.broken.add(w);
+        this.ended(w, { stopReason: 'aborted', endedAt: 0, fatal: err });
       });
+      worker.on('exit', () => {
+        this.broken.add(w);
+        this.ended(w, { stopReason: 'aborted', endedAt: 0, fatal: new Error('an engine worker exited') });
+      });
+      worker.postMessage({ type: 'run', data } satisfies WorkerOrder);
       return worker;
     });
   }
@@ -83,9 +109,14 @@ export class WorkerRun {
     this.abort();
   }
 
-  /** Ends the threads; for a run that never started, or one that has ended. */
+  /**
+   * Gives the threads back: kept for the next run once they ended their share, ended otherwise
+   * (a run that never started, a thread that failed).
+   */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(
+      this.workers.map((worker, w) => release(worker, this.started && !!this.ends[w] && !this.broken.has(w))),
+    );
   }
 
   private reply(w: number, reply: WorkerReply): void {
