@@ -209,13 +209,17 @@ export class DispatchRun {
 
   /**
    * The open-model loop: issues every arrival whose intended time has come, then waits for the
-   * next. Timers have millisecond resolution and fire up to a turn late, so the wait sleeps on a
-   * timer only until spinMs before the arrival and covers the rest turn by turn (setImmediate),
-   * which polls I/O without blocking between turns. That alone keeps the start lag to the length
-   * of one turn of the loop; the turns are kept short by doing no measurement on this thread in a
-   * multi-threaded run (workers only timestamp; the main thread records) and by issuing each
-   * due arrival in the turn it falls in. The lag left is measured (`lag`) and counted in the
-   * corrected latency.
+   * next. Punctual starts come from three choices made here:
+   * - Timers have millisecond resolution and fire up to a turn late, so a timer only covers the
+   *   wait up to spinMs before the arrival, rounded down to whole ms; a wait shorter than a whole
+   *   ms is never a timer. The rest is covered turn by turn (setImmediate), which polls I/O
+   *   between turns without blocking it: the start lag is then the length of one turn of the loop.
+   *   It costs a busy thread at rates above about 1,000/s, which the rate needs anyway.
+   * - Turns are kept short: in a multi-threaded run this thread does no measurement at all (the
+   *   main thread records, see worker-run.ts), and each thread carries only its share of the rate.
+   * - Every arrival due is issued in the turn it falls due (up to MAX_BATCH), so a late turn
+   *   catches up at once instead of drifting.
+   * The lag left is measured (`lag`) and counted in the corrected latency.
    */
   private readonly tick = (): void => {
     this.wakeTimer = undefined;
@@ -227,10 +231,9 @@ export class DispatchRun {
         this.stopScheduling(stop);
         return;
       }
-      const wait = Math.min(this.nextAt, this.hardEnd) - (now() - this.t0);
-      if (wait > this.setup.spinMs) {
-        this.wakeTimer = setTimeout(this.tick, Math.max(1, Math.floor(wait - this.setup.spinMs)));
-      } else this.wakeImmediate = setImmediate(this.tick);
+      const sleepMs = Math.floor(Math.min(this.nextAt, this.hardEnd) - (now() - this.t0) - this.setup.spinMs);
+      if (sleepMs >= 1) this.wakeTimer = setTimeout(this.tick, sleepMs);
+      else this.wakeImmediate = setImmediate(this.tick);
     } catch (err) {
       this.abortWith(err);
     }

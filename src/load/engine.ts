@@ -164,7 +164,7 @@ function workersFor(options: LoadOptions, plan: RunPlan, most: number): number {
   const want =
     plan.model === 'open'
       ? Math.ceil(plan.expected / (plan.durationMs / 1000) / RATE_PER_WORKER)
-      : Math.floor(plan.capacity / VUS_PER_WORKER);
+      : Math.ceil(plan.capacity / VUS_PER_WORKER);
   return Math.max(1, Math.min(availableParallelism(), want, most));
 }
 
