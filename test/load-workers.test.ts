@@ -151,6 +151,36 @@ describe('load engine on worker threads', () => {
     assert.equal(two.admitted, two.byStatus['200']);
   });
 
+  test('an abort stops every worker and returns what was measured until then, progress included', async () => {
+    const controller = new AbortController();
+    const seconds: number[] = [];
+    const s = open(400, {
+      load: {
+        executor: 'constant-arrival-rate',
+        rate: 400,
+        duration: '30s',
+        preAllocatedVUs: 20,
+        maxVUs: 200,
+      },
+    });
+    setTimeout(() => controller.abort(), 1500);
+    const result = await run(s, {
+      workers: 2,
+      signal: controller.signal,
+      onProgress: (p) => seconds.push(p.elapsedS),
+    });
+    assert.equal(result.stopReason, 'aborted');
+    assert.equal(result.interrupted, true);
+    assert.ok(result.durationS < 5, `duration ${result.durationS}`);
+    assert.ok(result.totals.sent > 200, `sent ${result.totals.sent}`);
+    assert.equal(result.totals.intended, result.totals.sent + result.totals.dropped);
+    assert.equal(
+      result.totals.sent,
+      result.totals.responses + result.totals.errors + result.totals.interrupted,
+    );
+    assert.ok(seconds.includes(1), `progress ${seconds}`);
+  });
+
   test('a request that leaves the origin stops a worker run with the one-line reason', async () => {
     await assert.rejects(
       runLoad({
