@@ -198,4 +198,25 @@ describe('load engine on worker threads', () => {
       /only paths on 127\.0\.0\.1:\d+ are allowed/,
     );
   });
+
+  test('workers need the requests as data; one thread takes either form, never both', async () => {
+    const spec = { method: 'GET', path: '/status/200' };
+    const base = {
+      origin: target.origin,
+      scenario: open(10),
+      limits: { maxDurationS: 5, maxRequests: 100 },
+    };
+    await assert.rejects(
+      runLoad({ ...base, resolveRequest: () => spec, workers: 2 }),
+      /^Error: workers above 1 need the requests as data/,
+    );
+    await assert.rejects(
+      runLoad({ ...base, resolveRequest: () => spec, requests: { specs: [spec, spec] } }),
+      /give the engine resolveRequest or requests, one of them/,
+    );
+    await assert.rejects(
+      runLoad({ ...base, requests: { specs: [spec] }, workers: 2 }),
+      /requests.specs has 1 requests for 2 templates/,
+    );
+  });
 });
