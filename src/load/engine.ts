@@ -54,8 +54,9 @@ export interface LoadOptions {
   /** How long in-flight requests may finish after the executor stops starting them (k6's gracefulStop). Default 5 s. */
   gracefulStopS?: number;
   /**
-   * How close (ms) an arrival must be before the open-model timer loop stops sleeping on a timer
-   * and waits turn by turn. More is more punctual and burns more CPU. Default 0.25.
+   * How close (ms) an arrival must be before the open-model loop stops sleeping on a timer and
+   * waits turn by turn; a timer never covers less than a whole ms, so a shorter wait is all turns
+   * (see DispatchRun.tick). More is more punctual and burns more CPU. Default 0.25.
    */
   spinMs?: number;
   onProgress?: (progress: Progress) => void;
