@@ -49,7 +49,7 @@ export class LoadWatch {
     if (others > availableParallelism() / 2)
       reasons.push(`load ${Math.max(this.before, ...during).toFixed(1)}`);
     const width = figure.median > 0 ? (figure.max - figure.min) / figure.median : 0;
-    if (width > NOISY_SPREAD) reasons.push(`spread ${(width * 100).toFixed(0)} %`);
+    if (width > NOISY_SPREAD) reasons.push(`spread ${width > 10 ? 'over 1000' : (width * 100).toFixed(0)} %`);
     return reasons.length > 0 ? `noisy (${reasons.join(', ')})` : undefined;
   }
 }
