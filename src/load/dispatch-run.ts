@@ -52,7 +52,8 @@ const uncork = (socket: Socket): void => socket.uncork();
 
 /**
  * Corks a socket while undici parses what it just read, so the requests that closed-loop VUs
- * start from those responses leave in one write instead of one system call each. Runs before
+ * start from those responses leave in one write instead of one system call each (with pipelining:
+ * a socket's several responses start several requests on it). Runs before
  * undici's own 'readable' listener; the uncork waits for the end of that listener chain.
  */
 function corkWhileReading(this: Socket): void {
@@ -168,7 +169,9 @@ export class DispatchRun {
       pipelining: setup.pipelining,
       headersTimeout: setup.timeoutMs,
       bodyTimeout: setup.timeoutMs,
-      connect: corkingConnector(setup.timeoutMs),
+      // One request per socket at a time leaves nothing to gather into one write: the cork would
+      // only add a tick per read.
+      connect: setup.pipelining > 1 ? corkingConnector(setup.timeoutMs) : { timeout: setup.timeoutMs },
     });
     for (let i = 0; i < setup.slots; i++) this.free.push(new Slot(this));
   }
