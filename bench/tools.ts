@@ -34,7 +34,7 @@ export async function enginePeak(o: PeakOptions): Promise<number> {
       load: { executor: 'constant-vus', vus: o.connections * o.pipelining, duration: `${o.seconds}s` },
       requests: [{ route: 'open' }],
     },
-    resolveRequest: () => spec,
+    requests: { specs: [spec] },
     limits: { maxDurationS: o.seconds + 10, maxRequests: 100_000_000 },
     connections: o.connections,
     pipelining: o.pipelining,

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { Worker } from 'node:worker_threads';
 import { planRun } from '../src/load/arrivals.js';
 import { parseDuration } from '../src/load/duration.js';
 import { type EngineResult, type LoadOptions, type RequestSpec, runLoad } from '../src/load/engine.js';
@@ -18,43 +17,17 @@ import type { Executor, Scenario } from '../src/load/scenario.js';
 import { toScenarioResult } from '../src/load/scenario-result.js';
 import { evaluateThresholds, type ThresholdMetrics, thresholdMetrics } from '../src/load/thresholds.js';
 import { scenarioSchema } from '../src/results/model.js';
+import { type EngineTarget, startEngineTarget } from './helpers/engine-target.js';
 
-/**
- * The target runs in a worker thread so its work never shares the engine's event loop. The path
- * picks the answer: `/slow/N` waits N ms, `/status/N` answers N, `/hit` and `/miss` set X-Cache.
- */
-const TARGET = `
-const { parentPort } = require('node:worker_threads');
-const http = require('node:http');
-const server = http.createServer((req, res) => {
-  req.resume();
-  const [, kind, arg] = req.url.split('/');
-  const answer = () => {
-    res.writeHead(kind === 'status' ? Number(arg) : 200, { 'content-type': 'text/plain', 'x-cache': kind === 'hit' ? 'Hit' : 'Miss' });
-    res.end(kind === 'hit' ? 'cached body' : 'fresh body');
-  };
-  if (kind === 'slow') setTimeout(answer, Number(arg));
-  else answer();
-});
-server.keepAliveTimeout = 10000;
-server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
-`;
-
-let worker: Worker;
+let target: EngineTarget;
 let origin: string;
 
 before(async () => {
-  worker = new Worker(TARGET, { eval: true });
-  const port = await new Promise<number>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  origin = `http://127.0.0.1:${port}`;
+  target = await startEngineTarget();
+  origin = target.origin;
 });
 
-after(async () => {
-  await worker.terminate();
-});
+after(() => target.stop());
 
 function scenario(load: Executor, extra: Partial<Scenario> = {}): Scenario {
   return {
@@ -349,7 +322,7 @@ describe('load engine', () => {
     assert.ok(result.totals.requests > 100, `requests ${result.totals.requests}`);
     assert.equal(result.totals.dropped, 0);
     assert.equal(result.histograms.lag, undefined);
-    assert.deepEqual(result.transport, { connections: 2, pipelining: 4, slots: 8 });
+    assert.deepEqual(result.transport, { connections: 2, pipelining: 4, slots: 8, workers: 1 });
     assert.equal(toScenarioResult(s, result, {}, []).latency.corrected, false);
   });
 

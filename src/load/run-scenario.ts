@@ -91,7 +91,7 @@ async function warmUp(
   await runLoad({
     origin: requests.origin,
     scenario: { ...scenario, idleBefore: undefined, load: WARM_UP, maxRequests: undefined },
-    resolveRequest: requests.resolveRequest,
+    requests: { profile, runTag: `${runTag}w` },
     limits: { maxDurationS: 5, maxRequests: 5000 },
     timeoutMs: profile.timeoutMs,
     gracefulStopS: 1,
@@ -133,7 +133,7 @@ export async function runScenario(
   const result = await runLoad({
     origin: requests.origin,
     scenario: fitted,
-    resolveRequest: requests.resolveRequest,
+    requests: { profile, runTag },
     limits: limitsFor(fitted, plan),
     timeoutMs: profile.timeoutMs,
     gracefulStopS: GRACEFUL_STOP_S,
