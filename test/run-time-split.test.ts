@@ -5,12 +5,16 @@ import { availableSuites } from '../src/run/run-suites.js';
 import { suiteGroups } from '../src/run/suite-groups.js';
 import { sampleResults } from './results-sample.js';
 
-test('suites that share the authorizer function run in one group; every other suite in its own', () => {
-  const groups = suiteGroups(availableSuites());
-  assert.deepEqual(groups[0], ['authorizer', 'cors']);
-  assert.deepEqual(groups.flat().sort(), availableSuites());
-  for (const group of groups.slice(1)) assert.equal(group.length, 1);
-  assert.deepEqual(suiteGroups(['cors', 'jwt']), [['cors'], ['jwt']]);
+test('suites that share the authorizer function run one at a time; every other suite side by side', () => {
+  const all = availableSuites();
+  assert.deepEqual(suiteGroups(all), [
+    { suites: ['authorizer', 'cors'], oneAtATime: true },
+    { suites: all.filter((s) => s !== 'authorizer' && s !== 'cors'), oneAtATime: false },
+  ]);
+  assert.deepEqual(suiteGroups(['cors', 'jwt']), [
+    { suites: ['cors'], oneAtATime: true },
+    { suites: ['jwt'], oneAtATime: false },
+  ]);
   assert.deepEqual(suiteGroups([]), []);
 });
 

@@ -7,9 +7,9 @@ import { ENV, type ProjectTarget, type SuiteTarget } from './run-env.js';
 /**
  * The Playwright configuration `gateproof run` hands to the test runner. Every target of the
  * session (one for `gateproof run`; several, each its own gateway, for the fault test) gets a
- * project per group of its built-in suites and one per spec file or folder a user named. A
- * project runs its files one at a time in one worker, so cases that share a gateway's counters
- * (throttle, quota plans, authorizer caches) never race each other; projects run side by side.
+ * project per group of its built-in suites and one per spec file or folder a user named. Suites
+ * that share a gateway's counters run one file at a time, so they never race each other; the
+ * rest, and other targets' projects, run side by side. Within a file, cases run in order.
  */
 const targets = JSON.parse(process.env[ENV.targets] || '[]') as SuiteTarget[];
 const caseTimeoutMs = Number(process.env[ENV.caseTimeoutMs]) || 60_000;
@@ -26,20 +26,23 @@ function userProject(path: string): Pick<Project, 'testDir' | 'testMatch'> {
 
 function targetProjects(target: SuiteTarget): Project[] {
   const gateproof: ProjectTarget = { targetSocket: target.targetSocket, eventsFile: target.eventsFile };
-  const common = {
-    metadata: { gateproof },
-    outputDir: `${target.outDir}/test-artifacts`,
-    workers: 1,
-  };
+  const common = { metadata: { gateproof }, outputDir: `${target.outDir}/test-artifacts` };
   const single = targets.length === 1 && target.groups.length + target.specs.length === 1;
   return [
-    ...target.groups.map((group, i) => ({
+    ...target.groups.map((group) => ({
       ...common,
-      name: single ? target.name : `${target.name}:${group.join('+') || i}`,
+      ...(group.oneAtATime ? { workers: 1 } : {}),
+      name: single ? target.name : `${target.name}:${group.suites.join('+')}`,
       testDir: SUITES_DIR,
-      testMatch: group.map((s) => `${s}.spec.js`),
+      testMatch: group.suites.map((s) => `${s}.spec.js`),
     })),
-    ...target.specs.map((path, i) => ({ ...common, name: `${target.name}:user-${i}`, ...userProject(path) })),
+    // A user's files may share whatever they like: one at a time.
+    ...target.specs.map((path, i) => ({
+      ...common,
+      workers: 1,
+      name: `${target.name}:user-${i}`,
+      ...userProject(path),
+    })),
   ];
 }
 

@@ -1,3 +1,5 @@
+import type { SuiteGroup } from './suite-groups.js';
+
 /** Environment variables by which the runner hands a run to the Playwright workers. */
 export const ENV = {
   /** A target profile YAML, for users who run their own suites with `npx playwright test`. */
@@ -14,8 +16,7 @@ export const ENV = {
 
 /**
  * One target of a Playwright session: where the workers fetch its resolved profile, where its
- * events go, and the suites run against it. Each group of built-in suites is a project whose spec
- * files run one at a time (they share the gateway's state); groups run beside each other.
+ * events go, and the suites run against it, in groups (see suite-groups.ts), each a project.
  */
 export interface SuiteTarget {
   name: string;
@@ -23,7 +24,7 @@ export interface SuiteTarget {
   targetSocket: string;
   eventsFile: string;
   outDir: string;
-  groups: string[][];
+  groups: SuiteGroup[];
   /** Absolute paths of a user's spec files and folders (`--suites ./mine.spec.ts`). */
   specs: string[];
 }

@@ -139,7 +139,11 @@ export async function runGateproofSession(
           targetSocket: run.served!.socket,
           eventsFile: run.eventsFile,
           outDir: run.outDir,
-          groups: withSuites.length === 1 ? suiteGroups(run.suites.builtin) : [run.suites.builtin],
+          // Many targets already fill the workers: each one's files in turn, in one worker.
+          groups:
+            withSuites.length === 1
+              ? suiteGroups(run.suites.builtin)
+              : [{ suites: run.suites.builtin, oneAtATime: true }],
           specs: run.suites.paths,
         })),
         workers: session.workers ?? 2,

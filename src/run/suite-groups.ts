@@ -8,17 +8,25 @@
  */
 const SHARED_STATE: readonly (readonly string[])[] = [['authorizer', 'cors']];
 
+/** Built-in suites run as one Playwright project: `oneAtATime`, their files in one worker in turn. */
+export interface SuiteGroup {
+  suites: string[];
+  oneAtATime: boolean;
+}
+
 /**
- * The built-in suites as groups, each a Playwright project: suites that share state together,
- * every other suite alone, so free workers take whichever group is next. A user's spec files are
- * projects of their own (see playwright.config.ts).
+ * The built-in suites as projects: each set that shares state, its files one at a time; every
+ * other suite in one project whose files free workers take as they come. Few projects, since each
+ * starts a worker process of its own. A user's spec files are projects of their own (see
+ * playwright.config.ts).
  */
-export function suiteGroups(suites: readonly string[]): string[][] {
-  const groups: string[][] = [];
+export function suiteGroups(suites: readonly string[]): SuiteGroup[] {
+  const groups: SuiteGroup[] = [];
   for (const shared of SHARED_STATE) {
     const present = shared.filter((s) => suites.includes(s));
-    if (present.length > 0) groups.push(present);
+    if (present.length > 0) groups.push({ suites: present, oneAtATime: true });
   }
-  const grouped = new Set(groups.flat());
-  return [...groups, ...suites.filter((s) => !grouped.has(s)).map((s) => [s])];
+  const grouped = new Set(groups.flatMap((g) => g.suites));
+  const independent = suites.filter((s) => !grouped.has(s));
+  return independent.length > 0 ? [...groups, { suites: independent, oneAtATime: false }] : groups;
 }
