@@ -13,7 +13,13 @@ const post = (message: StackThreadMessage) => port.postMessage(message);
 
 const started: ReferenceStack[] = [];
 try {
-  for (const options of workerData as WorkerStackOptions[]) started.push(await startReferenceStack(options));
+  // Side by side: much of a start is waiting (key generation, listening), which others fill.
+  const starts = await Promise.allSettled(
+    (workerData as WorkerStackOptions[]).map((o) => startReferenceStack(o)),
+  );
+  for (const start of starts) if (start.status === 'fulfilled') started.push(start.value);
+  const failed = starts.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
   let open = started.length;
   port.on('message', async (index: number) => {
     await started[index]?.close();
