@@ -18,7 +18,7 @@ import {
   EVIDENCE_ATTACHMENT,
   SetupFailure,
 } from '../src/run/case-meta.js';
-import { ENV } from '../src/run/run-env.js';
+import { ENV, projectTarget } from '../src/run/run-env.js';
 import type { Feature, Profile } from '../src/target/profile-schema.js';
 import { readResolvedTarget } from '../src/target/resolved-target.js';
 import { secretsOf } from '../src/target/secrets.js';
@@ -64,16 +64,17 @@ const validator = new ResponseValidator(contract);
 export const test = base.extend<CaseFixtures, WorkerFixtures>({
   target: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture needs from the pattern.
-    async ({}, use) => {
-      await use(await readResolvedTarget(process.env, ENV));
+    async ({}, use, workerInfo) => {
+      await use(await readResolvedTarget(projectTarget(workerInfo.project)?.targetSocket, process.env, ENV));
     },
     { scope: 'worker' },
   ],
   freshKeys: [
-    async ({ target }, use) => {
+    async ({ target }, use, workerInfo) => {
       // Claims live on disk, not in the worker: Playwright restarts a worker after a failed case,
-      // and a restarted worker must not hand out a key an earlier case already used up.
-      const claims = claimDir();
+      // and a restarted worker (or another project's on the same target) must not hand out a key
+      // an earlier case already used up.
+      const claims = claimDir(projectTarget(workerInfo.project)?.targetSocket);
       await use({
         take(list) {
           const keys = target.apiKeys?.[list] ?? [];
@@ -186,7 +187,7 @@ export function gateCase(meta: CaseInput, body: CaseBody): void {
         // Under `gateproof run` a failure is recorded rather than thrown: Playwright restarts the
         // worker (and relaunches the browser) after every thrown failure, which made a run under a
         // fault many times slower than a clean one. Outside gateproof, failures throw as usual.
-        if (testInfo.expectedStatus === 'skipped' || !process.env[ENV.eventsFile]) throw err;
+        if (testInfo.expectedStatus === 'skipped' || !projectTarget(testInfo.project)) throw err;
         // Redacted here, where the profile's secrets are known: the message goes to the console too.
         const message = (err as Error).message ?? String(err);
         testInfo.annotations.push({
@@ -198,9 +199,8 @@ export function gateCase(meta: CaseInput, body: CaseBody): void {
   );
 }
 
-/** One directory per run: the runner's private directory, or one per Playwright runner process. */
-function claimDir(): string {
-  const targetSocket = process.env[ENV.targetSocket];
+/** One directory per target: the run's private directory, or one per Playwright runner process. */
+function claimDir(targetSocket: string | undefined): string {
   const dir = targetSocket
     ? join(dirname(targetSocket), 'claims')
     : join(tmpdir(), `gateproof-claims-${process.ppid}`);

@@ -22,7 +22,7 @@ function builtinCases(): CaseMeta[] {
   const out = execFileSync(process.execPath, [cli, 'test', '--config', config, '--list', '--reporter=json'], {
     cwd: REPO,
     encoding: 'utf8',
-    env: { ...process.env, GATEPROOF_SUITES: '', GATEPROOF_SPECS: '' },
+    env: { ...process.env, GATEPROOF_TARGETS: '' },
     maxBuffer: 64 * 1024 * 1024,
   });
   const cases: CaseMeta[] = [];

@@ -3,6 +3,7 @@ import { formatUs } from '../results/format.js';
 import type { Results, ScenarioResult } from '../results/model.js';
 import { scenarioSentence, thresholdLabel } from '../results/scenario-sentence.js';
 import { casesBySuite } from '../results/suites.js';
+import type { RunTimings } from '../run/run-gateproof.js';
 
 const PASS = '✓';
 const FAIL = '✗';
@@ -54,15 +55,39 @@ function scenarioLines(s: ScenarioResult): string[] {
   ];
 }
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * Where the run's time went: each phase from its start to its end, and within them each suite's
+ * case time (suites run side by side, so theirs add up to more than the phase) and each
+ * scenario's time, setup and findings included, longest first.
+ */
+function timeLines(results: Results, timings: RunTimings): string[] {
+  const suites = [...casesBySuite(results.cases)]
+    .map(([name, cases]) => [name, cases.reduce((sum, c) => sum + c.durationMs, 0)] as const)
+    .sort((a, b) => b[1] - a[1]);
+  const scenarios = Object.entries(timings.scenario).sort((a, b) => b[1] - a[1]);
+  const list = (parts: readonly (readonly [string, number])[]) =>
+    parts.map(([name, ms]) => `${name} ${seconds(ms)}`).join(', ');
+  return [
+    `time ${seconds(timings.total)}`,
+    `  target     ${seconds(timings.target)}`,
+    ...(suites.length > 0 ? [`  suites     ${seconds(timings.suites)}; case time: ${list(suites)}`] : []),
+    ...(scenarios.length > 0 ? [`  scenarios  ${seconds(timings.scenarios)}: ${list(scenarios)}`] : []),
+    `  reports    ${seconds(timings.reports)}`,
+  ];
+}
+
 /**
  * What a run ended with, as `k6 run` and Playwright close theirs: each suite's tally, then each
  * scenario's finding against what was declared, its checks and thresholds with their metric
- * (✓ held, ✗ failed, ? not judged), and its totals.
+ * (✓ held, ✗ failed, ? not judged), and its totals; last, where the time went, when known.
  */
-export function closingSummary(results: Results): string {
+export function closingSummary(results: Results, timings?: RunTimings): string {
   const lines = [
     ...suiteLines(results),
     ...(results.scenarios.length > 0 ? ['scenarios', ...results.scenarios.flatMap(scenarioLines)] : []),
+    ...(timings ? timeLines(results, timings) : []),
   ];
   return lines.length > 0 ? `\n${lines.join('\n')}\n\n` : '';
 }

@@ -19,7 +19,7 @@ export function loadCommand(): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .action(
       async (opts: { scenario: string; target: string; out?: string; quiet?: boolean; json?: boolean }) => {
-        const { results, outDir } = await runGateproof({
+        const { results, outDir, timings } = await runGateproof({
           target: opts.target,
           suites: [],
           scenarios: [opts.scenario],
@@ -29,7 +29,7 @@ export function loadCommand(): Command {
           command: commandLine(),
           signal: interruptSignal(),
         });
-        reportOutcome(results, outDir, { json: opts.json === true });
+        reportOutcome(results, outDir, { json: opts.json === true, timings });
       },
     );
 }

@@ -1,5 +1,6 @@
 import { scenarioVerdict } from '../results/collect.js';
 import type { Results, Verdict } from '../results/model.js';
+import type { RunTimings } from '../run/run-gateproof.js';
 import { closingSummary, jsonSummary } from './closing-summary.js';
 
 /** The documented exit codes: 2 (bad usage, unreachable target) is set where the error is caught. */
@@ -16,6 +17,8 @@ Exit codes:
 /** `json`: the summary for scripts on stdout, the rest on stderr. */
 export interface OutcomeOptions {
   json?: boolean;
+  /** Where the run's time went, for the closing summary. */
+  timings?: RunTimings;
 }
 
 /**
@@ -32,7 +35,7 @@ export function reportOutcome(results: Results, outDir: string, options: Outcome
   const tally = [...cases, ...(scenarios > 0 ? [`${passed}/${scenarios} scenarios pass`] : [])].join(', ');
   const why = reasons.map((r) => `  - ${r}\n`).join('');
   const human = options.json ? process.stderr : process.stdout;
-  human.write(closingSummary(results));
+  human.write(closingSummary(results, options.timings));
   human.write(`gateproof: ${verdict.toUpperCase()} (${tally || 'no cases'}) → ${outDir}/index.html\n${why}`);
   if (options.json) process.stdout.write(`${JSON.stringify(jsonSummary(results, outDir), null, 2)}\n`);
   process.exitCode = EXIT_CODES[verdict];

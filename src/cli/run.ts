@@ -50,7 +50,7 @@ export function runCommand(): Command {
         quiet?: boolean;
         json?: boolean;
       }) => {
-        const { results, outDir } = await runGateproof({
+        const { results, outDir, timings } = await runGateproof({
           target: opts.target,
           ...(opts.suites ? { suites: opts.suites } : {}),
           ...(opts.scenarios ? { scenarios: opts.scenarios } : {}),
@@ -65,7 +65,7 @@ export function runCommand(): Command {
           command: commandLine(),
           signal: interruptSignal(),
         });
-        reportOutcome(results, outDir, { json: opts.json === true });
+        reportOutcome(results, outDir, { json: opts.json === true, timings });
       },
     );
 }

@@ -5,20 +5,24 @@ import type { CaseResult, Evidence } from '../results/model.js';
 import { createRedactor } from '../results/redact.js';
 import { CASE_ANNOTATION, CASE_FAILURE, type CaseMeta, EVIDENCE_ATTACHMENT } from './case-meta.js';
 import { caseStatus } from './case-status.js';
-import { ENV } from './run-env.js';
+import { ENV, projectTarget } from './run-env.js';
 
 /**
- * Streams one `case` event per finished test into events.ndjson, so a run that dies mid-way
- * keeps every case already decided. Tests written without gateCase() still count: their id is
- * derived from the file and title.
+ * Streams one `case` event per finished test into its target's events.ndjson, so a run that dies
+ * mid-way keeps every case already decided. Tests written without gateCase() still count: their
+ * id is derived from the file and title.
  */
 export default class GateproofReporter implements Reporter {
-  readonly #events: EventWriter;
+  /** One writer per target's events file: a session may test several targets. */
+  readonly #events = new Map<string, EventWriter>();
 
-  constructor() {
-    const file = process.env[ENV.eventsFile];
-    if (!file) throw new Error(`${ENV.eventsFile} is not set: run suites through \`gateproof run\``);
-    this.#events = new EventWriter(file);
+  #writer(test: TestCase): EventWriter {
+    const project = test.parent.project();
+    const file = project && projectTarget(project)?.eventsFile;
+    if (!file) throw new Error(`${test.title}: not in a project of \`gateproof run\``);
+    const writer = this.#events.get(file) ?? new EventWriter(file);
+    this.#events.set(file, writer);
+    return writer;
   }
 
   printsToStdio(): boolean {
@@ -28,11 +32,15 @@ export default class GateproofReporter implements Reporter {
   /** The planned cases go first, so that a run cut short can list the ones that never ran. */
   onBegin(_config: unknown, suite: { allTests(): TestCase[] }): void {
     const tests = suite.allTests();
-    const cases = tests.map((test) => {
+    const plans = new Map<EventWriter, { id: string; suite: string; level: CaseResult['level'] }[]>();
+    for (const test of tests) {
       const { id, level } = caseMeta(test);
-      return { id, suite: suiteOf(id), level };
-    });
-    this.#events.write({ type: 'case-plan', cases });
+      const writer = this.#writer(test);
+      const cases = plans.get(writer) ?? [];
+      cases.push({ id, suite: suiteOf(id), level });
+      plans.set(writer, cases);
+    }
+    for (const [writer, cases] of plans) writer.write({ type: 'case-plan', cases });
     if (!QUIET) process.stdout.write(`gateproof: ${tests.length} cases\n`);
   }
 
@@ -65,7 +73,7 @@ export default class GateproofReporter implements Reporter {
       evidence: evidenceOf(result),
       refs: meta.refs,
     };
-    this.#events.write({ type: 'case', case: entry });
+    this.#writer(test).write({ type: 'case', case: entry });
     const why = entry.message ? `  ${redactConsole(entry.message)}` : '';
     // Quiet: only what did not pass, so a CI log shows the problems and nothing else.
     if (QUIET && (status === 'pass' || status === 'skip')) return;

@@ -36,6 +36,8 @@ export interface ScenarioRun {
   stream?: NodeJS.WriteStream;
   /** No progress, only why a scenario was skipped or could not run. */
   quiet?: boolean;
+  /** Told each scenario's time, setup and findings included, for the run's time split. */
+  onScenarioEnd?: (id: string, ms: number) => void;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function runScenarios(run: ScenarioRun): Promise<void> {
       continue;
     }
     const view = run.quiet ? silentProgress : progressView(scenario.id, { stream });
+    const started = performance.now();
     try {
       const result = await runScenario(scenario, run.profile, {
         signal: run.signal,
@@ -84,5 +87,6 @@ export async function runScenarios(run: ScenarioRun): Promise<void> {
           : `gateproof: scenario ${scenario.id} could not run: ${why}\n`,
       );
     }
+    run.onScenarioEnd?.(scenario.id, performance.now() - started);
   }
 }

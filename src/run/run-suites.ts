@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../usage-error.js';
 import { removeEmptyDirs } from './remove-empty-dirs.js';
-import { ENV } from './run-env.js';
+import { ENV, type SuiteTarget } from './run-env.js';
 
 const SUITES_DIR = fileURLToPath(new URL('../../suites/', import.meta.url));
 const CONFIG = fileURLToPath(new URL('./playwright.config.js', import.meta.url));
@@ -70,37 +70,35 @@ function userSpecPath(path: string, given: string): string {
 }
 
 export interface SuiteRun {
-  suites: SuiteSelection;
-  /** Where the workers fetch the resolved target (see target/resolved-target.ts). */
-  targetSocket: string;
+  /** Every target of the session, each with its suites (see run-env.ts). */
+  targets: SuiteTarget[];
+  /** Playwright workers: how many projects run side by side. */
+  workers: number;
   /** Playwright's timeout of one case. */
   caseTimeoutMs: number;
-  eventsFile: string;
-  outDir: string;
   signal: AbortSignal;
   /** Case lines only for cases that did not pass. */
   quiet?: boolean;
-  /** Case lines to stderr, so stdout holds only the `--json` summary. */
-  linesToStderr?: boolean;
+  /** Case lines to stderr, so stdout holds only the `--json` summary; or none, for a harness that reads the events. */
+  lines?: 'stdout' | 'stderr' | 'none';
 }
+
+const LINES = { stdout: 'inherit', stderr: process.stderr, none: 'ignore' } as const;
 
 /**
  * Runs the suites under Playwright's own runner in a child process: cases get Playwright's
- * fixtures, timeouts and browser handling, and the reporter streams each finished case into
- * events.ndjson. The child's exit code is not the verdict; the events are.
+ * fixtures, timeouts and browser handling, and the reporter streams each finished case into its
+ * target's events.ndjson. The child's exit code is not the verdict; the events are.
  */
 export function runSuites(run: SuiteRun): Promise<void> {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const child = spawn(process.execPath, [cli, 'test', '--config', CONFIG], {
-    stdio: ['ignore', run.linesToStderr ? process.stderr : 'inherit', 'inherit'],
+    stdio: ['ignore', LINES[run.lines ?? 'stdout'], 'inherit'],
     env: {
       ...process.env,
-      [ENV.targetSocket]: run.targetSocket,
+      [ENV.targets]: JSON.stringify(run.targets),
+      [ENV.workers]: String(run.workers),
       [ENV.caseTimeoutMs]: String(run.caseTimeoutMs),
-      [ENV.eventsFile]: run.eventsFile,
-      [ENV.suites]: run.suites.builtin.join(','),
-      [ENV.specs]: JSON.stringify(run.suites.paths),
-      [ENV.outDir]: run.outDir,
       [ENV.quiet]: run.quiet ? '1' : '0',
       PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
       FORCE_COLOR: process.stdout.isTTY ? '1' : '0',
@@ -112,7 +110,7 @@ export function runSuites(run: SuiteRun): Promise<void> {
     child.on('error', reject);
     child.on('exit', () => {
       run.signal.removeEventListener('abort', stop);
-      removeEmptyDirs(join(run.outDir, 'test-artifacts'));
+      for (const target of run.targets) removeEmptyDirs(join(target.outDir, 'test-artifacts'));
       resolve();
     });
   });

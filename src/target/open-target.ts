@@ -1,4 +1,4 @@
-import { startReferenceStackInWorker } from '../reference/stack-worker.js';
+import { startReferenceStacksInWorker } from '../reference/stack-worker.js';
 import { UsageError } from '../usage-error.js';
 import { startHaproxyTarget } from './haproxy/haproxy-target.js';
 import { loadProfile } from './load-profile.js';
@@ -25,6 +25,9 @@ const STARTED: Record<string, (options: { profile?: Profile }) => Promise<OpenTa
   'serverless-offline': startSlsTarget,
 };
 
+const isReference = (spec: string | undefined) =>
+  spec === undefined || spec === 'reference' || spec === 'reference-http';
+
 /**
  * `reference` (or nothing) starts the embedded reference gateway and probe on loopback; `nginx`,
  * `haproxy` and `serverless-offline` start that gateway in front of a probe, configured from its
@@ -36,31 +39,64 @@ export async function openTarget(
   spec: string | undefined,
   options: OpenTargetOptions = {},
 ): Promise<OpenTarget> {
-  let target: OpenTarget;
-  if (spec === undefined || spec === 'reference' || spec === 'reference-http') {
-    // In a thread of its own, so that load scenarios never share an event loop with the gateway.
-    target = await startReferenceStackInWorker({
-      ...(options.fault ? { fault: options.fault } : {}),
-      ...(spec === 'reference-http' ? { mode: 'http' as const } : {}),
-    });
-  } else if (STARTED[spec]) {
-    if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
-    target = await STARTED[spec]({});
-  } else {
-    const profile = loadProfile(spec);
-    if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
-    if (profile.kind === 'reference') {
-      throw new UsageError(`${spec}: kind reference is started with --target reference, not from a profile`);
-    }
-    const start = STARTED[profile.kind];
-    target = start ? await start({ profile }) : { profile, close: async () => {} };
-  }
-  if (options.profile) target.profile = { ...target.profile, profile: options.profile };
+  const [target] = await openTargets([{ spec, options }]);
+  return target as OpenTarget;
+}
+
+/**
+ * Several targets at once, in order: the reference ones share one thread (see
+ * startReferenceStacksInWorker), each still its own gateway. When one cannot be opened or reached,
+ * the others are closed again and its error is thrown.
+ */
+export async function openTargets(
+  requests: readonly { spec: string | undefined; options?: OpenTargetOptions }[],
+): Promise<OpenTarget[]> {
+  const references = requests.filter((r) => isReference(r.spec));
+  // In a thread of their own, so that load scenarios never share an event loop with the gateway.
+  const stacks = references.length
+    ? await startReferenceStacksInWorker(
+        references.map(({ spec, options = {} }) => ({
+          ...(options.fault ? { fault: options.fault } : {}),
+          ...(spec === 'reference-http' ? { mode: 'http' as const } : {}),
+        })),
+      )
+    : [];
+  let nextStack = 0;
+  const opened = await Promise.allSettled(
+    requests.map(({ spec, options = {} }) =>
+      isReference(spec)
+        ? Promise.resolve(stacks[nextStack++] as OpenTarget)
+        : openOther(spec as string, options),
+    ),
+  );
+  const targets = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
   try {
-    await checkReachable(target.profile);
+    const failed = opened.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    await Promise.all(
+      targets.map((target, i) => {
+        const strictness = requests[i]?.options?.profile;
+        if (strictness) target.profile = { ...target.profile, profile: strictness };
+        return checkReachable(target.profile);
+      }),
+    );
   } catch (err) {
-    await target.close();
+    await Promise.all(targets.map((t) => t.close()));
     throw err;
   }
-  return target;
+  return targets;
+}
+
+async function openOther(spec: string, options: OpenTargetOptions): Promise<OpenTarget> {
+  if (STARTED[spec]) {
+    if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
+    return STARTED[spec]({});
+  }
+  const profile = loadProfile(spec);
+  if (options.fault) throw new UsageError('--fault applies to the reference gateway only');
+  if (profile.kind === 'reference') {
+    throw new UsageError(`${spec}: kind reference is started with --target reference, not from a profile`);
+  }
+  const start = STARTED[profile.kind];
+  return start ? start({ profile }) : { profile, close: async () => {} };
 }

@@ -35,11 +35,12 @@ export async function serveResolvedTarget(socket: string, profile: Profile): Pro
   };
 }
 
+/** The target a runner serves on `socket`; without one, the profile file the environment names. */
 export async function readResolvedTarget(
+  socket: string | undefined,
   env: NodeJS.ProcessEnv,
-  names: { targetSocket: string; profileFile: string },
+  names: { profileFile: string },
 ): Promise<Profile> {
-  const socket = env[names.targetSocket];
   if (socket) return profileSchema.parse(JSON.parse(await fetchResolvedTarget(socket)));
   const profileFile = env[names.profileFile];
   if (profileFile) {
