@@ -5,11 +5,13 @@ import { availableSuites } from '../src/run/run-suites.js';
 import { suiteGroups } from '../src/run/suite-groups.js';
 import { sampleResults } from './results-sample.js';
 
-test('suites that share the authorizer function run one at a time; every other suite side by side', () => {
+test('suites that share the authorizer function or the release stages run one at a time; every other suite side by side', () => {
   const all = availableSuites();
+  const shared = ['authorizer', 'cors', 'stages', 'canary'];
   assert.deepEqual(suiteGroups(all), [
     { suites: ['authorizer', 'cors'], oneAtATime: true },
-    { suites: all.filter((s) => s !== 'authorizer' && s !== 'cors'), oneAtATime: false },
+    { suites: ['stages', 'canary'], oneAtATime: true },
+    { suites: all.filter((s) => !shared.includes(s)), oneAtATime: false },
   ]);
   assert.deepEqual(suiteGroups(['cors', 'jwt']), [
     { suites: ['cors'], oneAtATime: true },

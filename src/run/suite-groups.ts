@@ -2,11 +2,15 @@
  * Suites that share state of the gateway beyond what a case's nonce isolates, so they must run
  * one after another: the reference authorizer function numbers its calls across the whole gateway
  * (the authorizer suite proves a refused request calls it exactly once by two consecutive numbers),
- * and the cors suite calls it for gateway-made errors. Every other suite keeps to its own keys,
+ * and the cors suite calls it for gateway-made errors. The stages and canary suites both deploy
+ * to, patch and put back the same two stages of the release API. Every other suite keeps to its own keys,
  * paths, nonces and fresh quota keys (claimed on disk), and the default plan's throttle is far
  * above what the suites send together.
  */
-const SHARED_STATE: readonly (readonly string[])[] = [['authorizer', 'cors']];
+const SHARED_STATE: readonly (readonly string[])[] = [
+  ['authorizer', 'cors'],
+  ['stages', 'canary'],
+];
 
 /** Built-in suites run as one Playwright project: `oneAtATime`, their files in one worker in turn. */
 export interface SuiteGroup {
