@@ -266,6 +266,9 @@ function framesOf(size: number, frameBytes: number): Buffer[] {
 }
 
 test.describe('websocket', () => {
+  // Each case keeps to its own connections and nonce, and several only wait out a timeout: spread
+  // over the free workers, they do not hold the suite phase to their sum.
+  test.describe.configure({ mode: 'parallel' });
   gateCase(
     {
       id: 'websocket.connect.accept',

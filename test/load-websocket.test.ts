@@ -4,6 +4,7 @@ import { websocketConnections } from '../scenarios/websocket-connections.js';
 import { withHistogram } from '../src/load/histograms.js';
 import { runScenario } from '../src/load/run-scenario.js';
 import type { Scenario } from '../src/load/scenario.js';
+import { shortenScenario } from '../src/load/shorten-scenario.js';
 import { ScenarioSetupError } from '../src/load/target-requests.js';
 import { startReferenceStackInWorker, type WorkerStack } from '../src/reference/stack-worker.js';
 import { scenarioChartSpecs } from '../src/report/scenario-charts.js';
@@ -110,4 +111,16 @@ test('pushes the gateway delivers to every connection are counted as misdelivere
   } finally {
     await stack.close();
   }
+});
+
+test('gateproof run cuts the hold with the arrivals: what is left of the limit, at least a second', () => {
+  const cut = shortenScenario(websocketConnections, 3);
+  assert.deepEqual(cut.load, websocketConnections.load, 'the 2 s of arrivals fit');
+  assert.equal(cut.websocket?.hold, '1000ms');
+  assert.equal(
+    shortenScenario(websocketConnections, 10).websocket?.hold,
+    '4000ms',
+    'a hold that fits is kept',
+  );
+  assert.equal(shortenScenario(websocketConnections, 1).websocket?.hold, '1000ms', 'never under a second');
 });
