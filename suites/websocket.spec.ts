@@ -265,19 +265,18 @@ function framesOf(size: number, frameBytes: number): Buffer[] {
   return parts;
 }
 
+/** A core case of the WebSocket API, citing API Gateway's WebSocket guide. */
+function wsCase(id: string, title: string, body: Parameters<typeof gateCase>[1]): void {
+  gateCase({ id, title, level: 'core', features: ['websocket'], refs: [REF] }, body);
+}
+
 test.describe('websocket', () => {
   // Each case keeps to its own connections and nonce, and several only wait out a timeout: spread
   // over the free workers, they do not hold the suite phase to their sum.
   test.describe.configure({ mode: 'parallel' });
-  gateCase(
-    {
-      id: 'websocket.connect.accept',
-      title:
-        '$connect with the valid key and an allow token upgrades, and the $connect integration is called',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.connect.accept',
+    '$connect with the valid key and an allow token upgrades, and the $connect integration is called',
     async (f) => {
       const connection = await open(f);
       await expectCallsSoon(f, 'connect', 1);
@@ -314,15 +313,9 @@ test.describe('websocket', () => {
     );
   }
 
-  gateCase(
-    {
-      id: 'websocket.route.match',
-      title:
-        'a message whose action names a route goes to that route, with the connection id, route key and body',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.route.match',
+    'a message whose action names a route goes to that route, with the connection id, route key and body',
     async (f) => {
       const connection = await open(f);
       const id = await idOf(f, connection);
@@ -337,24 +330,15 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.route.default',
-      title: 'a message that is not JSON goes to $default',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
-    async (f) => {
-      const connection = await open(f);
-      const echo = await roundTrip(f, connection, `hello ${f.nonce}`);
-      expect(echo.headers['x-gp-route-key']).toBe('$default');
-      expect(echo.method, 'a route integration is called with POST').toBe('POST');
-      expect(echo.body).toBe(`hello ${f.nonce}`);
-      await expectReached(f.probe, `${f.nonce}.default`, 1);
-      connection.close();
-    },
-  );
+  wsCase('websocket.route.default', 'a message that is not JSON goes to $default', async (f) => {
+    const connection = await open(f);
+    const echo = await roundTrip(f, connection, `hello ${f.nonce}`);
+    expect(echo.headers['x-gp-route-key']).toBe('$default');
+    expect(echo.method, 'a route integration is called with POST').toBe('POST');
+    expect(echo.body).toBe(`hello ${f.nonce}`);
+    await expectReached(f.probe, `${f.nonce}.default`, 1);
+    connection.close();
+  });
 
   for (const miss of nearMisses) {
     gateCase(
@@ -375,15 +359,9 @@ test.describe('websocket', () => {
     );
   }
 
-  gateCase(
-    {
-      id: 'websocket.route.no-match-error',
-      title:
-        'on an API without $default, a message no route matches gets an error frame and reaches no integration',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.route.no-match-error',
+    'on an API without $default, a message no route matches gets an error frame and reaches no integration',
     async (f) => {
       const connection = await open(f, websocketOf(f.target).noDefaultUrl);
       connection.send(JSON.stringify({ action: `unknown-${f.nonce}` }));
@@ -398,14 +376,9 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.disconnect.notified',
-      title: 'a connection the client closes reaches the $disconnect integration',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.disconnect.notified',
+    'a connection the client closes reaches the $disconnect integration',
     async (f) => {
       const connection = await open(f);
       connection.close();
@@ -414,14 +387,9 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.connections.push',
-      title: 'a POST to @connections/{id} arrives on that connection and no other',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.connections.push',
+    'a POST to @connections/{id} arrives on that connection and no other',
     async (f) => {
       const ws = websocketOf(f.target);
       const [target, other] = [await open(f), await open(f)];
@@ -438,14 +406,9 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.connections.gone',
-      title: 'a POST to a connection that has closed answers 410 GoneException',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.connections.gone',
+    'a POST to a connection that has closed answers 410 GoneException',
     async (f) => {
       const ws = websocketOf(f.target);
       const connection = await open(f);
@@ -474,15 +437,9 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.connections.describe',
-      title:
-        'GET @connections/{id} describes the connection: ConnectedAt, its source IP, and LastActiveAt moving with it',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.connections.describe',
+    'GET @connections/{id} describes the connection: ConnectedAt, its source IP, and LastActiveAt moving with it',
     async (f) => {
       const ws = websocketOf(f.target);
       const connection = await open(f);
@@ -507,14 +464,9 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.connections.delete',
-      title: 'DELETE @connections/{id} answers 204 and closes that connection',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.connections.delete',
+    'DELETE @connections/{id} answers 204 and closes that connection',
     async (f) => {
       const ws = websocketOf(f.target);
       const connection = await open(f);
@@ -529,14 +481,9 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.connections.unsigned',
-      title: 'an unsigned POST to @connections/{id} is refused 403 and delivers nothing',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.connections.unsigned',
+    'an unsigned POST to @connections/{id} is refused 403 and delivers nothing',
     async (f) => {
       await refusedPush(f, null);
     },
@@ -603,15 +550,9 @@ test.describe('websocket', () => {
     );
   }
 
-  gateCase(
-    {
-      id: 'websocket.limit.frame-size',
-      title:
-        'a single frame over the frame limit, in a message within the message limit, closes the connection with 1009',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.limit.frame-size',
+    'a single frame over the frame limit, in a message within the message limit, closes the connection with 1009',
     async (f) => {
       const ws = websocketOf(f.target);
       test.skip(ws.maxFrameBytes >= ws.maxMessageBytes, 'no frame limit below the message limit');
@@ -623,14 +564,9 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.limit.frame-exact',
-      title: 'a single frame of exactly the frame limit is routed whole',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.limit.frame-exact',
+    'a single frame of exactly the frame limit is routed whole',
     async (f) => {
       const ws = websocketOf(f.target);
       const connection = await open(f);
@@ -642,15 +578,9 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.limit.message-size',
-      title:
-        'a message over the size limit, in frames within the frame limit, closes the connection with 1009 and reaches no integration',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.limit.message-size',
+    'a message over the size limit, in frames within the frame limit, closes the connection with 1009 and reaches no integration',
     async (f) => {
       const ws = websocketOf(f.target);
       const connection = await open(f);
@@ -661,14 +591,9 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.limit.message-exact',
-      title: 'a message of exactly the size limit, in frames of the frame limit, is routed whole',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.limit.message-exact',
+    'a message of exactly the size limit, in frames of the frame limit, is routed whole',
     async (f) => {
       const ws = websocketOf(f.target);
       const connection = await open(f);
@@ -680,14 +605,9 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.limit.idle-reset',
-      title: 'a connection that keeps sending stays open past the idle timeout',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.limit.idle-reset',
+    'a connection that keeps sending stays open past the idle timeout',
     async (f) => {
       const ws = websocketOf(f.target);
       test.skip(ws.idleTimeoutSeconds > 30, 'the idle timeout is too long to wait for in a run');
@@ -702,14 +622,9 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.limit.max-duration',
-      title: 'a connection kept active is closed at the maximum connection duration, not before',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.limit.max-duration',
+    'a connection kept active is closed at the maximum connection duration, not before',
     async (f) => {
       const ws = websocketOf(f.target);
       test.skip(
@@ -728,14 +643,9 @@ test.describe('websocket', () => {
     },
   );
 
-  gateCase(
-    {
-      id: 'websocket.limit.idle-timeout',
-      title: 'a connection idle for longer than the idle timeout is closed by the gateway',
-      level: 'core',
-      features: ['websocket'],
-      refs: [REF],
-    },
+  wsCase(
+    'websocket.limit.idle-timeout',
+    'a connection idle for longer than the idle timeout is closed by the gateway',
     async (f) => {
       const ws = websocketOf(f.target);
       test.skip(ws.idleTimeoutSeconds > 30, 'the idle timeout is too long to wait for in a run');

@@ -1,6 +1,7 @@
 import { histogramStats, withHistogram } from '../load/histograms.js';
 import type { Scenario } from '../load/scenario.js';
 import { ThrottleObserver, type ThrottleTraffic } from '../load/throttle-findings.js';
+import { wsLatencies, wsLatencyFindings } from '../load/ws-latency-findings.js';
 import type { ScenarioResult } from '../results/model.js';
 import type { Throttle } from '../target/profile-schema.js';
 import type { Point } from './k6-points.js';
@@ -127,11 +128,8 @@ export function k6WebSocketFindings(
   counts: { attempted: number; failed: number; msgsSent: number; msgsReceived: number; sessions: number },
   histograms: Readonly<Record<string, string>>,
 ): Record<string, unknown> {
-  const stats = (name: string) => {
-    const encoded = histograms[name];
-    return encoded === undefined ? undefined : withHistogram(encoded, histogramStats);
-  };
-  const [connect, roundTrip, push] = [stats('ws_connecting'), stats('all'), stats('ws_push')];
+  const latencies = wsLatencies(histograms);
+  const { roundTrip, push } = latencies;
   return {
     connections: {
       attempted: counts.attempted,
@@ -140,11 +138,6 @@ export function k6WebSocketFindings(
     },
     messages: { sent: counts.msgsSent, received: counts.msgsReceived, answered: roundTrip?.count ?? 0 },
     pushes: { delivered: push?.count ?? 0 },
-    connectP50Us: connect?.p50,
-    connectP99Us: connect?.p99,
-    roundTripP50Us: roundTrip?.p50,
-    roundTripP99Us: roundTrip?.p99,
-    pushP50Us: push?.p50,
-    pushP99Us: push?.p99,
+    ...wsLatencyFindings(latencies),
   };
 }

@@ -4,13 +4,13 @@ import type { ScenarioResult } from '../results/model.js';
 import type { Profile } from '../target/profile-schema.js';
 import { planRun } from './arrivals.js';
 import { parseDuration } from './duration.js';
-import { histogramStats, withHistogram } from './histograms.js';
 import type { ScenarioRunOptions } from './run-scenario.js';
 import type { Scenario } from './scenario.js';
 import { scenarioVerdictOf } from './scenario-result.js';
 import { ScenarioSetupError } from './target-requests.js';
 import { evaluateThresholds } from './thresholds.js';
 import { runWebSocketLoad, type WsEngineResult } from './ws-engine.js';
+import { wsLatencies, wsLatencyFindings } from './ws-latency-findings.js';
 
 /**
  * Runs a WebSocket scenario against the profile's `websocket` API: connections admitted as its
@@ -125,9 +125,6 @@ export async function runWebSocketScenario(
   }
 }
 
-const stats = (encoded: string | undefined) =>
-  encoded === undefined ? undefined : withHistogram(encoded, histogramStats);
-
 function toWebSocketResult(scenario: Scenario, r: WsEngineResult): ScenarioResult {
   const { connections: c, messages, pushes } = r;
   const byStatus: Record<string, number> = { ...(c.opened > 0 && { 101: c.opened }) };
@@ -135,11 +132,8 @@ function toWebSocketResult(scenario: Scenario, r: WsEngineResult): ScenarioResul
     byStatus[status] = (byStatus[status] ?? 0) + n;
   }
   const closedEarly = Object.values(c.closedByGateway).reduce((sum, n) => sum + n, 0);
-  const [roundTrip, connect, push] = [
-    stats(r.histograms.all),
-    stats(r.histograms.ws_connecting),
-    stats(r.histograms.ws_push),
-  ];
+  const latencies = wsLatencies(r.histograms);
+  const roundTrip = latencies.roundTrip;
   const refused = Object.values(c.refusedByStatus).reduce((sum, n) => sum + n, 0);
   const thresholds = evaluateThresholds(scenario.thresholds ?? {}, {
     histograms: r.histograms,
@@ -191,12 +185,7 @@ function toWebSocketResult(scenario: Scenario, r: WsEngineResult): ScenarioResul
         connections: c,
         messages,
         pushes,
-        connectP50Us: connect?.p50,
-        connectP99Us: connect?.p99,
-        roundTripP50Us: roundTrip?.p50,
-        roundTripP99Us: roundTrip?.p99,
-        pushP50Us: push?.p50,
-        pushP99Us: push?.p99,
+        ...wsLatencyFindings(latencies),
       },
     },
     thresholds: thresholds.map(({ expr, metric, ok, value }) => ({
