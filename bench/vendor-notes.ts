@@ -186,4 +186,14 @@ export const VENDOR_NOTES: VendorNote[] = [
       why: 'no canary settings: a weighted split would be another upstream block, not a release of a stage.',
     },
   ]),
+  ...(['nginx', 'haproxy'] as const).map((vendor) => ({
+    vendor,
+    feature: 'websocket' as const,
+    why: 'it proxies a WebSocket upgrade but has no $connect authorizer call, no route selection by a message body and no @connections API.',
+  })),
+  {
+    vendor: 'serverless-offline',
+    feature: 'websocket',
+    why: "its WebSocket routes are not configured by gateproof's target yet; its @connections API checks no signature, so the unsigned-push case would fail there.",
+  },
 ];
