@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sameSecret } from '../auth/same-secret.js';
+import { readBody } from '../contract/read-body.js';
 import { RequestCounters } from './counters.js';
 import {
   DELAY_HEADER,
@@ -96,14 +97,8 @@ function handle(
   // Counted on arrival, not on answer: what matters is that the request reached the origin.
   counters.count(route, nonce, single(req.headers[TAG_HEADER]));
 
-  const chunks: Buffer[] = [];
-  let size = 0;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-  });
-  req.on('end', () => {
-    if (size > MAX_BODY_BYTES) {
+  readBody(req, MAX_BODY_BYTES, (body, over) => {
+    if (over) {
       send(res, 413, error(`request body over ${MAX_BODY_BYTES} bytes`));
       return;
     }
@@ -128,7 +123,7 @@ function handle(
       path: url,
       query: search ? Object.fromEntries(search) : {},
       headers: flatten(req.headers),
-      body: chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8'),
+      body: body.toString('utf8'),
     };
     if (nonce !== undefined) echo.nonce = nonce;
     if (padBytes) echo.pad = 'x'.repeat(Math.min(padBytes, MAX_PAD_BYTES));

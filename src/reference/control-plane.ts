@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../contract/read-body.js';
 import { UsageError } from '../usage-error.js';
 import type { CanarySettings } from './canary.js';
 import type { Clock } from './clock.js';
@@ -49,20 +50,12 @@ export async function startControlPlane(options: {
     now: () => options.clock.now(),
   });
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
+    readBody(req, MAX_BODY_BYTES, (body, over) => {
       let answer: Answer;
       try {
-        answer =
-          size > MAX_BODY_BYTES
-            ? error(413, 'BadRequestException', 'Request body too large')
-            : (refusal(req, body, verify, stages) ?? route(req, body, restApiId, stages, options.clock));
+        answer = over
+          ? error(413, 'BadRequestException', 'Request body too large')
+          : (refusal(req, body, verify, stages) ?? route(req, body, restApiId, stages, options.clock));
       } catch (err) {
         answer =
           err instanceof PatchError || err instanceof UsageError

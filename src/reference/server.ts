@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../contract/read-body.js';
 import { type Clock, systemClock } from './clock.js';
 import { type GatewayConfigInput, parseGatewayConfig } from './config.js';
 import type { FaultName } from './faults.js';
@@ -84,14 +85,9 @@ function handle(
   apiType: 'REST' | 'HTTP',
 ): void {
   const requestId = randomUUID();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size <= MAX_REQUEST_BYTES || fault === 'payload-limit-ignored') chunks.push(chunk);
-  });
-  req.on('end', () => {
-    if (size > MAX_REQUEST_BYTES && fault !== 'payload-limit-ignored') {
+  const limit = fault === 'payload-limit-ignored' ? Number.POSITIVE_INFINITY : MAX_REQUEST_BYTES;
+  readBody(req, limit, (body, over) => {
+    if (over) {
       write(res, gatewayResponse('REQUEST_TOO_LARGE'), requestId, fault, apiType);
       return;
     }
@@ -106,7 +102,7 @@ function handle(
       query: new URLSearchParams(rawQuery),
       headers: req.headers,
       rawHeaders: req.rawHeaders,
-      body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+      body,
       sourceIp: req.socket.remoteAddress ?? '',
     };
     run(ctx).then(

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES }
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocketServer } from 'ws';
+import { readBody } from '../contract/read-body.js';
 import { createReferenceAuthorizerFunction } from './lambda-authorizer-function.js';
 import type { WebSocketApiConfig } from './websocket-config.js';
 import { authorizeConnect, type ConnectVerdict } from './websocket-connect.js';
@@ -62,13 +63,7 @@ export async function startReferenceWebSocketApi(
     const queryStart = url.indexOf('?');
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
     const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_MANAGEMENT_BODY) chunks.push(chunk);
-    });
-    req.on('end', () => {
+    readBody(req, MAX_MANAGEMENT_BODY, (body, over) => {
       if (!path.startsWith(managementPrefix) || path.length === managementPrefix.length) {
         reply(
           res,
@@ -78,7 +73,7 @@ export async function startReferenceWebSocketApi(
         );
         return;
       }
-      if (size > MAX_MANAGEMENT_BODY) {
+      if (over) {
         reply(res, 413, { 'x-amzn-ErrorType': 'PayloadTooLargeException' }, 'Message too long');
         return;
       }
@@ -89,7 +84,7 @@ export async function startReferenceWebSocketApi(
         reply(res, 400, { 'x-amzn-ErrorType': 'BadRequestException' }, 'Invalid connection id');
         return;
       }
-      const answer = manage({ req, path, query, connectionId: id, body: Buffer.concat(chunks) });
+      const answer = manage({ req, path, query, connectionId: id, body });
       res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
       res.end(answer.body);
     });
