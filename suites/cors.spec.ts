@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Exchange } from '../src/contract/typed-client.js';
 import { SetupFailure } from '../src/run/case-meta.js';
-import type { Feature } from '../src/target/profile-schema.js';
+import type { Feature, Profile } from '../src/target/profile-schema.js';
 import {
   type Cors,
   corsOf,
@@ -50,6 +50,20 @@ function preflight(
 }
 
 /** A method the preflight should be asked about: a configured one, preferably not CORS-safelisted. */
+/**
+ * A preflight any correct gateway grants: to the open route, from the allowed exact origin, for an
+ * allowed method; only the requested headers vary.
+ */
+function openPreflight(
+  client: Client,
+  target: Profile,
+  nonce: string,
+  requestHeaders?: string,
+): Promise<Exchange> {
+  const cors = corsOf(target);
+  return preflight(client, target.routes.open, nonce, exactOrigin(cors), askedMethod(cors), requestHeaders);
+}
+
 function askedMethod(cors: Cors): string {
   return (
     cors.allowMethods.find((m) => !SIMPLE_METHODS.includes(m) && m !== '*') ?? cors.allowMethods[0] ?? 'GET'
@@ -153,8 +167,7 @@ test.describe('cors', () => {
         'a preflight from an allowed origin is answered 200 or 204 by the gateway, never reaching the integration',
     },
     async ({ client, target, probe, nonce }) => {
-      const cors = corsOf(target);
-      const res = await preflight(client, target.routes.open, nonce, exactOrigin(cors), askedMethod(cors));
+      const res = await openPreflight(client, target, nonce);
       expect([200, 204]).toContain(res.status);
       await expectNotReached(probe, nonce);
     },
@@ -193,14 +206,7 @@ test.describe('cors', () => {
     async ({ client, target, nonce }) => {
       const cors = corsOf(target);
       const header = askedHeader(cors);
-      const res = await preflight(
-        client,
-        target.routes.open,
-        nonce,
-        exactOrigin(cors),
-        askedMethod(cors),
-        header,
-      );
+      const res = await openPreflight(client, target, nonce, header);
       expectListed(res, 'access-control-allow-headers', header);
     },
   );
@@ -213,7 +219,7 @@ test.describe('cors', () => {
     async ({ client, target, nonce }) => {
       const cors = corsOf(target);
       if (cors.maxAge === undefined) throw new SetupFailure('the profile declares no cors.maxAge');
-      const res = await preflight(client, target.routes.open, nonce, exactOrigin(cors), askedMethod(cors));
+      const res = await openPreflight(client, target, nonce);
       expect(res.headers['access-control-max-age'], 'Access-Control-Max-Age').toBe(String(cors.maxAge));
     },
   );
@@ -257,14 +263,7 @@ test.describe('cors', () => {
     async ({ client, target, nonce }) => {
       const cors = corsOf(target);
       const header = refusedHeader(cors);
-      const res = await preflight(
-        client,
-        target.routes.open,
-        nonce,
-        exactOrigin(cors),
-        askedMethod(cors),
-        header,
-      );
+      const res = await openPreflight(client, target, nonce, header);
       expectNotListed(res, 'access-control-allow-headers', header);
     },
   );
@@ -496,14 +495,7 @@ test.describe('cors', () => {
       const cors = corsOf(target);
       const header = `${askedHeader(cors)}-extra`;
       refusedHeader(cors);
-      const res = await preflight(
-        client,
-        target.routes.open,
-        nonce,
-        exactOrigin(cors),
-        askedMethod(cors),
-        header,
-      );
+      const res = await openPreflight(client, target, nonce, header);
       expectNotListed(res, 'access-control-allow-headers', header);
     },
   );
@@ -516,14 +508,7 @@ test.describe('cors', () => {
     async ({ client, target, nonce }) => {
       const cors = corsOf(target);
       const header = refusedHeader(cors);
-      const res = await preflight(
-        client,
-        target.routes.open,
-        nonce,
-        exactOrigin(cors),
-        askedMethod(cors),
-        `${askedHeader(cors)}, ${header}`,
-      );
+      const res = await openPreflight(client, target, nonce, `${askedHeader(cors)}, ${header}`);
       expectNotListed(res, 'access-control-allow-headers', header);
     },
   );

@@ -46,6 +46,12 @@ async function spoofedIdentity(stack: ReferenceStack): Promise<unknown> {
 }
 
 /** What each fault changes, observed through the gateway: [the faithful answer, the faulty one]. */
+/** A valid key sent beside a foreign one, after it and then before it: the statuses of both. */
+const repeatedKeys = async (s: ReferenceStack) => [
+  (await get(s, '/keyed', { 'x-api-key': ['not-a-key-of-this-api-0000', s.profile.apiKeys!.valid] })).status,
+  (await get(s, '/keyed', { 'x-api-key': [s.profile.apiKeys!.valid, 'not-a-key-of-this-api-0000'] })).status,
+];
+
 const observations: Record<
   string,
   { observe: (stack: ReferenceStack) => Promise<unknown>; expect: [unknown, unknown] }
@@ -183,24 +189,14 @@ const observations: Record<
     expect: [403, 200],
   },
   'apikey-last-of-repeated': {
-    observe: async (s) => [
-      (await get(s, '/keyed', { 'x-api-key': ['not-a-key-of-this-api-0000', s.profile.apiKeys!.valid] }))
-        .status,
-      (await get(s, '/keyed', { 'x-api-key': [s.profile.apiKeys!.valid, 'not-a-key-of-this-api-0000'] }))
-        .status,
-    ],
+    observe: repeatedKeys,
     expect: [
       [403, 403],
       [200, 403],
     ],
   },
   'apikey-any-of-repeated': {
-    observe: async (s) => [
-      (await get(s, '/keyed', { 'x-api-key': ['not-a-key-of-this-api-0000', s.profile.apiKeys!.valid] }))
-        .status,
-      (await get(s, '/keyed', { 'x-api-key': [s.profile.apiKeys!.valid, 'not-a-key-of-this-api-0000'] }))
-        .status,
-    ],
+    observe: repeatedKeys,
     expect: [
       [403, 403],
       [200, 200],

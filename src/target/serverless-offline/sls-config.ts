@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { loadContract } from '../../contract/load-contract.js';
 import type { Profile } from '../profile-schema.js';
 import type { LambdaProxyOptions } from './lambda-proxy.js';
 import { slsValidatedRequest, VALIDATED_PATHS } from './sls-validation.js';
@@ -96,11 +97,12 @@ export const handler = ${exported}(${JSON.stringify(options)});
     };
   }
   if (claimed('validation')) {
+    const contract = loadContract();
     for (const path of VALIDATED_PATHS) {
       const options: LambdaProxyOptions = { probeUrl: input.probeUrl, path: '/validated' };
       functions[`route${path.replace(/\W(\w)/g, (_, c: string) => c.toUpperCase())}`] = {
         handler: handler(`route${path.replace('/', '-')}`, 'lambda-proxy', 'lambdaProxy', options),
-        events: [{ http: { method: 'post', path, request: slsValidatedRequest(path) } }],
+        events: [{ http: { method: 'post', path, request: slsValidatedRequest(contract, path) } }],
       };
     }
   }

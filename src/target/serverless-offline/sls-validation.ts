@@ -1,4 +1,4 @@
-import { loadContract } from '../../contract/load-contract.js';
+import type { OpenApiDocument } from '../../contract/load-contract.js';
 import { methodRequest } from '../../reference/method-request.js';
 
 /** The contract's validated routes: each proxies to the probe's `/validated`, whatever its validator. */
@@ -22,8 +22,10 @@ const SLS_LOCATION = { querystring: 'querystrings', header: 'headers', path: 'pa
  * one that checks parameters. Read from the contract by the reference's own method-request
  * reading, so both gateways are told the same thing.
  */
-export function slsValidatedRequest(path: (typeof VALIDATED_PATHS)[number]): SlsRequest {
-  const doc = loadContract();
+export function slsValidatedRequest(
+  doc: OpenApiDocument,
+  path: (typeof VALIDATED_PATHS)[number],
+): SlsRequest {
   const pathItem = doc.paths[path]!;
   const request = methodRequest(doc, pathItem.post as Record<string, unknown>, pathItem, `POST ${path}`);
   const out: SlsRequest = {};
