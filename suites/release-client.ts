@@ -64,33 +64,15 @@ export class ReleaseDriver {
     const record = (e: Fixtures['evidence'][number]) => {
       if (!quiet || !e.response || e.response.status >= 300) f.evidence.push(e);
     };
-    this.data = new TypedClient({
-      baseUrl: this.release.baseUrl,
-      stage: '',
-      timeoutMs: f.target.timeoutMs,
-      record,
+    const client = (baseUrl: string, keep: (e: Fixtures['evidence'][number]) => void) =>
+      new TypedClient({ baseUrl, stage: '', timeoutMs: f.target.timeoutMs, record: keep });
+    this.data = client(this.release.baseUrl, record);
+    this.bulk = client(this.release.baseUrl, (e) => {
+      if (e.response?.status !== 200) record(e);
     });
-    this.bulk = new TypedClient({
-      baseUrl: this.release.baseUrl,
-      stage: '',
-      timeoutMs: f.target.timeoutMs,
-      record: (e) => {
-        if (e.response?.status !== 200) record(e);
-      },
-    });
-    this.control = new TypedClient({
-      baseUrl: this.release.controlPlane,
-      stage: '',
-      timeoutMs: f.target.timeoutMs,
-      record,
-    });
-    this.reads = new TypedClient({
-      baseUrl: this.release.controlPlane,
-      stage: '',
-      timeoutMs: f.target.timeoutMs,
-      record: (e) => {
-        if (!e.response || e.response.status >= 300) f.evidence.push(e);
-      },
+    this.control = client(this.release.controlPlane, record);
+    this.reads = client(this.release.controlPlane, (e) => {
+      if (!e.response || e.response.status >= 300) f.evidence.push(e);
     });
   }
 
