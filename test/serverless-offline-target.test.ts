@@ -56,6 +56,7 @@ function render(profile: Profile) {
     stage: 'test',
     probeUrl: 'http://127.0.0.1:9000',
     callsDir: '/tmp/gp-service/calls',
+    connectionsDir: '/tmp/gp-service/connections',
     modulesUrl: 'file:///gateproof/dist/src/target/serverless-offline',
     pluginsDir: '/gateproof/node_modules',
     ports: { http: 8123, lambda: 8124, websocket: 8125 },
