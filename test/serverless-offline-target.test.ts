@@ -67,7 +67,7 @@ function render(profile: Profile, service: (input: SlsConfigInput) => SlsService
     stage: 'test',
     probeUrl: 'http://127.0.0.1:9000',
     callsDir: '/tmp/gp-service/calls',
-    connectionsDir: '/tmp/gp-service/connections',
+    websocketDir: '/tmp/gp-service/websocket',
     modulesUrl: 'file:///gateproof/dist/src/target/serverless-offline',
     pluginsDir: '/gateproof/node_modules',
     ports: { http: 8123, lambda: 8124, websocket: 8125 },
@@ -191,7 +191,13 @@ test('the WebSocket APIs: $connect behind a REQUEST authorizer on query token, r
   assert.notEqual(manager.accessKeyId, resolved().websocket!.manager.accessKeyId, 'fresh every start');
   const routes = (yml: { functions: Record<string, { events?: { websocket?: { route: string } }[] }> }) =>
     Object.values(yml.functions).flatMap((f) => f.events?.flatMap((e) => e.websocket ?? []) ?? []);
-  const main = parse(render(profile).config);
+  const service = render(profile);
+  const main = parse(service.config);
+  // Its own count of calls, apart from the REST authorizers', as the reference's WebSocket API has.
+  assert.match(
+    service.handlers['websocket-authorizer.mjs']!,
+    /lambdaAuthorizer\(\{"callsDir":"\/tmp\/gp-service\/websocket\/calls","queryTokenOnly":true\}\)/,
+  );
   assert.equal(main.provider.websocketsApiRouteSelectionExpression, '$request.body.action');
   assert.deepEqual(
     {
@@ -427,12 +433,13 @@ async function webSocketForwards(p: Profile, serviceDir: string): Promise<void> 
   assert.equal(echo.route, '/ws/echo');
   assert.equal(echo.headers?.['x-gp-nonce'], 'sls-ws.echo');
   const id = echo.headers?.['x-gp-connection-id'] ?? '';
-  assert.ok(existsSync(join(serviceDir, 'connections', id)), 'the nonce is kept by connection id');
+  const kept = join(serviceDir, 'websocket-shared', 'connections', id);
+  assert.ok(existsSync(kept), 'the nonce is kept by connection id');
   connection.close();
   await connection.closed;
   const deadline = Date.now() + 5_000;
-  while (existsSync(join(serviceDir, 'connections', id)) && Date.now() < deadline) await sleep(50);
-  assert.ok(!existsSync(join(serviceDir, 'connections', id)), 'forgotten at $disconnect');
+  while (existsSync(kept) && Date.now() < deadline) await sleep(50);
+  assert.ok(!existsSync(kept), 'forgotten at $disconnect');
   assert.equal((await upgrade(ws.url, tokens.deny)).status, 403);
   const other = await upgrade(ws.noDefaultUrl, tokens.allow);
   assert.ok('connection' in other, 'the API without $default upgrades too');

@@ -18,8 +18,13 @@ export interface SlsConfigInput {
   probeUrl: string;
   /** Where the authorizer functions number their calls, shared by every instance. */
   callsDir: string;
-  /** Where the WebSocket functions keep each connection's nonce, shared by every instance. */
-  connectionsDir: string;
+  /**
+   * The WebSocket functions' own directory, shared by every instance: their authorizer numbers its
+   * calls in `calls/`, apart from the REST authorizers (the reference's WebSocket API has a function
+   * of its own, so a suite's consecutive numbers stay consecutive), and `connections/` keeps each
+   * connection's nonce.
+   */
+  websocketDir: string;
   /** URL of gateproof's compiled handler modules, which the generated handlers import. */
   modulesUrl: string;
   /** The node_modules folder holding serverless-offline. */

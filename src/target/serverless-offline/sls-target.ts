@@ -14,6 +14,7 @@ import {
 } from './sls-config.js';
 import { findServerless, type SlsInstall } from './sls-install.js';
 import { defaultSlsProfile, resolveSlsProfile, type SlsFacts } from './sls-profile.js';
+import { WEBSOCKET_SUBDIRS } from './sls-websocket.js';
 
 const PORT_ATTEMPTS = 3;
 /** serverless loads its framework, the AWS SDK and the plugin before it listens: seconds, not milliseconds. */
@@ -154,8 +155,9 @@ function launch(
   readyOn: keyof Ports,
 ): Promise<ChildGateway> {
   const callsDir = join(dir, 'calls');
-  const connectionsDir = join(dir, 'connections');
-  for (const fresh of [callsDir, connectionsDir]) {
+  // Not `websocket`: that is the name of the routes' handler module, which serverless resolves by it.
+  const websocketDir = join(dir, 'websocket-shared');
+  for (const fresh of [callsDir, ...Object.values(WEBSOCKET_SUBDIRS).map((d) => join(websocketDir, d))]) {
     rmSync(fresh, { recursive: true, force: true });
     mkdirSync(fresh, { recursive: true });
   }
@@ -164,7 +166,7 @@ function launch(
     stage: input.stage,
     probeUrl: input.probeUrl,
     callsDir,
-    connectionsDir,
+    websocketDir,
     modulesUrl: new URL('.', import.meta.url).href.replace(/\/$/, ''),
     pluginsDir: input.install.pluginsDir,
     ports,

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { LambdaAuthorizerOptions } from './lambda-authorizer.js';
 import type { LambdaWebSocketOptions } from './lambda-websocket.js';
 
@@ -5,6 +6,9 @@ import type { LambdaWebSocketOptions } from './lambda-websocket.js';
 export type HandlerWriter = (name: string, module: string, exported: string, options: unknown) => string;
 
 export const WEBSOCKET_AUTHORIZER = 'websocketAuthorizer';
+
+/** The directories the WebSocket functions share, in the service's `websocketDir`. */
+export const WEBSOCKET_SUBDIRS = { calls: 'calls', connections: 'connections' } as const;
 
 /** serverless-offline's own timeouts, in seconds; short as the reference's are, so a run sees them. */
 export const WEBSOCKET_IDLE_TIMEOUT_S = 3;
@@ -20,12 +24,12 @@ export const WEBSOCKET_HARD_TIMEOUT_S = 8;
  */
 export function slsWebSocketFunctions(
   handler: HandlerWriter,
-  options: LambdaWebSocketOptions & LambdaAuthorizerOptions,
+  options: { probeUrl: string; websocketDir: string },
   withDefault: boolean,
 ): Record<string, unknown> {
   const ws = handler('websocket', 'lambda-websocket', 'lambdaWebSocket', {
     probeUrl: options.probeUrl,
-    connectionsDir: options.connectionsDir,
+    connectionsDir: join(options.websocketDir, WEBSOCKET_SUBDIRS.connections),
   } satisfies LambdaWebSocketOptions);
   const answered = (route: string) => ({
     websocket: { route, routeResponseSelectionExpression: '$default' },
@@ -33,7 +37,7 @@ export function slsWebSocketFunctions(
   return {
     [WEBSOCKET_AUTHORIZER]: {
       handler: handler('websocket-authorizer', 'lambda-authorizer', 'lambdaAuthorizer', {
-        callsDir: options.callsDir,
+        callsDir: join(options.websocketDir, WEBSOCKET_SUBDIRS.calls),
         queryTokenOnly: true,
       } satisfies LambdaAuthorizerOptions),
     },
