@@ -228,7 +228,15 @@ test('the example profile is the default one, as a file', () => {
   const file = loadProfile(join(REPO, 'targets', 'serverless-offline.yaml'));
   const defaults = defaultSlsProfile();
   assert.equal(file.kind, 'serverless-offline');
-  assert.deepEqual(file.features, ['apikey', 'authorizer', 'jwt', 'jwt-rotation', 'cors', 'cors-browser']);
+  assert.deepEqual(file.features, [
+    'apikey',
+    'authorizer',
+    'jwt',
+    'jwt-rotation',
+    'cors',
+    'cors-browser',
+    'websocket',
+  ]);
   assert.deepEqual([file.jwt, file.cors, file.stage], [defaults.jwt, defaults.cors, defaults.stage]);
 });
 
