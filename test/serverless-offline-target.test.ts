@@ -221,7 +221,9 @@ test('the WebSocket APIs: $connect behind a REQUEST authorizer on query token, r
     ['$connect', '$disconnect', 'echo'],
   );
   assert.equal(noDefault.provider.apiGateway, undefined, 'no REST API, no keys in the second service');
-  assert.equal(parse(render(resolved({ features: ['apikey'] })).config).functions.wsConnect, undefined);
+  const unclaimed = parse(render(resolved({ features: ['apikey'] })).config);
+  assert.equal(unclaimed.functions.wsConnect, undefined);
+  assert.equal(unclaimed.provider.websocketsApiRouteSelectionExpression, undefined);
 });
 
 test('the example profile is the default one, as a file', () => {

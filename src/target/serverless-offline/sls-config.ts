@@ -123,6 +123,7 @@ export function renderSlsService(input: SlsConfigInput): SlsService {
   if (claimed('websocket')) Object.assign(functions, slsWebSocketFunctions(handler, input, true));
   const keys = profile.apiKeys;
   const provider = {
+    ...(claimed('websocket') ? WEBSOCKET_PROVIDER : {}),
     ...(claimed('apikey') && keys
       ? {
           apiGateway: {
@@ -171,8 +172,10 @@ export function renderSlsService(input: SlsConfigInput): SlsService {
 export function renderSlsNoDefaultService(input: SlsConfigInput): SlsService {
   const handlers: Record<string, string> = {};
   const functions = slsWebSocketFunctions(handlerWriter(input, handlers), input, false);
-  return { config: serviceFile(input, {}, functions, {}), handlers };
+  return { config: serviceFile(input, WEBSOCKET_PROVIDER, functions, {}), handlers };
 }
+
+const WEBSOCKET_PROVIDER = { websocketsApiRouteSelectionExpression: '$request.body.action' };
 
 /** Each handler module imports gateproof's own and calls it with its options. */
 function handlerWriter(input: SlsConfigInput, handlers: Record<string, string>): HandlerWriter {
@@ -201,7 +204,6 @@ function serviceFile(
       runtime: 'nodejs20.x',
       stage: input.stage,
       region: 'us-east-1',
-      websocketsApiRouteSelectionExpression: '$request.body.action',
       ...provider,
     },
     functions,
