@@ -191,9 +191,55 @@ export const VENDOR_NOTES: VendorNote[] = [
     feature: 'websocket' as const,
     why: 'it proxies a WebSocket upgrade but has no $connect authorizer call, no route selection by a message body and no @connections API.',
   })),
+  // Its WebSocket API, measured: what serverless-offline does instead of API Gateway.
   {
     vendor: 'serverless-offline',
-    feature: 'websocket',
-    why: "its WebSocket routes are not configured by gateproof's target yet; its @connections API checks no signature, so the unsigned-push case would fail there.",
+    case: 'websocket.connect.key-*',
+    why: "the framework's `websocket` event has no API key setting and serverless-offline checks no `x-api-key` at `$connect`: any key, or none, upgrades.",
   },
+  ...['websocket.connect.token-missing', 'websocket.connect.token-in-header'].map((id) => ({
+    vendor: 'serverless-offline',
+    case: id,
+    why: 'the identity source (query `token`) is not required: the authorizer is asked without it, and its refusal (`Unauthorized` thrown) is answered 500, not 401.',
+  })),
+  {
+    vendor: 'serverless-offline',
+    case: 'websocket.connect.token-case',
+    why: "the authorizer's refusal (`Unauthorized` thrown, as a Lambda authorizer refuses) is answered 500, not 401.",
+  },
+  {
+    vendor: 'serverless-offline',
+    case: 'websocket.route.action-case',
+    why: 'a message routed to `$default` carries the action it named (`ECHO`) as its route key, not `$default`.',
+  },
+  {
+    vendor: 'serverless-offline',
+    case: 'websocket.route.no-match-error',
+    why: 'on an API without `$default`, a message no route matches is dropped without a word: no error frame.',
+  },
+  {
+    vendor: 'serverless-offline',
+    case: 'websocket.connections.push',
+    why: 'a push to @connections is answered 204, not 200.',
+  },
+  {
+    vendor: 'serverless-offline',
+    case: 'websocket.connections.gone',
+    why: 'a push to a closed connection is answered 410 without `x-amzn-ErrorType: GoneException`.',
+  },
+  {
+    vendor: 'serverless-offline',
+    case: 'websocket.connections.describe',
+    why: 'there is no GET @connections/{id}: it is answered 426 Upgrade Required.',
+  },
+  {
+    vendor: 'serverless-offline',
+    case: 'websocket.connections.unsigned',
+    why: 'its @connections API checks no signature: an unsigned push is delivered.',
+  },
+  ...['websocket.limit.frame-size', 'websocket.limit.message-size'].map((id) => ({
+    vendor: 'serverless-offline',
+    case: id,
+    why: "no frame or message limit but the ws library's 100 MiB: a frame over 32 KB or a message over 128 KB is routed, not closed with 1009.",
+  })),
 ];

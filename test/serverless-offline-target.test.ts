@@ -13,7 +13,12 @@ import type { Results } from '../src/results/model.js';
 import { validateResults } from '../src/results/validate.js';
 import { loadProfile } from '../src/target/load-profile.js';
 import type { Profile } from '../src/target/profile-schema.js';
-import { renderSlsService } from '../src/target/serverless-offline/sls-config.js';
+import {
+  renderSlsNoDefaultService,
+  renderSlsService,
+  type SlsConfigInput,
+  type SlsService,
+} from '../src/target/serverless-offline/sls-config.js';
 import { findServerless } from '../src/target/serverless-offline/sls-install.js';
 import {
   defaultSlsProfile,
@@ -22,6 +27,7 @@ import {
 } from '../src/target/serverless-offline/sls-profile.js';
 import { startSlsTarget } from '../src/target/serverless-offline/sls-target.js';
 import { UsageError } from '../src/usage-error.js';
+import { connect } from '../suites/websocket-client.js';
 import { gateproof, REPO } from './helpers/cli.js';
 
 /** serverless loads for seconds before it listens (about 7 to 10 s measured on 2 busy cores). */
@@ -46,16 +52,22 @@ function resolved(overrides: Partial<Profile> = {}): Profile {
       version: '13.10.1 (serverless 3.40.0)',
       pages: { allowed: 'http://127.0.0.1:7001', disallowed: 'http://127.0.0.1:7002' },
       jwt: { issuer: 'http://127.0.0.1:7000', audience: 'gateproof', scopes: ['gateproof/read'] },
+      websocket: {
+        url: 'ws://127.0.0.1:8125',
+        noDefaultUrl: 'ws://127.0.0.1:8135',
+        connectionsUrl: 'http://127.0.0.1:8125/@connections',
+      },
     },
   );
 }
 
-function render(profile: Profile) {
-  return renderSlsService({
+function render(profile: Profile, service: (input: SlsConfigInput) => SlsService = renderSlsService) {
+  return service({
     profile,
     stage: 'test',
     probeUrl: 'http://127.0.0.1:9000',
     callsDir: '/tmp/gp-service/calls',
+    websocketDir: '/tmp/gp-service/websocket',
     modulesUrl: 'file:///gateproof/dist/src/target/serverless-offline',
     pluginsDir: '/gateproof/node_modules',
     ports: { http: 8123, lambda: 8124, websocket: 8125 },
@@ -163,11 +175,70 @@ test('serverless.yml is written from the profile: private keys, both Lambda auth
   );
 });
 
+test('the WebSocket APIs: $connect behind a REQUEST authorizer on query token, route responses, a second service without $default', () => {
+  const profile = resolved();
+  assert.ok(profile.features.includes('websocket'));
+  const { manager, ...ws } = profile.websocket!;
+  assert.deepEqual(ws, {
+    url: 'ws://127.0.0.1:8125',
+    noDefaultUrl: 'ws://127.0.0.1:8135',
+    connectionsUrl: 'http://127.0.0.1:8125/@connections',
+    maxMessageBytes: 131_072,
+    maxFrameBytes: 32_768,
+    idleTimeoutSeconds: 3,
+    maxConnectionSeconds: 8,
+  });
+  assert.notEqual(manager.accessKeyId, resolved().websocket!.manager.accessKeyId, 'fresh every start');
+  const routes = (yml: { functions: Record<string, { events?: { websocket?: { route: string } }[] }> }) =>
+    Object.values(yml.functions).flatMap((f) => f.events?.flatMap((e) => e.websocket ?? []) ?? []);
+  const service = render(profile);
+  const main = parse(service.config);
+  // Its own count of calls, apart from the REST authorizers', as the reference's WebSocket API has.
+  assert.match(
+    service.handlers['websocket-authorizer.mjs']!,
+    /lambdaAuthorizer\(\{"callsDir":"\/tmp\/gp-service\/websocket\/calls","queryTokenOnly":true\}\)/,
+  );
+  assert.equal(main.provider.websocketsApiRouteSelectionExpression, '$request.body.action');
+  assert.deepEqual(
+    {
+      idle: main.custom['serverless-offline'].webSocketIdleTimeout,
+      hard: main.custom['serverless-offline'].webSocketHardTimeout,
+    },
+    { idle: 3, hard: 8 },
+  );
+  assert.deepEqual(routes(main), [
+    {
+      route: '$connect',
+      authorizer: { name: 'websocketAuthorizer', identitySource: ['route.request.querystring.token'] },
+    },
+    { route: '$disconnect' },
+    { route: 'echo', routeResponseSelectionExpression: '$default' },
+    { route: '$default', routeResponseSelectionExpression: '$default' },
+  ]);
+  const noDefault = parse(render(profile, renderSlsNoDefaultService).config);
+  assert.deepEqual(
+    routes(noDefault).map((r) => r.route),
+    ['$connect', '$disconnect', 'echo'],
+  );
+  assert.equal(noDefault.provider.apiGateway, undefined, 'no REST API, no keys in the second service');
+  const unclaimed = parse(render(resolved({ features: ['apikey'] })).config);
+  assert.equal(unclaimed.functions.wsConnect, undefined);
+  assert.equal(unclaimed.provider.websocketsApiRouteSelectionExpression, undefined);
+});
+
 test('the example profile is the default one, as a file', () => {
   const file = loadProfile(join(REPO, 'targets', 'serverless-offline.yaml'));
   const defaults = defaultSlsProfile();
   assert.equal(file.kind, 'serverless-offline');
-  assert.deepEqual(file.features, ['apikey', 'authorizer', 'jwt', 'jwt-rotation', 'cors', 'cors-browser']);
+  assert.deepEqual(file.features, [
+    'apikey',
+    'authorizer',
+    'jwt',
+    'jwt-rotation',
+    'cors',
+    'cors-browser',
+    'websocket',
+  ]);
   assert.deepEqual([file.jwt, file.cors, file.stage], [defaults.jwt, defaults.cors, defaults.stage]);
 });
 
@@ -243,6 +314,7 @@ test('serverless-offline starts from the profile, forwards to the probe, and lea
     assert.equal(headers['x-gp-authorizer-invocation'], '1');
     assert.equal((await get('/authorizer', { authorization: tokens.deny })).status, 403);
     assert.equal((await get('/authorizer', { authorization: tokens.unauthorized })).status, 401);
+    await webSocketForwards(p, serviceDir);
     await target.close();
     closed = true;
     assert.throws(() => process.kill(-pid, 0), /ESRCH/, 'serverless and its whole group are gone');
@@ -345,6 +417,44 @@ test('a signal to gateproof run stops serverless-offline with it', { skip: noSls
     child.kill('SIGKILL');
   }
 });
+
+/**
+ * A message reaches the probe with the nonce given at `$connect` (kept across the worker threads of
+ * different functions), the store forgets the connection at `$disconnect`, and a denied `$connect`
+ * never upgrades.
+ */
+async function webSocketForwards(p: Profile, serviceDir: string): Promise<void> {
+  const ws = p.websocket!;
+  const tokens = p.authorizer!.tokens;
+  const upgrade = async (url: string, token: string) =>
+    connect(
+      url,
+      { query: { gpn: 'sls-ws', token }, headers: { 'x-api-key': p.apiKeys!.valid }, timeoutMs: 5_000 },
+      () => undefined,
+    );
+  const admitted = await upgrade(ws.url, tokens.allow);
+  assert.ok('connection' in admitted, `upgraded: ${admitted.status}`);
+  const { connection } = admitted;
+  connection.send(JSON.stringify({ action: 'echo' }));
+  const echo = JSON.parse((await connection.next(5_000)) ?? '{}') as {
+    route?: string;
+    headers?: Record<string, string>;
+  };
+  assert.equal(echo.route, '/ws/echo');
+  assert.equal(echo.headers?.['x-gp-nonce'], 'sls-ws.echo');
+  const id = echo.headers?.['x-gp-connection-id'] ?? '';
+  const kept = join(serviceDir, 'websocket-shared', 'connections', id);
+  assert.ok(existsSync(kept), 'the nonce is kept by connection id');
+  connection.close();
+  await connection.closed;
+  const deadline = Date.now() + 5_000;
+  while (existsSync(kept) && Date.now() < deadline) await sleep(50);
+  assert.ok(!existsSync(kept), 'forgotten at $disconnect');
+  assert.equal((await upgrade(ws.url, tokens.deny)).status, 403);
+  const other = await upgrade(ws.noDefaultUrl, tokens.allow);
+  assert.ok('connection' in other, 'the API without $default upgrades too');
+  other.connection.close();
+}
 
 /** The serverless process gateproof started, found through /proc by its parent. */
 function serverlessUnder(parent: number): number | undefined {

@@ -13,6 +13,12 @@ import type { AuthorizerResult } from '../../reference/lambda-authorizer-result.
 
 export interface LambdaAuthorizerOptions {
   callsDir: string;
+  /**
+   * The WebSocket API's authorizer, whose identity source is the `token` query parameter: the
+   * function reads `Authorization` first, so it is not shown that header (as the reference's
+   * WebSocket API does not show it), and a token in the header stays no token at all.
+   */
+  queryTokenOnly?: boolean;
 }
 
 /** The fields of the authorizer events (TOKEN or REQUEST, payload 1.0) the reference function reads. */
@@ -28,10 +34,10 @@ export function lambdaAuthorizer(
   options: LambdaAuthorizerOptions,
 ): (event: LambdaAuthorizerEvent) => Promise<AuthorizerResult> {
   const fn = createReferenceAuthorizerFunction(sharedCounter(options.callsDir));
-  return (event) => fn(referenceEvent(event));
+  return (event) => fn(referenceEvent(event, options.queryTokenOnly === true));
 }
 
-function referenceEvent(event: LambdaAuthorizerEvent): AuthorizerEvent {
+function referenceEvent(event: LambdaAuthorizerEvent, queryTokenOnly: boolean): AuthorizerEvent {
   const methodArn = event.methodArn ?? '';
   if (event.type !== 'REQUEST') {
     return { type: 'TOKEN', authorizationToken: event.authorizationToken ?? '', methodArn };
@@ -42,12 +48,18 @@ function referenceEvent(event: LambdaAuthorizerEvent): AuthorizerEvent {
     resource: '',
     path: '',
     httpMethod: '',
-    headers: event.headers ?? {},
+    headers: queryTokenOnly ? withoutAuthorization(event.headers ?? {}) : (event.headers ?? {}),
     queryStringParameters: event.queryStringParameters ?? {},
     pathParameters: {},
     stageVariables: {},
     requestContext: { requestId: '', stage: '', resourcePath: '', httpMethod: '', path: '' },
   };
+}
+
+function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'),
+  );
 }
 
 /** Call numbers 1, 2, 3...: the directory `calls/N` exists once N is taken, whoever took it. */

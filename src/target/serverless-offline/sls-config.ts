@@ -3,6 +3,12 @@ import { loadContract } from '../../contract/load-contract.js';
 import type { Profile } from '../profile-schema.js';
 import type { LambdaProxyOptions } from './lambda-proxy.js';
 import { slsValidatedRequest, VALIDATED_PATHS } from './sls-validation.js';
+import {
+  type HandlerWriter,
+  slsWebSocketFunctions,
+  WEBSOCKET_HARD_TIMEOUT_S,
+  WEBSOCKET_IDLE_TIMEOUT_S,
+} from './sls-websocket.js';
 
 export interface SlsConfigInput {
   /** The resolved profile: keys, JWT issuer, CORS settings, claimed features. */
@@ -12,6 +18,13 @@ export interface SlsConfigInput {
   probeUrl: string;
   /** Where the authorizer functions number their calls, shared by every instance. */
   callsDir: string;
+  /**
+   * The WebSocket functions' own directory, shared by every instance: their authorizer numbers its
+   * calls in `calls/`, apart from the REST authorizers (the reference's WebSocket API has a function
+   * of its own, so a suite's consecutive numbers stay consecutive), and `connections/` keeps each
+   * connection's nonce.
+   */
+  websocketDir: string;
   /** URL of gateproof's compiled handler modules, which the generated handlers import. */
   modulesUrl: string;
   /** The node_modules folder holding serverless-offline. */
@@ -63,13 +76,7 @@ export function renderSlsService(input: SlsConfigInput): SlsService {
   const jwt = claimed('jwt') ? profile.jwt : undefined;
   const functions: Record<string, unknown> = {};
   const handlers: Record<string, string> = {};
-  const handler = (name: string, module: string, exported: string, options: unknown) => {
-    handlers[`${name}.mjs`] = `// Written by gateproof: forwards to gateproof's own ${module}.
-import { ${exported} } from ${JSON.stringify(`${input.modulesUrl}/${module}.js`)};
-export const handler = ${exported}(${JSON.stringify(options)});
-`;
-    return `${name}.handler`;
-  };
+  const handler = handlerWriter(input, handlers);
   for (const [role, path] of Object.entries(profile.routes)) {
     const route = ROUTES[role];
     // Without its authorizer a route would be an open one: it is left out instead.
@@ -113,7 +120,80 @@ export const handler = ${exported}(${JSON.stringify(options)});
     functions[TOKEN_AUTHORIZER] = { handler: authorizer };
     functions[REQUEST_AUTHORIZER] = { handler: authorizer };
   }
+  if (claimed('websocket')) Object.assign(functions, slsWebSocketFunctions(handler, input, true));
   const keys = profile.apiKeys;
+  const provider = {
+    ...(claimed('websocket') ? WEBSOCKET_PROVIDER : {}),
+    ...(claimed('apikey') && keys
+      ? {
+          apiGateway: {
+            apiKeys: [
+              { name: 'valid', value: keys.valid },
+              ...(keys.other ? [{ name: 'other', value: keys.other }] : []),
+              // Created disabled, as on AWS: the key exists and must still be refused.
+              ...(keys.disabled ? [{ name: 'disabled', value: keys.disabled, enabled: false }] : []),
+            ],
+          },
+        }
+      : {}),
+    ...(cors || jwt
+      ? {
+          httpApi: {
+            ...(cors ? { cors: httpApiCors(cors) } : {}),
+            ...(jwt
+              ? {
+                  authorizers: {
+                    [JWT_AUTHORIZER]: {
+                      type: 'jwt',
+                      identitySource: '$request.header.Authorization',
+                      issuerUrl: jwt.issuer,
+                      audience: [jwt.audience],
+                    },
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
+  };
+  // Without it serverless-offline configures no JWT authorizer at all; with it, it checks the
+  // claims but, as its README says, not the signature. The suite shows what that lets in.
+  return {
+    config: serviceFile(input, provider, functions, jwt ? { ignoreJWTSignature: true } : {}),
+    handlers,
+  };
+}
+
+/**
+ * A second WebSocket API, routes `$connect`, `$disconnect` and `echo` only, so that a message no
+ * route matches has no `$default` to go to. serverless-offline serves one WebSocket API per
+ * service, as the framework deploys one per service: this one is a service of its own.
+ */
+export function renderSlsNoDefaultService(input: SlsConfigInput): SlsService {
+  const handlers: Record<string, string> = {};
+  const functions = slsWebSocketFunctions(handlerWriter(input, handlers), input, false);
+  return { config: serviceFile(input, WEBSOCKET_PROVIDER, functions, {}), handlers };
+}
+
+const WEBSOCKET_PROVIDER = { websocketsApiRouteSelectionExpression: '$request.body.action' };
+
+/** Each handler module imports gateproof's own and calls it with its options. */
+function handlerWriter(input: SlsConfigInput, handlers: Record<string, string>): HandlerWriter {
+  return (name, module, exported, options) => {
+    handlers[`${name}.mjs`] = `// Written by gateproof: forwards to gateproof's own ${module}.
+import { ${exported} } from ${JSON.stringify(`${input.modulesUrl}/${module}.js`)};
+export const handler = ${exported}(${JSON.stringify(options)});
+`;
+    return `${name}.handler`;
+  };
+}
+
+function serviceFile(
+  input: SlsConfigInput,
+  provider: Record<string, unknown>,
+  functions: Record<string, unknown>,
+  offline: Record<string, unknown>,
+): string {
   const service = {
     service: 'gateproof',
     frameworkVersion: '3',
@@ -124,37 +204,7 @@ export const handler = ${exported}(${JSON.stringify(options)});
       runtime: 'nodejs20.x',
       stage: input.stage,
       region: 'us-east-1',
-      ...(claimed('apikey') && keys
-        ? {
-            apiGateway: {
-              apiKeys: [
-                { name: 'valid', value: keys.valid },
-                ...(keys.other ? [{ name: 'other', value: keys.other }] : []),
-                // Created disabled, as on AWS: the key exists and must still be refused.
-                ...(keys.disabled ? [{ name: 'disabled', value: keys.disabled, enabled: false }] : []),
-              ],
-            },
-          }
-        : {}),
-      ...(cors || jwt
-        ? {
-            httpApi: {
-              ...(cors ? { cors: httpApiCors(cors) } : {}),
-              ...(jwt
-                ? {
-                    authorizers: {
-                      [JWT_AUTHORIZER]: {
-                        type: 'jwt',
-                        identitySource: '$request.header.Authorization',
-                        issuerUrl: jwt.issuer,
-                        audience: [jwt.audience],
-                      },
-                    },
-                  }
-                : {}),
-            },
-          }
-        : {}),
+      ...provider,
     },
     functions,
     plugins: { localPath: input.pluginsDir, modules: ['serverless-offline'] },
@@ -164,18 +214,15 @@ export const handler = ${exported}(${JSON.stringify(options)});
         httpPort: input.ports.http,
         lambdaPort: input.ports.lambda,
         websocketPort: input.ports.websocket,
+        webSocketIdleTimeout: WEBSOCKET_IDLE_TIMEOUT_S,
+        webSocketHardTimeout: WEBSOCKET_HARD_TIMEOUT_S,
         noPrependStageInUrl: true,
-        // Without it serverless-offline configures no JWT authorizer at all; with it, it checks
-        // the claims but, as its README says, not the signature. The suite shows what that lets in.
-        ...(jwt ? { ignoreJWTSignature: true } : {}),
+        ...offline,
         noSponsor: true,
       },
     },
   };
-  return {
-    config: `# Written by gateproof from the target profile.\n${stringify(service, { aliasDuplicateObjects: false })}`,
-    handlers,
-  };
+  return `# Written by gateproof from the target profile.\n${stringify(service, { aliasDuplicateObjects: false })}`;
 }
 
 /** The probe contract's authorizers: TOKEN uncached, REQUEST cached by Authorization and the nonce. */

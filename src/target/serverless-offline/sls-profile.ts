@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { referenceAuthorizerSettings } from '../../reference/lambda-authorizer-function.js';
-import { freshKeys } from '../fresh-keys.js';
+import { freshCredentials, freshKeys } from '../fresh-keys.js';
 import type { Feature, Profile } from '../profile-schema.js';
 import { profileSchema } from '../profile-schema.js';
 import { corsWithPages, REFERENCE_SETTINGS } from '../target-support.js';
+import { WEBSOCKET_HARD_TIMEOUT_S, WEBSOCKET_IDLE_TIMEOUT_S } from './sls-websocket.js';
 
 /**
  * What serverless-offline documents, and so what the target claims: private REST routes with API
@@ -14,7 +15,8 @@ import { corsWithPages, REFERENCE_SETTINGS } from '../target-support.js';
  * runs only for Lambda (non-proxy) integrations, never for the contract's HTTP integrations, and
  * it has no gateway-response settings or tracing: transform, responses and tracing are not claimed.
  * Nor stages, deployments or canaries (`stages`, `canary`): it serves one stage from the service
- * file, with no control plane.
+ * file, with no control plane. It serves WebSocket APIs (`websocket` events, a REQUEST authorizer
+ * at `$connect`, @connections), so `websocket` is claimed and what it does not enforce is measured.
  */
 export const SLS_CAPABILITIES: readonly Feature[] = [
   'apikey',
@@ -25,6 +27,7 @@ export const SLS_CAPABILITIES: readonly Feature[] = [
   'cors-browser',
   'validation',
   'routes',
+  'websocket',
 ];
 
 /** The TTL of the REQUEST authorizer, as in the probe contract: short, so expiry is seen within a run. */
@@ -52,6 +55,8 @@ export interface SlsFacts {
   pages?: { allowed: string; disallowed: string };
   /** The built-in issuer the JWT authorizer trusts, and its mint API for the suites. */
   jwt?: NonNullable<Profile['jwt']>;
+  /** Its two WebSocket APIs (with and without `$default`) and their @connections API. */
+  websocket?: { url: string; noDefaultUrl: string; connectionsUrl: string };
 }
 
 /**
@@ -62,7 +67,10 @@ export interface SlsFacts {
  */
 export function resolveSlsProfile(base: Profile, facts: SlsFacts): Profile {
   const capable = SLS_CAPABILITIES.filter(
-    (f) => (f !== 'cors-browser' || facts.pages) && (f !== 'jwt' || facts.jwt),
+    (f) =>
+      (f !== 'cors-browser' || facts.pages) &&
+      (f !== 'jwt' || facts.jwt) &&
+      (f !== 'websocket' || facts.websocket),
   );
   const asked = base.features.length > 0 ? base.features : capable;
   const cors = base.cors ?? defaultSlsProfile().cors!;
@@ -83,5 +91,19 @@ export function resolveSlsProfile(base: Profile, facts: SlsFacts): Profile {
       resultTtlSeconds: base.authorizer?.resultTtlSeconds ?? REQUEST_AUTHORIZER_TTL_S,
     },
     cors: corsWithPages(cors, facts),
+    ...(facts.websocket
+      ? {
+          websocket: {
+            ...facts.websocket,
+            // serverless-offline has no size setting: held to API Gateway's limits, as on AWS.
+            maxMessageBytes: 128 * 1024,
+            maxFrameBytes: 32 * 1024,
+            idleTimeoutSeconds: WEBSOCKET_IDLE_TIMEOUT_S,
+            maxConnectionSeconds: WEBSOCKET_HARD_TIMEOUT_S,
+            // It checks no signature on @connections; a manager is still what a caller signs with.
+            manager: freshCredentials(),
+          },
+        }
+      : {}),
   };
 }
