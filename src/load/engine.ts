@@ -68,6 +68,12 @@ export interface LoadOptions {
   classify?: Classify;
   /** Body bytes kept for classify(); default 0: bodies are read and thrown away. */
   classifyBodyBytes?: number;
+  /**
+   * 'raw' (the default for http: origins at pipelining 1): requests go out on node:net sockets
+   * with a parser of the engine's own (raw-pool.ts), undici only for a request it cannot write;
+   * 'undici': undici's Pool for everything (the default for https: and pipelining).
+   */
+  transport?: 'raw' | 'undici';
 }
 
 export interface EngineResult extends Recorded {
@@ -214,6 +220,9 @@ export async function runLoad(options: LoadOptions): Promise<EngineResult> {
     throw new Error('give the engine resolveRequest or requests, one of them');
   const order = templateOrder(scenario.requests);
   const workers = workersFor(options, plan, Math.min(slots, connections));
+  const rawFits = origin.protocol === 'http:' && pipelining === 1;
+  if (options.transport === 'raw' && !rawFits)
+    throw new Error('the raw transport takes http: origins at pipelining 1 only');
   const common = {
     origin: origin.origin,
     host: origin.host,
@@ -224,6 +233,7 @@ export async function runLoad(options: LoadOptions): Promise<EngineResult> {
     timeoutMs: options.timeoutMs ?? 10_000,
     spinMs: options.spinMs ?? 0.25,
     classifyBodyBytes: options.classify ? (options.classifyBodyBytes ?? 0) : -1,
+    transport: options.transport ?? (rawFits ? 'raw' : 'undici'),
   };
   const share = (w: number) => ({
     ...common,

@@ -1,0 +1,201 @@
+import { connect, type Socket } from 'node:net';
+import { INVALID, NEED_MORE, ResponseParser } from './response-parser.js';
+
+/** What a request sent on the raw transport hears back: exactly one of onResponse and onFailure. */
+export interface RawHandler {
+  /** The request went out on a connected socket: the start of its uncorrected latency. */
+  onWritten(): void;
+  /** `headers` only when the pool keeps them; `body`: up to the pool's keepBody bytes, copied. */
+  onResponse(status: number, headers: string[] | null, body: Buffer[] | null, bodyLength: number): void;
+  /** A timeout, a connection error or reset, or an answer that is not HTTP: by code (undici's or llhttp's names). */
+  onFailure(code: string): void;
+}
+
+export interface RawPoolOptions {
+  host: string;
+  port: number;
+  connections: number;
+  /** Connect, headers and body (between reads) timeout, as undici's. */
+  timeoutMs: number;
+  keepHeaders: boolean;
+  keepBody: number;
+}
+
+/** One read buffer per pool: a read is parsed to the end before the next one lands in it. */
+const READ_BUFFER = 64 * 1024;
+
+const now = (): number => performance.now();
+
+/** One socket carrying one request at a time (pipelining 1). */
+class Connection {
+  readonly socket: Socket;
+  readonly parser: ResponseParser;
+  handler: RawHandler | null = null;
+  connected = false;
+  /** performance.now() past which the request in flight fails with `timeoutCode`. */
+  deadline = Number.POSITIVE_INFINITY;
+  timeoutCode = '';
+
+  constructor(
+    private readonly pool: RawPool,
+    o: RawPoolOptions,
+    buffer: Buffer,
+  ) {
+    this.parser = new ResponseParser(o.keepHeaders, o.keepBody);
+    this.socket = connect({
+      host: o.host,
+      port: o.port,
+      noDelay: true,
+      onread: { buffer, callback: (n: number, b: Buffer) => this.read(n, b) },
+    });
+    this.socket.on('connect', () => {
+      this.connected = true;
+      if (this.handler) {
+        this.wait('UND_ERR_HEADERS_TIMEOUT');
+        this.handler.onWritten();
+      }
+    });
+    this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err.code ?? 'UND_ERR_SOCKET'));
+    this.socket.on('end', () => {
+      if (!this.handler) this.pool.retire(this);
+      else if (this.parser.end()) this.complete(true);
+      else this.fail(this.parser.error);
+    });
+    this.socket.on('close', () => this.fail('UND_ERR_SOCKET'));
+  }
+
+  send(bytes: Buffer, head: boolean, handler: RawHandler): void {
+    this.handler = handler;
+    this.parser.expect(head);
+    this.socket.write(bytes);
+    if (this.connected) {
+      this.wait('UND_ERR_HEADERS_TIMEOUT');
+      handler.onWritten();
+    } else this.wait('UND_ERR_CONNECT_TIMEOUT');
+  }
+
+  private wait(code: string): void {
+    this.deadline = now() + this.pool.timeoutMs;
+    this.timeoutCode = code;
+  }
+
+  /** Returns false to stop reading: a connection that failed reads nothing more. */
+  private read(n: number, b: Buffer): boolean {
+    // Bytes nobody asked for: the connection can no longer be trusted to frame the next answer.
+    if (!this.handler) {
+      this.pool.retire(this);
+      return false;
+    }
+    const end = this.parser.feed(b, 0, n);
+    if (end === NEED_MORE) {
+      if (this.parser.status >= 200) this.wait('UND_ERR_BODY_TIMEOUT');
+      return true;
+    }
+    if (end === INVALID) {
+      this.fail(this.parser.error);
+      return false;
+    }
+    // More than one answer to one request: this one stands, the connection goes.
+    this.complete(end < n);
+    return true;
+  }
+
+  private complete(close: boolean): void {
+    const handler = this.handler as RawHandler;
+    const { status, headers, body, bodyLength } = this.parser;
+    this.handler = null;
+    this.deadline = Number.POSITIVE_INFINITY;
+    if (close || this.parser.close) this.pool.retire(this);
+    else this.pool.idle(this);
+    handler.onResponse(status, headers, body, bodyLength);
+  }
+
+  /** The request in flight, if any, fails with `code`; the socket goes either way. */
+  fail(code: string): void {
+    const handler = this.handler;
+    this.handler = null;
+    this.deadline = Number.POSITIVE_INFINITY;
+    this.pool.retire(this);
+    handler?.onFailure(code);
+  }
+}
+
+/**
+ * The raw HTTP/1.1 transport: a fixed number of sockets on node:net, each reading into one
+ * static buffer (no 'data' events, no stream machinery) and parsing with response-parser.ts,
+ * one request at a time per socket. Sockets open lazily and reopen after an error, a reset or
+ * `Connection: close`; requests beyond the free sockets wait in order, as in undici's Pool.
+ * Timeouts are checked by one timer for the pool, at a tenth of the timeout (at most a second):
+ * a timeout fires that much late at worst, as undici's coarse clock does.
+ */
+export class RawPool {
+  readonly timeoutMs: number;
+  private readonly buffer = Buffer.allocUnsafe(READ_BUFFER);
+  private readonly open = new Set<Connection>();
+  private readonly free: Connection[] = [];
+  /** Waiting requests, three entries each: bytes, head, handler. */
+  private readonly waiting: (Buffer | boolean | RawHandler)[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private destroyed = false;
+
+  constructor(private readonly o: RawPoolOptions) {
+    this.timeoutMs = o.timeoutMs;
+    this.timer = setInterval(this.expire, Math.max(5, Math.min(1000, o.timeoutMs / 10)));
+  }
+
+  dispatch(bytes: Buffer, head: boolean, handler: RawHandler): void {
+    if (this.destroyed) {
+      process.nextTick(() => handler.onFailure('UND_ERR_DESTROYED'));
+      return;
+    }
+    const c = this.free.pop() ?? (this.open.size < this.o.connections ? this.connection() : undefined);
+    if (c) c.send(bytes, head, handler);
+    else this.waiting.push(bytes, head, handler);
+  }
+
+  /** A connection that finished its request and may take another. */
+  idle(c: Connection): void {
+    if (this.waiting.length > 0) this.sendWaiting(c);
+    else this.free.push(c);
+  }
+
+  /** A connection that can carry nothing more: gone from the pool, its socket destroyed. */
+  retire(c: Connection): void {
+    if (!this.open.delete(c)) return;
+    const i = this.free.indexOf(c);
+    if (i >= 0) this.free.splice(i, 1);
+    c.socket.destroy();
+    if (this.waiting.length > 0 && !this.destroyed) this.sendWaiting(this.connection());
+  }
+
+  /** Ends the pool: requests in flight or waiting fail (DispatchRun counts them as cut). */
+  destroy(): Promise<void> {
+    this.destroyed = true;
+    clearInterval(this.timer);
+    const waiting = this.waiting.splice(0);
+    for (const c of [...this.open]) c.fail('UND_ERR_DESTROYED');
+    for (let i = 2; i < waiting.length; i += 3) (waiting[i] as RawHandler).onFailure('UND_ERR_DESTROYED');
+    return Promise.resolve();
+  }
+
+  /** Ends an idle pool. */
+  close(): Promise<void> {
+    return this.destroy();
+  }
+
+  private connection(): Connection {
+    const c = new Connection(this, this.o, this.buffer);
+    this.open.add(c);
+    return c;
+  }
+
+  private sendWaiting(c: Connection): void {
+    const [bytes, head, handler] = this.waiting.splice(0, 3) as [Buffer, boolean, RawHandler];
+    c.send(bytes, head, handler);
+  }
+
+  private readonly expire = (): void => {
+    const t = now();
+    for (const c of [...this.open]) if (c.deadline < t) c.fail(c.timeoutCode);
+  };
+}
