@@ -375,7 +375,8 @@ export class DispatchRun {
     this.sent++;
     if (open) this.observer.dispatched(t, intended);
     else this.observer.started(t);
-    if (this.lastBytes) (this.raw as RawPool).dispatch(this.lastBytes, spec.method === 'HEAD', slot);
+    // The slot's start time is t, set above, should it go out at once on a connected socket.
+    if (this.lastBytes) (this.raw as RawPool).dispatch(this.lastBytes, spec.method === 'HEAD', slot, true);
     else this.pool.dispatch(this.lastDispatch as Dispatcher.DispatchOptions, slot);
   }
 

@@ -24,15 +24,13 @@ export interface RawPoolOptions {
 /** One read buffer per pool: a read is parsed to the end before the next one lands in it. */
 const READ_BUFFER = 64 * 1024;
 
-const now = (): number => performance.now();
-
 /** One socket carrying one request at a time (pipelining 1). */
 class Connection {
   readonly socket: Socket;
   readonly parser: ResponseParser;
   handler: RawHandler | null = null;
   connected = false;
-  /** performance.now() past which the request in flight fails with `timeoutCode`. */
+  /** The pool's tick at which the request in flight fails with `timeoutCode`. */
   deadline = Number.POSITIVE_INFINITY;
   timeoutCode = '';
 
@@ -52,6 +50,7 @@ class Connection {
       this.connected = true;
       if (this.handler) {
         this.wait('UND_ERR_HEADERS_TIMEOUT');
+        // Its start time is the connection's: a new socket's connect time is not the gateway's.
         this.handler.onWritten();
       }
     });
@@ -64,18 +63,19 @@ class Connection {
     this.socket.on('close', () => this.fail('UND_ERR_SOCKET'));
   }
 
-  send(bytes: Buffer, head: boolean, handler: RawHandler): void {
+  /** `written`: whether the handler has its start time already, should the socket be connected. */
+  send(bytes: Buffer, head: boolean, handler: RawHandler, written: boolean): void {
     this.handler = handler;
     this.parser.expect(head);
     this.socket.write(bytes);
     if (this.connected) {
       this.wait('UND_ERR_HEADERS_TIMEOUT');
-      handler.onWritten();
+      if (!written) handler.onWritten();
     } else this.wait('UND_ERR_CONNECT_TIMEOUT');
   }
 
   private wait(code: string): void {
-    this.deadline = now() + this.pool.timeoutMs;
+    this.deadline = this.pool.ticks + this.pool.timeoutTicks;
     this.timeoutCode = code;
   }
 
@@ -125,37 +125,44 @@ class Connection {
  * static buffer (no 'data' events, no stream machinery) and parsing with response-parser.ts,
  * one request at a time per socket. Sockets open lazily and reopen after an error, a reset or
  * `Connection: close`; requests beyond the free sockets wait in order, as in undici's Pool.
- * Timeouts are checked by one timer for the pool, at a tenth of the timeout (at most a second):
- * a timeout fires that much late at worst, as undici's coarse clock does.
+ * Timeouts are counted in ticks of one timer for the pool, a tenth of the timeout (at most a
+ * second) apart, so the hot path reads no clock for them: a timeout fires up to two ticks late,
+ * never early (undici's clock is as coarse).
  */
 export class RawPool {
-  readonly timeoutMs: number;
+  /** Ticks of the timeout timer so far. */
+  ticks = 0;
+  /** Ticks a timeout lasts: one more than it spans, as it may start just before a tick. */
+  readonly timeoutTicks: number;
   private readonly buffer = Buffer.allocUnsafe(READ_BUFFER);
   private readonly open = new Set<Connection>();
   private readonly free: Connection[] = [];
-  /** Waiting requests, three entries each: bytes, head, handler. */
+  /** Waiting requests from `head` on, three entries each: bytes, head, handler. */
   private readonly waiting: (Buffer | boolean | RawHandler)[] = [];
+  private head = 0;
   private readonly timer: NodeJS.Timeout;
   private destroyed = false;
 
   constructor(private readonly o: RawPoolOptions) {
-    this.timeoutMs = o.timeoutMs;
-    this.timer = setInterval(this.expire, Math.max(5, Math.min(1000, o.timeoutMs / 10)));
+    const tickMs = Math.max(5, Math.min(1000, o.timeoutMs / 10));
+    this.timeoutTicks = Math.ceil(o.timeoutMs / tickMs) + 1;
+    this.timer = setInterval(this.expire, tickMs);
   }
 
-  dispatch(bytes: Buffer, head: boolean, handler: RawHandler): void {
+  /** `written`: the handler took its start time when it called (see Connection.send). */
+  dispatch(bytes: Buffer, head: boolean, handler: RawHandler, written: boolean): void {
     if (this.destroyed) {
       process.nextTick(() => handler.onFailure('UND_ERR_DESTROYED'));
       return;
     }
     const c = this.free.pop() ?? (this.open.size < this.o.connections ? this.connection() : undefined);
-    if (c) c.send(bytes, head, handler);
+    if (c) c.send(bytes, head, handler, written);
     else this.waiting.push(bytes, head, handler);
   }
 
   /** A connection that finished its request and may take another. */
   idle(c: Connection): void {
-    if (this.waiting.length > 0) this.sendWaiting(c);
+    if (this.waiting.length > this.head) this.sendWaiting(c);
     else this.free.push(c);
   }
 
@@ -165,14 +172,15 @@ export class RawPool {
     const i = this.free.indexOf(c);
     if (i >= 0) this.free.splice(i, 1);
     c.socket.destroy();
-    if (this.waiting.length > 0 && !this.destroyed) this.sendWaiting(this.connection());
+    if (this.waiting.length > this.head && !this.destroyed) this.sendWaiting(this.connection());
   }
 
   /** Ends the pool: requests in flight or waiting fail (DispatchRun counts them as cut). */
   destroy(): Promise<void> {
     this.destroyed = true;
     clearInterval(this.timer);
-    const waiting = this.waiting.splice(0);
+    const waiting = this.waiting.splice(this.head);
+    this.waiting.length = this.head = 0;
     for (const c of [...this.open]) c.fail('UND_ERR_DESTROYED');
     for (let i = 2; i < waiting.length; i += 3) (waiting[i] as RawHandler).onFailure('UND_ERR_DESTROYED');
     return Promise.resolve();
@@ -189,13 +197,24 @@ export class RawPool {
     return c;
   }
 
+  /** The oldest waiting request goes out on `c`; one that waited has no start time yet. */
   private sendWaiting(c: Connection): void {
-    const [bytes, head, handler] = this.waiting.splice(0, 3) as [Buffer, boolean, RawHandler];
-    c.send(bytes, head, handler);
+    const w = this.waiting;
+    const h = this.head;
+    const bytes = w[h] as Buffer;
+    const head = w[h + 1] as boolean;
+    const handler = w[h + 2] as RawHandler;
+    this.head = h + 3;
+    if (this.head === w.length) w.length = this.head = 0;
+    else if (this.head > 3072 && this.head * 2 > w.length) {
+      w.splice(0, this.head);
+      this.head = 0;
+    }
+    c.send(bytes, head, handler, false);
   }
 
   private readonly expire = (): void => {
-    const t = now();
-    for (const c of [...this.open]) if (c.deadline < t) c.fail(c.timeoutCode);
+    const tick = ++this.ticks;
+    for (const c of [...this.open]) if (c.deadline <= tick) c.fail(c.timeoutCode);
   };
 }

@@ -43,7 +43,7 @@ for (let c = 48; c <= 57; c++) TOKEN[c] = 1;
 for (let c = 65; c <= 90; c++) TOKEN[c] = 1;
 for (let c = 97; c <= 122; c++) TOKEN[c] = 1;
 
-/** Whether b[s, s + name.length) is `name` (lower case), ignoring the case of b's letters. */
+/** Whether b[s, e) is `name` (lower case, letters and '-'), ignoring the case of b's letters. */
 function nameIs(b: Uint8Array, s: number, e: number, name: string): boolean {
   if (e - s !== name.length) return false;
   for (let i = 0; i < name.length; i++)
@@ -307,9 +307,13 @@ export class ResponseParser {
       // The last coding decides: chunked, or a body that runs until the connection closes.
       this.chunked = /(?:^|,)[ \t]*chunked[ \t]*$/i.test(b.toString('latin1', vs, ve));
     } else if (nameIs(b, s, colon, 'connection')) {
-      const value = b.toString('latin1', vs, ve).toLowerCase();
-      if (/(?:^|,)[ \t]*close[ \t]*(?:,|$)/.test(value)) this.close = true;
-      if (/(?:^|,)[ \t]*keep-alive[ \t]*(?:,|$)/.test(value)) this.keepAlive = true;
+      if (nameIs(b, vs, ve, 'keep-alive')) this.keepAlive = true;
+      else if (nameIs(b, vs, ve, 'close')) this.close = true;
+      else {
+        const value = b.toString('latin1', vs, ve).toLowerCase();
+        if (/(?:^|,)[ \t]*close[ \t]*(?:,|$)/.test(value)) this.close = true;
+        if (/(?:^|,)[ \t]*keep-alive[ \t]*(?:,|$)/.test(value)) this.keepAlive = true;
+      }
     }
     return true;
   }
