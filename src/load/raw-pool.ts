@@ -140,10 +140,15 @@ export class RawPool {
   /** Waiting requests from `head` on, three entries each: bytes, head, handler. */
   private readonly waiting: (Buffer | boolean | RawHandler)[] = [];
   private head = 0;
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: NodeJS.Timeout | undefined;
   private destroyed = false;
 
   constructor(private readonly o: RawPoolOptions) {
+    // 0 (or no finite timeout) turns timeouts off, as in undici.
+    if (!(o.timeoutMs > 0 && Number.isFinite(o.timeoutMs))) {
+      this.timeoutTicks = Number.POSITIVE_INFINITY;
+      return;
+    }
     const tickMs = Math.max(5, Math.min(1000, o.timeoutMs / 10));
     this.timeoutTicks = Math.ceil(o.timeoutMs / tickMs) + 1;
     this.timer = setInterval(this.expire, tickMs);
