@@ -140,6 +140,15 @@ describe('raw transport', () => {
     assert.deepEqual(Object.keys(result.errorsByCode), ['ECONNREFUSED']);
   });
 
+  test('the raw transport is refused where it cannot go: https: origins and pipelining', async () => {
+    for (const options of [{ origin: 'https://127.0.0.1:1' }, { pipelining: 2 }]) {
+      await assert.rejects(
+        run('/length', options),
+        /^Error: the raw transport takes http: origins at pipelining 1 only$/,
+      );
+    }
+  });
+
   test('classify() sees the same status, headers and body on either transport', async () => {
     const seen: Record<string, unknown[]> = { raw: [], undici: [] };
     for (const transport of ['raw', 'undici'] as const) {

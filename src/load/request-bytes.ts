@@ -1,7 +1,7 @@
 import type { RequestSpec } from './dispatch-run.js';
 
 /** A request's headers as `name, value` pairs, whichever form the spec gave them in. */
-export function headerPairs(spec: RequestSpec): [string, string][] {
+function headerPairs(spec: RequestSpec): [string, string][] {
   const { headers } = spec;
   return Array.isArray(headers)
     ? headers.flatMap((name, i) => (i % 2 === 0 ? [[name, String(headers[i + 1])] as [string, string]] : []))

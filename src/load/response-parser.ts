@@ -130,23 +130,16 @@ export class ResponseParser {
           if ((this.state as State) === State.Idle) return p;
           break;
         }
-        case State.Body: {
-          const n = Math.min(this.remaining, end - p);
-          this.keep(b, p, p + n);
-          p += n;
-          this.remaining -= n;
-          if (this.remaining === 0) return this.done(p);
-          break;
-        }
+        case State.Body:
         case State.ChunkData: {
           const n = Math.min(this.remaining, end - p);
           this.keep(b, p, p + n);
           p += n;
           this.remaining -= n;
-          if (this.remaining === 0) {
-            this.state = State.ChunkEnd;
-            this.remaining = 2;
-          }
+          if (this.remaining > 0) break;
+          if (this.state === State.Body) return this.done(p);
+          this.state = State.ChunkEnd;
+          this.remaining = 2;
           break;
         }
         case State.ChunkEnd: {
