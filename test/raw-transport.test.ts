@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { type EngineResult, type LoadOptions, runLoad } from '../src/load/engine.js';
+import { type EngineResult, type LoadOptions, type RequestSpec, runLoad } from '../src/load/engine.js';
+import { requestBytes } from '../src/load/request-bytes.js';
 import type { Scenario } from '../src/load/scenario.js';
 
 /** What the scripted server answers, by path: each a way a gateway can answer, or fail to. */
@@ -138,6 +139,32 @@ describe('raw transport', () => {
     assert.equal(result.totals.responses, 0);
     assert.ok(result.totals.errors > 0);
     assert.deepEqual(Object.keys(result.errorsByCode), ['ECONNREFUSED']);
+  });
+
+  test('requests on the wire as undici writes them; framing headers and broken values left to undici', () => {
+    const wire = (spec: RequestSpec) => requestBytes(spec, 'h:1')?.toString('latin1');
+    assert.equal(
+      wire({ method: 'GET', path: '/a?b=1', headers: { 'X-K': 'v' } }),
+      'GET /a?b=1 HTTP/1.1\r\nhost: h:1\r\nX-K: v\r\n\r\n',
+    );
+    assert.equal(
+      wire({ method: 'POST', path: '/', headers: ['Host', 'h:1', 'a', 'b'], body: 'xyz' }),
+      'POST / HTTP/1.1\r\nHost: h:1\r\na: b\r\ncontent-length: 3\r\n\r\nxyz',
+    );
+    assert.equal(
+      wire({ method: 'PUT', path: '/' }),
+      'PUT / HTTP/1.1\r\nhost: h:1\r\ncontent-length: 0\r\n\r\n',
+    );
+    const refused: RequestSpec[] = [
+      { method: 'GET', path: '/', headers: { 'Transfer-Encoding': 'chunked' } },
+      { method: 'GET', path: '/', headers: { Connection: 'close' } },
+      { method: 'GET', path: '/', headers: { 'X-A': 'v\r\nX-B: injected' } },
+      { method: 'GET', path: '/a b' },
+      { method: 'GE T', path: '/' },
+    ];
+    for (const spec of refused) {
+      assert.equal(wire(spec), undefined, JSON.stringify(spec));
+    }
   });
 
   test('the raw transport is refused where it cannot go: https: origins and pipelining', async () => {
