@@ -153,7 +153,7 @@ describe('response parser', () => {
     assert.equal(parse('', [], { eof: true }), 'UND_ERR_SOCKET');
     assert.equal(
       parse('HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc', [], { eof: true }),
-      'HPE_INVALID_EOF_STATE',
+      'UND_ERR_SOCKET',
     );
   });
 

@@ -37,8 +37,8 @@ export interface DispatchSetup {
   /** Raw headers and up to this many body bytes are kept for the classifier; -1: no classifier. */
   classifyBodyBytes: number;
   /**
-   * 'raw': raw-pool.ts for every request it can write (undici for the rest); 'undici': undici's
-   * Pool alone. The engine takes raw for http: origins at pipelining 1.
+   * 'raw': raw-pool.ts for every request it can write (undici for the rest, and for all but GET
+   * and HEAD when pipelining); 'undici': undici's Pool alone. The engine takes raw for http:.
    */
   transport: 'raw' | 'undici';
 }
@@ -206,6 +206,7 @@ export class DispatchRun {
         host: hostname.replace(/^\[|\]$/g, ''),
         port: Number(port || 80),
         connections: setup.connections,
+        pipelining: setup.pipelining,
         timeoutMs: setup.timeoutMs,
         keepHeaders: this.keepHeaders,
         keepBody: this.bodyBytes,
@@ -360,7 +361,9 @@ export class DispatchRun {
     const spec = this.setup.resolveRequest(templates[template] as RequestTemplate, i);
     if (spec !== this.lastSpec) {
       checkOrigin(spec, this.setup.host);
-      this.lastBytes = this.raw && requestBytes(spec, this.setup.host);
+      // Only idempotent requests may queue behind one another on a socket (undici holds others back).
+      const rawFits = this.setup.pipelining === 1 || spec.method === 'GET' || spec.method === 'HEAD';
+      this.lastBytes = this.raw && rawFits ? requestBytes(spec, this.setup.host) : undefined;
       this.lastDispatch = this.lastBytes ? undefined : this.dispatchOptions(spec);
       this.lastSpec = spec;
     }

@@ -69,9 +69,9 @@ export interface LoadOptions {
   /** Body bytes kept for classify(); default 0: bodies are read and thrown away. */
   classifyBodyBytes?: number;
   /**
-   * 'raw' (the default for http: origins at pipelining 1): requests go out on node:net sockets
-   * with a parser of the engine's own (raw-pool.ts), undici only for a request it cannot write;
-   * 'undici': undici's Pool for everything (the default for https: and pipelining).
+   * 'raw' (the default for http: origins): requests go out on node:net sockets with a parser of
+   * the engine's own (raw-pool.ts), undici only for a request it cannot write, or that is not a
+   * GET or HEAD when pipelining; 'undici': undici's Pool for everything (the default for https:).
    */
   transport?: 'raw' | 'undici';
 }
@@ -225,9 +225,8 @@ export async function runLoad(options: LoadOptions): Promise<EngineResult> {
     throw new Error('give the engine resolveRequest or requests, one of them');
   const order = templateOrder(scenario.requests);
   const workers = workersFor(options, plan, Math.min(slots, connections));
-  const rawFits = origin.protocol === 'http:' && pipelining === 1;
-  if (options.transport === 'raw' && !rawFits)
-    throw new Error('the raw transport takes http: origins at pipelining 1 only');
+  const rawFits = origin.protocol === 'http:';
+  if (options.transport === 'raw' && !rawFits) throw new Error('the raw transport takes http: origins only');
   const common = {
     origin: origin.origin,
     host: origin.host,

@@ -15,6 +15,8 @@ export interface RawPoolOptions {
   host: string;
   port: number;
   connections: number;
+  /** Requests in flight per socket: idempotent ones only beyond 1 (the caller sees to it). */
+  pipelining: number;
   /** Connect, headers and body (between reads) timeout, as undici's. */
   timeoutMs: number;
   keepHeaders: boolean;
@@ -24,13 +26,17 @@ export interface RawPoolOptions {
 /** One read buffer per pool: a read is parsed to the end before the next one lands in it. */
 const READ_BUFFER = 64 * 1024;
 
-/** One socket carrying one request at a time (pipelining 1). */
+/** One socket carrying up to `pipelining` requests at a time, answered in order. */
 class Connection {
   readonly socket: Socket;
   readonly parser: ResponseParser;
-  handler: RawHandler | null = null;
+  /** Requests in flight, oldest first, and whether each was a HEAD. */
+  readonly handlers: RawHandler[] = [];
+  private readonly heads: boolean[] = [];
   connected = false;
-  /** The pool's tick at which the request in flight fails with `timeoutCode`. */
+  /** In the pool's list of connections with room. */
+  listed = false;
+  /** The pool's tick at which the oldest request in flight fails with `timeoutCode`. */
   deadline = Number.POSITIVE_INFINITY;
   timeoutCode = '';
 
@@ -48,15 +54,14 @@ class Connection {
     });
     this.socket.on('connect', () => {
       this.connected = true;
-      if (this.handler) {
-        this.wait('UND_ERR_HEADERS_TIMEOUT');
-        // Its start time is the connection's: a new socket's connect time is not the gateway's.
-        this.handler.onWritten();
-      }
+      if (this.handlers.length === 0) return;
+      this.wait('UND_ERR_HEADERS_TIMEOUT');
+      // Their start time is the connection's: a new socket's connect time is not the gateway's.
+      for (const h of this.handlers) h.onWritten();
     });
     this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err.code ?? 'UND_ERR_SOCKET'));
     this.socket.on('end', () => {
-      if (!this.handler) this.pool.retire(this);
+      if (this.handlers.length === 0) this.pool.retire(this);
       else if (this.parser.end()) this.complete(true);
       else this.fail(this.parser.error);
     });
@@ -65,13 +70,14 @@ class Connection {
 
   /** `written`: whether the handler has its start time already, should the socket be connected. */
   send(bytes: Buffer, head: boolean, handler: RawHandler, written: boolean): void {
-    this.handler = handler;
-    this.parser.expect(head);
+    this.handlers.push(handler);
+    this.heads.push(head);
     this.socket.write(bytes);
-    if (this.connected) {
-      this.wait('UND_ERR_HEADERS_TIMEOUT');
-      if (!written) handler.onWritten();
-    } else this.wait('UND_ERR_CONNECT_TIMEOUT');
+    if (this.handlers.length === 1) {
+      this.parser.expect(head);
+      this.wait(this.connected ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_CONNECT_TIMEOUT');
+    }
+    if (this.connected && !written) handler.onWritten();
   }
 
   private wait(code: string): void {
@@ -79,51 +85,81 @@ class Connection {
     this.timeoutCode = code;
   }
 
-  /** Returns false to stop reading: a connection that failed reads nothing more. */
+  /**
+   * Every answer in this read, in order. Corked while reading, so the requests the answers start
+   * again on this socket leave in one write. Returns false to stop reading: a connection that
+   * failed reads nothing more.
+   */
   private read(n: number, b: Buffer): boolean {
     // Bytes nobody asked for: the connection can no longer be trusted to frame the next answer.
-    if (!this.handler) {
+    if (this.handlers.length === 0) {
       this.pool.retire(this);
       return false;
     }
-    const end = this.parser.feed(b, 0, n);
-    if (end === NEED_MORE) {
-      if (this.parser.status >= 200) this.wait('UND_ERR_BODY_TIMEOUT');
+    const cork = this.pool.pipelining > 1;
+    if (cork) this.socket.cork();
+    let p = 0;
+    try {
+      while (p < n) {
+        const end = this.parser.feed(b, p, n);
+        if (end === NEED_MORE) {
+          if (this.parser.status >= 200) this.wait('UND_ERR_BODY_TIMEOUT');
+          return true;
+        }
+        if (end === INVALID) {
+          this.fail(this.parser.error);
+          return false;
+        }
+        // More answers than requests: this one stands, the connection goes.
+        const extra = end < n && this.handlers.length === 1;
+        this.complete(extra);
+        if (extra || this.handlers.length === 0) return true;
+        p = end;
+      }
       return true;
+    } finally {
+      if (cork) this.socket.uncork();
     }
-    if (end === INVALID) {
-      this.fail(this.parser.error);
-      return false;
-    }
-    // More than one answer to one request: this one stands, the connection goes.
-    this.complete(end < n);
-    return true;
   }
 
+  /** The oldest request's answer is complete; `close`: whatever the answer says, the socket goes. */
   private complete(close: boolean): void {
-    const handler = this.handler as RawHandler;
+    const handler = this.handlers.shift() as RawHandler;
+    this.heads.shift();
     const { status, headers, body, bodyLength } = this.parser;
-    this.handler = null;
-    this.deadline = Number.POSITIVE_INFINITY;
-    if (close || this.parser.close) this.pool.retire(this);
-    else this.pool.idle(this);
+    if (close || this.parser.close) {
+      // Requests behind an answer that closes can have none.
+      const behind = this.handlers.splice(0);
+      this.heads.length = 0;
+      this.deadline = Number.POSITIVE_INFINITY;
+      this.pool.retire(this);
+      handler.onResponse(status, headers, body, bodyLength);
+      for (const h of behind) h.onFailure('UND_ERR_SOCKET');
+      return;
+    }
+    if (this.handlers.length > 0) {
+      this.parser.expect(this.heads[0] as boolean);
+      this.wait('UND_ERR_HEADERS_TIMEOUT');
+    } else this.deadline = Number.POSITIVE_INFINITY;
+    this.pool.released(this);
     handler.onResponse(status, headers, body, bodyLength);
   }
 
-  /** The request in flight, if any, fails with `code`; the socket goes either way. */
+  /** Every request in flight fails with `code`; the socket goes either way. */
   fail(code: string): void {
-    const handler = this.handler;
-    this.handler = null;
+    const failed = this.handlers.splice(0);
+    this.heads.length = 0;
     this.deadline = Number.POSITIVE_INFINITY;
     this.pool.retire(this);
-    handler?.onFailure(code);
+    for (const h of failed) h.onFailure(code);
   }
 }
 
 /**
  * The raw HTTP/1.1 transport: a fixed number of sockets on node:net, each reading into one
  * static buffer (no 'data' events, no stream machinery) and parsing with response-parser.ts,
- * one request at a time per socket. Sockets open lazily and reopen after an error, a reset or
+ * up to `pipelining` requests at a time per socket; a socket is filled before another opens, as
+ * in undici. Sockets open lazily and reopen after an error, a reset or
  * `Connection: close`; requests beyond the free sockets wait in order, as in undici's Pool.
  * Timeouts are counted in ticks of one timer for the pool, a tenth of the timeout (at most a
  * second) apart, so the hot path reads no clock for them: a timeout fires up to two ticks late,
@@ -134,8 +170,10 @@ export class RawPool {
   ticks = 0;
   /** Ticks a timeout lasts: one more than it spans, as it may start just before a tick. */
   readonly timeoutTicks: number;
+  readonly pipelining: number;
   private readonly buffer = Buffer.allocUnsafe(READ_BUFFER);
   private readonly open = new Set<Connection>();
+  /** Open connections with room for another request; the last one takes the next. */
   private readonly free: Connection[] = [];
   /** Waiting requests from `head` on, three entries each: bytes, head, handler. */
   private readonly waiting: (Buffer | boolean | RawHandler)[] = [];
@@ -144,6 +182,7 @@ export class RawPool {
   private destroyed = false;
 
   constructor(private readonly o: RawPoolOptions) {
+    this.pipelining = o.pipelining;
     // 0 (or no finite timeout) turns timeouts off, as in undici.
     if (!(o.timeoutMs > 0 && Number.isFinite(o.timeoutMs))) {
       this.timeoutTicks = Number.POSITIVE_INFINITY;
@@ -160,24 +199,37 @@ export class RawPool {
       process.nextTick(() => handler.onFailure('UND_ERR_DESTROYED'));
       return;
     }
-    const c = this.free.pop() ?? (this.open.size < this.o.connections ? this.connection() : undefined);
-    if (c) c.send(bytes, head, handler, written);
-    else this.waiting.push(bytes, head, handler);
+    const c = this.free.at(-1) ?? (this.open.size < this.o.connections ? this.connection() : undefined);
+    if (!c) {
+      this.waiting.push(bytes, head, handler);
+      return;
+    }
+    c.send(bytes, head, handler, written);
+    this.file(c);
   }
 
-  /** A connection that finished its request and may take another. */
-  idle(c: Connection): void {
-    if (this.waiting.length > this.head) this.sendWaiting(c);
-    else this.free.push(c);
+  /** A connection that finished a request and has room for another. */
+  released(c: Connection): void {
+    while (this.waiting.length > this.head && c.handlers.length < this.pipelining) this.sendWaiting(c);
+    this.file(c);
+  }
+
+  /** Lists `c` among the connections with room, or takes it off. */
+  private file(c: Connection): void {
+    const room = c.handlers.length < this.pipelining;
+    if (room === c.listed) return;
+    c.listed = room;
+    if (room) this.free.push(c);
+    else this.free.splice(this.free.lastIndexOf(c), 1);
   }
 
   /** A connection that can carry nothing more: gone from the pool, its socket destroyed. */
   retire(c: Connection): void {
     if (!this.open.delete(c)) return;
-    const i = this.free.indexOf(c);
-    if (i >= 0) this.free.splice(i, 1);
+    if (c.listed) this.free.splice(this.free.lastIndexOf(c), 1);
+    c.listed = false;
     c.socket.destroy();
-    if (this.waiting.length > this.head && !this.destroyed) this.sendWaiting(this.connection());
+    if (this.waiting.length > this.head && !this.destroyed) this.released(this.connection());
   }
 
   /** Ends the pool: requests in flight or waiting fail (DispatchRun counts them as cut). */

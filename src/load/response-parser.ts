@@ -161,15 +161,15 @@ export class ResponseParser {
     return NEED_MORE;
   }
 
-  /** The peer closed: true when that completes the response (a body read until close). */
+  /** The peer closed: true when that completes the response (a body read until close), else `error` is set. */
   end(): boolean {
     if (this.state === State.UntilClose) {
       this.state = State.Idle;
       this.close = true;
       return true;
     }
-    this.error =
-      this.state === State.StatusLine && this.headBytes === 0 ? 'UND_ERR_SOCKET' : 'HPE_INVALID_EOF_STATE';
+    // undici's code for an answer cut short by the peer's close, whether it had begun or not.
+    this.error = 'UND_ERR_SOCKET';
     return false;
   }
 
