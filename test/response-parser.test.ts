@@ -123,6 +123,8 @@ describe('response parser', () => {
       ['HTTP/1.1 200 OK\r\nBad Header: x\r\n\r\n', 'HPE_INVALID_HEADER_TOKEN'],
       ['HTTP/1.1 200 OK\r\n folded\r\n\r\n', 'HPE_INVALID_HEADER_TOKEN'],
       ['HTTP/1.1 200 OK\r\nX: a\x01b\r\n\r\n', 'HPE_INVALID_HEADER_TOKEN'],
+      ['HTTP/1.1 200 OK\r\nX: a\rb\r\n\r\n', 'HPE_INVALID_HEADER_TOKEN'],
+      ['HTTP/1.1 200 O\x7fK\r\n\r\n', 'HPE_INVALID_STATUS'],
       ['HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', 'HPE_INVALID_CONTENT_LENGTH'],
       ['HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 'HPE_UNEXPECTED_CONTENT_LENGTH'],
       [

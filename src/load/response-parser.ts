@@ -84,6 +84,8 @@ export class ResponseParser {
   /** A line split across reads, gathered here until its LF arrives. */
   private readonly carry = Buffer.allocUnsafe(MAX_HEAD);
   private carried = 0;
+  /** Control characters (HT aside, CR included) in the line read so far: a valid line has its final CR only. */
+  private controls = 0;
 
   constructor(
     private readonly keepHeaders: boolean,
@@ -103,6 +105,7 @@ export class ResponseParser {
     this.resetHead();
     this.headBytes = 0;
     this.carried = 0;
+    this.controls = 0;
   }
 
   /** Whether a response is expected and not complete yet. */
@@ -183,6 +186,7 @@ export class ResponseParser {
 
   private fail(code: string): number {
     this.error = code;
+    this.controls = 0;
     this.state = State.Idle;
     return INVALID;
   }
@@ -210,8 +214,17 @@ export class ResponseParser {
 
   /** The LF ending the line that starts at p, or NEED_MORE after keeping the partial line, or INVALID. */
   private lineEnd(b: Buffer, p: number, end: number): number {
-    const at = b.indexOf(LF, p);
-    const found = at >= 0 && at < end;
+    // One pass finds the LF and counts control characters, so no parser looks at a byte twice;
+    // a loop, not Buffer.indexOf: a head's lines are short, and a call into C++ costs more.
+    let at = p;
+    let controls = this.controls;
+    for (; at < end; at++) {
+      const c = b[at] as number;
+      if (c === LF) break;
+      if (c < 32 ? c !== HT : c === 127) controls++;
+    }
+    this.controls = controls;
+    const found = at < end;
     const taken = (found ? at + 1 : end) - p;
     this.headBytes += taken;
     if (this.headBytes > MAX_HEAD) return this.fail('HPE_HEADER_OVERFLOW');
@@ -233,6 +246,18 @@ export class ResponseParser {
   private line(b: Buffer, s: number, lf: number): boolean {
     if (lf === s || b[lf - 1] !== CR) return this.refuse('HPE_CR_EXPECTED');
     const e = lf - 1;
+    const controls = this.controls;
+    this.controls = 0;
+    if (controls !== 1) {
+      const state = this.state;
+      return this.refuse(
+        state === State.StatusLine
+          ? 'HPE_INVALID_STATUS'
+          : state === State.ChunkSize
+            ? 'HPE_INVALID_CHUNK_SIZE'
+            : 'HPE_INVALID_HEADER_TOKEN',
+      );
+    }
     switch (this.state) {
       case State.StatusLine:
         return this.statusLine(b, s, e);
@@ -289,10 +314,6 @@ export class ResponseParser {
     let ve = e;
     while (vs < ve && (b[vs] === SP || b[vs] === HT)) vs++;
     while (ve > vs && (b[ve - 1] === SP || b[ve - 1] === HT)) ve--;
-    for (let i = vs; i < ve; i++) {
-      const c = b[i] as number;
-      if ((c < 32 && c !== HT) || c === 127) return this.refuse('HPE_INVALID_HEADER_TOKEN');
-    }
     if (this.headers) this.headers.push(b.toString('latin1', s, colon), b.toString('latin1', vs, ve));
     if (nameIs(b, s, colon, 'content-length')) return this.contentLengthValue(b, vs, ve);
     if (nameIs(b, s, colon, 'transfer-encoding')) {
