@@ -220,13 +220,13 @@ export class RawPool {
     if (room === c.listed) return;
     c.listed = room;
     if (room) this.free.push(c);
-    else this.free.splice(this.free.lastIndexOf(c), 1);
+    else this.unlist(c);
   }
 
   /** A connection that can carry nothing more: gone from the pool, its socket destroyed. */
   retire(c: Connection): void {
     if (!this.open.delete(c)) return;
-    if (c.listed) this.free.splice(this.free.lastIndexOf(c), 1);
+    if (c.listed) this.unlist(c);
     c.listed = false;
     c.socket.destroy();
     if (this.waiting.length > this.head && !this.destroyed) this.released(this.connection());
@@ -246,6 +246,13 @@ export class RawPool {
   /** Ends an idle pool. */
   close(): Promise<void> {
     return this.destroy();
+  }
+
+  /** Off the list of connections with room: the last one, mostly, which pop() takes without a copy. */
+  private unlist(c: Connection): void {
+    const free = this.free;
+    if (free[free.length - 1] === c) free.pop();
+    else free.splice(free.lastIndexOf(c), 1);
   }
 
   private connection(): Connection {
