@@ -1,7 +1,9 @@
 import type { Socket } from 'node:net';
 import { buildConnector, type Dispatcher, Pool } from 'undici';
 import type { RunPlan } from './arrivals.js';
+import { type RawHandler, RawPool } from './raw-pool.js';
 import type { Observer } from './recorder.js';
+import { checkOrigin, requestBytes } from './request-bytes.js';
 import type { RequestTemplate } from './scenario.js';
 
 /** One request as the engine sends it: a path on the run's origin, never a URL. */
@@ -34,6 +36,11 @@ export interface DispatchSetup {
   spinMs: number;
   /** Raw headers and up to this many body bytes are kept for the classifier; -1: no classifier. */
   classifyBodyBytes: number;
+  /**
+   * 'raw': raw-pool.ts for every request it can write (undici for the rest, and for all but GET
+   * and HEAD when pipelining); 'undici': undici's Pool alone. The engine takes raw for http:.
+   */
+  transport: 'raw' | 'undici';
 }
 
 export interface DispatchEnd {
@@ -72,17 +79,18 @@ function corkingConnector(timeoutMs: number): buildConnector.connector {
 }
 
 /**
- * One in-flight slot, reused request after request: the undici handler, with the request's timing
- * on it. undici 7 still runs its core on this handler interface (onConnect/onHeaders/onData/
- * onComplete/onError) and wraps handlers of the newer controller interface in two extra objects
- * plus a parsed header object per request, so this one stays allocation-free on the hot path.
+ * One in-flight slot, reused request after request: the handler of either transport, with the
+ * request's timing on it. undici 7 still runs its core on this handler interface (onConnect/
+ * onHeaders/onData/onComplete/onError) and wraps handlers of the newer controller interface in
+ * two extra objects plus a parsed header object per request, so this one stays allocation-free
+ * on the hot path.
  */
-class Slot implements Dispatcher.DispatchHandler {
+class Slot implements Dispatcher.DispatchHandler, RawHandler {
   template = 0;
   intended = 0;
   connected = 0;
   status = 0;
-  rawHeaders: Buffer[] | null = null;
+  headers: string[] | null = null;
   body: Buffer[] | null = null;
   bodyLength = 0;
 
@@ -92,13 +100,29 @@ class Slot implements Dispatcher.DispatchHandler {
     this.connected = now() - this.run.t0;
   }
 
+  onWritten(): void {
+    this.connected = now() - this.run.t0;
+  }
+
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
     // 1xx responses are followed by the final one.
     if (status >= 200) {
       this.status = status;
-      if (this.run.keepHeaders) this.rawHeaders = rawHeaders;
+      if (this.run.keepHeaders) this.headers = rawHeaders.map((b) => b.toString('latin1'));
     }
     return true;
+  }
+
+  onResponse(status: number, headers: string[] | null, body: Buffer[] | null, bodyLength: number): void {
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+    this.bodyLength = bodyLength;
+    this.run.completed(this);
+  }
+
+  onFailure(code: string): void {
+    this.run.failed(this, code);
   }
 
   onData(chunk: Buffer): boolean {
@@ -117,7 +141,7 @@ class Slot implements Dispatcher.DispatchHandler {
   }
 
   onError(err: Error): void {
-    this.run.failed(this, err);
+    this.run.failed(this, (err as NodeJS.ErrnoException).code ?? err.name);
   }
 }
 
@@ -130,6 +154,7 @@ export class DispatchRun {
   readonly keepHeaders: boolean;
   readonly bodyBytes: number;
   private readonly pool: Pool;
+  private readonly raw: RawPool | undefined;
   private readonly free: Slot[] = [];
   private readonly clock: Extract<RunPlan, { model: 'open' }>['clock'] | undefined;
   private hardEnd = 0;
@@ -150,6 +175,8 @@ export class DispatchRun {
   private graceTimer: NodeJS.Timeout | undefined;
   private lastSpec: RequestSpec | undefined;
   private lastDispatch: Dispatcher.DispatchOptions | undefined;
+  /** lastSpec on the wire, when the raw transport sends it. */
+  private lastBytes: Buffer | undefined;
   private began = false;
   private done!: (end: DispatchEnd) => void;
   private readonly ended = new Promise<DispatchEnd>((resolve) => {
@@ -173,6 +200,18 @@ export class DispatchRun {
       // only add a tick per read.
       connect: setup.pipelining > 1 ? corkingConnector(setup.timeoutMs) : { timeout: setup.timeoutMs },
     });
+    if (setup.transport === 'raw') {
+      const { hostname, port } = new URL(setup.origin);
+      this.raw = new RawPool({
+        host: hostname.replace(/^\[|\]$/g, ''),
+        port: Number(port || 80),
+        connections: setup.connections,
+        pipelining: setup.pipelining,
+        timeoutMs: setup.timeoutMs,
+        keepHeaders: this.keepHeaders,
+        keepBody: this.bodyBytes,
+      });
+    }
     for (let i = 0; i < setup.slots; i++) this.free.push(new Slot(this));
   }
 
@@ -321,37 +360,31 @@ export class DispatchRun {
     const template = order[i % order.length] as number;
     const spec = this.setup.resolveRequest(templates[template] as RequestTemplate, i);
     if (spec !== this.lastSpec) {
-      this.lastDispatch = this.dispatchOptions(spec);
+      checkOrigin(spec, this.setup.host);
+      // Only idempotent requests may queue behind one another on a socket (undici holds others back).
+      const rawFits = this.setup.pipelining === 1 || spec.method === 'GET' || spec.method === 'HEAD';
+      this.lastBytes = this.raw && rawFits ? requestBytes(spec, this.setup.host) : undefined;
+      this.lastDispatch = this.lastBytes ? undefined : this.dispatchOptions(spec);
       this.lastSpec = spec;
     }
     slot.template = template;
     slot.intended = intended;
     slot.connected = t;
     slot.status = 0;
-    slot.rawHeaders = null;
+    slot.headers = null;
     slot.body = null;
     slot.bodyLength = 0;
     this.inFlight++;
     this.sent++;
     if (open) this.observer.dispatched(t, intended);
     else this.observer.started(t);
-    this.pool.dispatch(this.lastDispatch as Dispatcher.DispatchOptions, slot);
+    // The slot's start time is t, set above, should it go out at once on a connected socket.
+    if (this.lastBytes) (this.raw as RawPool).dispatch(this.lastBytes, spec.method === 'HEAD', slot, true);
+    else this.pool.dispatch(this.lastDispatch as Dispatcher.DispatchOptions, slot);
   }
 
   private dispatchOptions(spec: RequestSpec): Dispatcher.DispatchOptions {
     const { method, path, headers, body } = spec;
-    const host = this.setup.host;
-    if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//')) {
-      throw new Error(`resolveRequest returned path '${String(path)}': only paths on ${host} are allowed`);
-    }
-    const pairs = Array.isArray(headers)
-      ? headers.flatMap((name, i) => (i % 2 === 0 ? [[name, headers[i + 1]]] : []))
-      : Object.entries(headers ?? {});
-    if (pairs.some(([name, value]) => name?.toLowerCase() === 'host' && value !== host)) {
-      throw new Error(
-        `resolveRequest set a Host header other than ${host}: the engine sends traffic to its origin only`,
-      );
-    }
     const idempotent = method === 'GET' || method === 'HEAD';
     // undici treats every non-HEAD request as blocking (no pipelining behind it) unless told otherwise.
     return {
@@ -365,30 +398,22 @@ export class DispatchRun {
 
   completed(slot: Slot): void {
     const t = now() - this.t0;
-    let headers: string[] | null = null;
-    let body: string | undefined;
-    if (this.keepHeaders) {
-      const raw = slot.rawHeaders;
-      if (raw) headers = raw.map((b) => b.toString('latin1'));
-      if (slot.body) body = Buffer.concat(slot.body, slot.bodyLength).toString('utf8');
-    }
-    this.observer.response(slot.template, slot.status, slot.intended, slot.connected, t, headers, body);
+    const body =
+      this.keepHeaders && slot.body ? Buffer.concat(slot.body, slot.bodyLength).toString('utf8') : undefined;
+    this.observer.response(slot.template, slot.status, slot.intended, slot.connected, t, slot.headers, body);
     this.release(slot, t, false);
   }
 
-  failed(slot: Slot, err: Error): void {
+  failed(slot: Slot, code: string): void {
     const t = now() - this.t0;
     if (this.cutting) this.observer.interrupted();
-    else {
-      const code = (err as NodeJS.ErrnoException).code ?? err.name;
-      this.observer.error(slot.template, code, slot.intended, t);
-    }
+    else this.observer.error(slot.template, code, slot.intended, t);
     this.release(slot, t, true);
   }
 
   private release(slot: Slot, t: number, afterError: boolean): void {
     this.inFlight--;
-    slot.rawHeaders = null;
+    slot.headers = null;
     slot.body = null;
     if (this.plan.model === 'closed' && !afterError && this.mayStartVu(t)) {
       try {
@@ -426,6 +451,7 @@ export class DispatchRun {
     if (this.finished || this.inFlight === 0) return;
     this.cutting = true;
     this.pool.destroy().catch(() => undefined);
+    void this.raw?.destroy();
   };
 
   /** The caller's signal, or another thread's failure: stop starting, cut what is in flight. */
@@ -460,7 +486,10 @@ export class DispatchRun {
     const endedAt = this.began ? now() - this.t0 : 0;
     this.clearTimers();
     clearTimeout(this.graceTimer);
-    await (this.cutting ? this.pool.destroy() : this.pool.close()).catch(() => undefined);
+    await Promise.all([
+      (this.cutting ? this.pool.destroy() : this.pool.close()).catch(() => undefined),
+      this.cutting ? this.raw?.destroy() : this.raw?.close(),
+    ]);
     this.done({
       stopReason: this.stopReason,
       endedAt,
