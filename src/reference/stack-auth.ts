@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { accessKeyId, secretAccessKey } from '../auth/fresh-credentials.js';
 import { startIssuer } from '../auth/oidc-issuer.js';
 import { loadContract } from '../contract/load-contract.js';
 import type { Feature, ProfileInput } from '../target/profile-schema.js';
@@ -18,7 +19,6 @@ const AUDIENCE = 'gateproof';
 const SCOPE = 'gateproof/read';
 /** Short, so a run sees a new key learnt soon after it is published. */
 const JWKS_REFETCH_COOLDOWN_MS = 1000;
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 export interface AuthSetupOptions {
   host: string;
@@ -40,13 +40,6 @@ export interface AuthSetup {
   close(): Promise<void>;
 }
 
-/** An access key id as AWS shapes them: a four-letter prefix and 16 upper-case letters or digits. */
-function accessKeyId(prefix: 'AKIA' | 'ASIA'): string {
-  return prefix + [...randomBytes(16)].map((byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join('');
-}
-
-const secretKey = (): string => randomBytes(30).toString('base64');
-
 /** The TTL the contract gives the cached REQUEST authorizer, so the profile can never say otherwise. */
 function requestAuthorizerTtl(): number {
   const method = apiModel(loadContract()).methods.find((m) => m.resourcePath === '/authorizer-request');
@@ -67,7 +60,7 @@ export async function startAuthSetup(options: AuthSetupOptions): Promise<AuthSet
   const websocketConnect = `arn:aws:execute-api:${options.region}:${options.accountId}:${options.apiId}/${options.stage}/$connect`;
   const allowed: IamCredential = {
     accessKeyId: accessKeyId('AKIA'),
-    secretAccessKey: secretKey(),
+    secretAccessKey: secretAccessKey(),
     arn: `arn:aws:iam::${options.accountId}:user/gateproof-caller`,
     policy: {
       Version: '2012-10-17',
@@ -76,7 +69,7 @@ export async function startAuthSetup(options: AuthSetupOptions): Promise<AuthSet
   };
   const temporary: IamCredential = {
     accessKeyId: accessKeyId('ASIA'),
-    secretAccessKey: secretKey(),
+    secretAccessKey: secretAccessKey(),
     sessionToken: randomBytes(96).toString('base64'),
     arn: `arn:aws:sts::${options.accountId}:assumed-role/gateproof-role/gateproof-session`,
     // Lists of actions and resources, as roles often have: one of each matching is enough.
@@ -93,7 +86,7 @@ export async function startAuthSetup(options: AuthSetupOptions): Promise<AuthSet
   };
   const denied: IamCredential = {
     accessKeyId: accessKeyId('AKIA'),
-    secretAccessKey: secretKey(),
+    secretAccessKey: secretAccessKey(),
     arn: `arn:aws:iam::${options.accountId}:user/gateproof-denied`,
     policy: {
       Version: '2012-10-17',

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { freshCredentials } from '../auth/fresh-credentials.js';
 import { type PageOrigin, startPageOrigin } from '../probe/page-origin.js';
 import type { ProfileInput } from '../target/profile-schema.js';
 import type { CacheConfigInput } from './cache-config.js';
@@ -62,8 +62,7 @@ export async function startCorsCacheSetup(options: CorsCacheOptions): Promise<Co
   const [allowedPage, disallowedPage] = pages as [PageOrigin, PageOrigin];
   const allowOrigins = ['https://app.example.com', 'https://*.example.com', allowedPage.origin];
   const invalidator: IamCredential = {
-    accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
-    secretAccessKey: randomBytes(30).toString('base64'),
+    ...freshCredentials(),
     arn: `arn:aws:iam::${options.accountId}:user/gateproof-cache-invalidator`,
     policy: {
       Version: '2012-10-17',

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { freshCredentials } from '../auth/fresh-credentials.js';
 import { loadContract } from '../contract/load-contract.js';
 import type { Feature, ProfileInput } from '../target/profile-schema.js';
 import { apiModel } from './api-model.js';
@@ -76,8 +76,7 @@ export async function startStagesSetup(options: StagesSetupOptions): Promise<Sta
     },
   ];
   const deployer: IamCredential = {
-    accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
-    secretAccessKey: randomBytes(30).toString('base64'),
+    ...freshCredentials(),
     arn: `arn:aws:iam::${options.accountId}:user/gateproof-deployer`,
     policy: { Statement: [{ Effect: 'Allow', Action: 'apigateway:*', Resource: '*' }] },
   };

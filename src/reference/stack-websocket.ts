@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { freshCredentials } from '../auth/fresh-credentials.js';
 import type { ProfileInput } from '../target/profile-schema.js';
 import type { IamCredential } from './config.js';
 import type { FaultName } from './faults.js';
@@ -49,10 +49,7 @@ function stored(credential: IamCredential): StoredCredential {
 }
 
 export async function startWebSocketSetup(options: WebSocketSetupOptions): Promise<WebSocketSetup> {
-  const manager = {
-    accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
-    secretAccessKey: randomBytes(30).toString('base64'),
-  };
+  const manager = freshCredentials();
   const credentials = new Map<string, StoredCredential>(
     options.iamCredentials.map((c) => [c.accessKeyId, stored(c)]),
   );

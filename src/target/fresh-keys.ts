@@ -28,11 +28,3 @@ export function secretValue(): string {
     }
   }
 }
-
-/** SigV4 credentials made for one start of a gateway, for callers it knows only by these. */
-export function freshCredentials(): { accessKeyId: string; secretAccessKey: string } {
-  return {
-    accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
-    secretAccessKey: secretValue(),
-  };
-}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { freshCredentials } from '../../auth/fresh-credentials.js';
 import { referenceAuthorizerSettings } from '../../reference/lambda-authorizer-function.js';
-import { freshCredentials, freshKeys } from '../fresh-keys.js';
+import { freshKeys } from '../fresh-keys.js';
 import type { Feature, Profile } from '../profile-schema.js';
 import { profileSchema } from '../profile-schema.js';
 import { corsWithPages, REFERENCE_SETTINGS } from '../target-support.js';
